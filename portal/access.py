@@ -1,0 +1,114 @@
+"""The one place that answers "may this user do this to this object".
+
+Scope is a kode wilayah; an object lies in a user's scope when its code has the user's code as a dotted prefix.
+Views ask here, then answer 403 for an object in scope they may not touch and 404 for one outside scope
+(deny(visible=False)), so nobody learns that an object outside their region exists.
+
+Every view is marked with one of the decorators below; a test walks the URL map and fails on any unmarked view.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from portal.models.user import ROLE_LEVELS, ROLES, User
+from portal.models.wilayah import kode_within, level_of, within_clause
+
+# Who outranks whom when managing accounts. Penyelenggara runs kegiatan and manages nobody.
+RANK = {"admin": 4, "kabupaten": 3, "kecamatan": 2, "desa": 1, "penyelenggara": 1}
+USER_MANAGERS = ("admin", "kabupaten")
+
+
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def in_scope(user, kode: str | None) -> bool:
+    """The object with this kode wilayah lies inside the user's region."""
+    return is_staff(user) and kode_within(kode, user.scope)
+
+
+def role_fits_kode(role: str, kode: str) -> bool:
+    """A role holds a code of its own level: desa a desa code, kabupaten a kabupaten code…"""
+    return role in ROLES and level_of(kode) in ROLE_LEVELS[role]
+
+
+# --- accounts -----------------------------------------------------------------------------------------------------
+
+def may_manage_users(user) -> bool:
+    return is_staff(user) and user.role in USER_MANAGERS
+
+
+def may_assign(user, role: str, kode: str) -> bool:
+    """May the user give an account this role and this scope? Never above their own role or outside their scope."""
+    if not may_manage_users(user) or not role_fits_kode(role, kode) or not kode_within(kode, user.scope):
+        return False
+    if RANK[role] < RANK[user.role]:
+        return True
+    # An admin may appoint admins for a narrower region (national → provinsi), never a peer.
+    return role == user.role == "admin" and level_of(kode) > level_of(user.scope)
+
+
+def assignable_roles(user) -> list[str]:
+    """The roles the user may hand out: those with some level at or below the user's own scope."""
+    if not may_manage_users(user):
+        return []
+    own = level_of(user.scope)
+    roles = []
+    for role in ROLES:
+        if role == user.role == "admin":
+            levels = [lv for lv in ROLE_LEVELS[role] if lv > own]
+        elif RANK[role] < RANK[user.role]:
+            levels = [lv for lv in ROLE_LEVELS[role] if lv >= own]
+        else:
+            levels = []
+        if levels:
+            roles.append(role)
+    return roles
+
+
+def may_see_user(user, target: User) -> bool:
+    """The account lies in the manager's region (else: 404)."""
+    return may_manage_users(user) and kode_within(target.scope, user.scope)
+
+
+def may_manage_user(user, target: User) -> bool:
+    """Deactivate, reactivate, reset password. Nobody manages their own account this way."""
+    return target.id != user.id and may_assign(user, target.role, target.scope)
+
+
+def users_in_scope(user):
+    """WHERE clause for the accounts a manager may list."""
+    return within_clause(User.wilayah_kode, user.scope)
+
+
+# --- view decorators ------------------------------------------------------------------------------------------------
+
+def public(view):
+    """Anyone, logged in or not. Public views never show personal data."""
+    view.access = "public"
+    return view
+
+
+def staff(view=None, *, roles: tuple[str, ...] | None = None, allow_password_change_pending: bool = False):
+    """A logged-in, active account (optionally of one of these roles)."""
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not is_staff(current_user):
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if current_user.must_change_password and not allow_password_change_pending:
+                return redirect(url_for("auth.password"))
+            if roles and current_user.role not in roles:
+                abort(403)
+            return fn(*args, **kwargs)
+        wrapper.access = "staff"
+        return wrapper
+    return decorate(view) if view else decorate
+
+
+def deny(visible: bool):
+    """403 when the user may see the object but not do this; 404 when it lies outside their region."""
+    abort(403 if visible else 404)

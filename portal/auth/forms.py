@@ -1,0 +1,22 @@
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+WAJIB = "Wajib diisi."
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[InputRequired(WAJIB), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField("Kata sandi", validators=[InputRequired(WAJIB), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Kata sandi saat ini", validators=[InputRequired(WAJIB), Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("Kata sandi baru", validators=[InputRequired(WAJIB), Length(max=200)],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Ulangi kata sandi baru", validators=[
+        InputRequired(WAJIB), EqualTo("new_password", "Ulangan kata sandi tidak sama.")],
+        render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,79 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from portal import access
+from portal.auth import service
+from portal.auth.forms import LoginForm, PasswordForm
+from portal.domain import DomainError
+from portal.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "Nama pengguna atau kata sandi salah."
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count against the limits.
+    return response.status_code != 303
+
+
+def _username_key() -> str:
+    return "login-user:" + service.normalize_username(request.form.get("username", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
+               scope="login-ip")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"], key_func=_username_key, methods=["POST"],
+               deduct_when=_failed, scope="login-user")
+@access.public
+def login():
+    form = LoginForm()
+    next_url = service.safe_next(request.args.get("next"))
+    if access.is_staff(current_user) and request.method == "GET":
+        return redirect(next_url or url_for("beranda.index"))
+    if form.validate_on_submit():
+        user = service.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            session.clear()
+            login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.password"), 303)
+            return redirect(next_url or url_for("beranda.index"), 303)
+        form.password.errors.append(LOGIN_FAILED)
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form, next=next_url), status
+
+
+@bp.errorhandler(429)
+def login_throttled(_error):
+    form = LoginForm()
+    form.password.errors = ["Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit lalu coba lagi."]
+    return render_template("auth/login.html", form=form, next=service.safe_next(request.args.get("next"))), 429
+
+
+@bp.post("/logout")
+@access.public
+def logout():
+    logout_user()
+    session.clear()
+    flash("Anda sudah keluar.")
+    return redirect(url_for("public.home"), 303)
+
+
+@bp.route("/akun/password", methods=["GET", "POST"])
+@access.staff(allow_password_change_pending=True)
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_own_password(current_user, form.current_password.data, form.new_password.data,
+                                        current_app.config["PASSWORD_MIN_LENGTH"])
+        except DomainError as e:
+            getattr(form, e.field).errors.append(e.message)
+        else:
+            login_user(current_user._get_current_object())  # the session version changed; keep this session, end the others
+            flash("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.")
+            return redirect(url_for("beranda.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status

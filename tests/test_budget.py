@@ -1,0 +1,95 @@
+"""Byte budgets (DESIGN.md §5), which are deterministic: asserted here. Timings live in bench/."""
+import gzip
+import re
+
+import pytest
+
+PAGE_BUDGET = 14 * 1024
+FIRST_VISIT_BUDGET = 40 * 1024
+
+PUBLIC_PAGES = ["/", "/login", "/wilayah", "/wilayah/63", "/wilayah/63.09", "/wilayah/63.09.12",
+                "/wilayah/63.09.12.2003", "/wilayah?q=sungai", "/tidak-ada"]
+STAFF_PAGES = ["/beranda", "/pengguna", "/pengguna/baru", "/akun/password"]
+
+
+def _compressed_size(response) -> int:
+    """Bytes on the wire. Error pages go out uncompressed (Flask-Compress skips them): count them gzipped."""
+    if response.status_code < 400:
+        assert response.headers.get("Content-Encoding") == "gzip"
+        return len(response.data)
+    return len(gzip.compress(response.data))
+
+
+def _largest_regions(client):
+    """The kabupaten and the kecamatan with the most children: the heaviest drill-down pages."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import Wilayah
+    with client.application.app_context():
+        biggest = lambda level: db.session.scalar(  # noqa: E731
+            select(Wilayah.parent_kode).where(Wilayah.level == level).group_by(Wilayah.parent_kode)
+            .order_by(func.count().desc()).limit(1))
+        return [biggest(2), biggest(3), biggest(4)]
+
+
+def test_every_public_page_fits_in_the_first_flight(client):
+    for path in PUBLIC_PAGES + [f"/wilayah/{k}" for k in _largest_regions(client)]:
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        size = _compressed_size(response)
+        assert size <= PAGE_BUDGET, (path, size)
+
+
+def test_every_staff_page_fits_in_the_first_flight(as_user):
+    client = as_user("admin_nasional")
+    for path in STAFF_PAGES:
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert _compressed_size(response) <= PAGE_BUDGET, path
+
+
+def test_fragments_fit_in_two_kilobytes(as_user):
+    client = as_user("admin_nasional")
+    for path in ("/wilayah?q=hapalah", "/pengguna?q=desa"):
+        response = client.get(path, headers={"HX-Request": "true", "Accept-Encoding": "gzip"})
+        body = response.data if response.headers.get("Content-Encoding") != "gzip" else gzip.decompress(response.data)
+        assert len(gzip.compress(body)) <= 2048, path
+
+
+def test_first_visit_is_three_requests_within_budget(client):
+    page = client.get("/", headers={"Accept-Encoding": "gzip"})
+    html = gzip.decompress(page.data).decode()
+    assets = re.findall(r'<(?:link rel="stylesheet"|script)[^>]*(?:href|src)="([^"]+)"', html)
+    assert len(assets) == 2  # one stylesheet, htmx
+    assert 'rel="icon" href="data:,"' in html  # no favicon request
+    assert not re.search(r'(?:href|src)="(?:https?:)?//', html)  # no third-party origin
+    assert re.search(r'<script src="/static/htmx\.min\.[0-9a-f]{10}\.js" defer>', html)
+    total = len(page.data)
+    for url in assets:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        total += len(response.data)
+    assert total <= FIRST_VISIT_BUDGET, total
+
+
+def test_static_files_have_hashed_names_and_are_immutable(client):
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/app\.[0-9a-f]{10}\.css)"', html).group(1)
+    response = client.get(css)
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    cache = response.headers["Cache-Control"]
+    assert "public" in cache and "max-age=31536000" in cache and "immutable" in cache
+    assert client.get("/static/app.css").status_code == 404  # only the hashed name is served
+    assert client.get("/static/app.0000000000.css").status_code == 404
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_html_is_compressed(client, encoding):
+    response = client.get("/wilayah", headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding
+
+
+def test_wilayah_pages_for_staff_stay_small(as_user):
+    client = as_user("kab_tabalong")
+    response = client.get("/wilayah/63.09", headers={"Accept-Encoding": "gzip"})
+    assert _compressed_size(response) <= PAGE_BUDGET

@@ -1,0 +1,149 @@
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import rollup
+from portal.extensions import db
+from portal.models import Kader, Posyandu, Wilayah
+from portal.models.wilayah import jenis_of
+from portal.wilayah import service
+
+
+def test_first_import_brings_the_whole_country(wilayah_import):
+    first, second = wilayah_import
+    assert (first.added, first.renamed, first.unchanged) == (91599, 0, 0)
+    assert (second.added, second.renamed, second.unchanged, second.absent) == (0, 0, 91599, 0)
+
+
+def test_country_counts(ctx):
+    counts = dict(db.session.execute(select(Wilayah.level, func.count()).group_by(Wilayah.level)).all())
+    assert counts == {1: 38, 2: 514, 3: 7285, 4: 83762}
+
+
+def test_tabalong_and_kalsel(ctx):
+    assert service.composition("63.09") == {"kecamatan": 12, "kelurahan": 10, "desa": 121}
+    kalsel = service.composition("63")
+    assert kalsel == {"kabupaten": 11, "kota": 2, "kecamatan": 156, "kelurahan": 144, "desa": 1872}
+    assert service.composition("63.09.12") == {"desa": 9}
+    assert db.session.get(Wilayah, "63.09.04.2006").nama == "Pamarangan Kiwa"
+    pembataan = db.session.get(Wilayah, "63.09.06.1009")
+    assert pembataan.nama == "Pembataan" and pembataan.jenis == "kelurahan"
+    assert db.session.get(Wilayah, "63.09.01.2001").nama_lengkap == "Desa Hapalah"
+
+
+@pytest.mark.parametrize("kode, jenis", [
+    ("63", "provinsi"), ("63.09", "kabupaten"), ("63.71", "kota"), ("63.09.12", "kecamatan"),
+    ("94.01.01", "distrik"), ("63.09.06.1009", "kelurahan"), ("63.09.12.2003", "desa"), ("91.03.01.3001", "desa_adat"),
+])
+def test_jenis_derived_from_code(kode, jenis):
+    assert jenis_of(kode) == jenis
+
+
+def _posyandu(desa, n_kader, aktif=True, kader_aktif=True):
+    p = Posyandu(nama=f"Posyandu {desa}", desa_kode=desa, aktif=aktif)
+    db.session.add(p)
+    db.session.flush()
+    for i in range(n_kader):
+        db.session.add(Kader(posyandu_id=p.id, nama=f"Kader {i}", bidang="kesehatan", aktif=kader_aktif))
+    return p
+
+
+@pytest.fixture
+def some_posyandu(ctx):
+    _posyandu("63.09.12.2003", 15)
+    _posyandu("63.09.12.2003", 3)
+    _posyandu("63.09.01.2001", 4)
+    _posyandu("63.11.01.2001", 2)
+    _posyandu("63.09.12.2001", 9, aktif=False)  # closed: not counted
+    _posyandu("63.09.12.2001", 0)
+    _posyandu("63.09.12.2002", 5, kader_aktif=False)  # its kader left: Posyandu counted, kader not
+    db.session.commit()
+
+
+def test_rollup_counts_only_active_records_in_scope(some_posyandu):
+    assert rollup.totals("63.09") == rollup.Counts(desa=131, posyandu=5, kader=22)
+    assert rollup.totals("63.09.12") == rollup.Counts(desa=9, posyandu=4, kader=18)
+    assert rollup.totals("63") == rollup.Counts(desa=2016, posyandu=6, kader=24)
+    assert rollup.totals("64") .posyandu == 0
+    kids = {row.wilayah.kode: row.counts for row in rollup.children("63.09")}
+    assert len(kids) == 12
+    assert kids["63.09.12"] == rollup.Counts(desa=9, posyandu=4, kader=18)
+    assert kids["63.09.01"].posyandu == 1 and kids["63.09.01"].kader == 4
+    desa = {row.wilayah.kode: row.counts for row in rollup.children("63.09.12")}
+    assert desa["63.09.12.2003"].posyandu == 2 and desa["63.09.12.2003"].kader == 18
+    assert desa["63.09.12.2001"].posyandu == 1 and desa["63.09.12.2001"].kader == 0
+    provinces = {row.wilayah.kode: row.counts for row in rollup.children("")}
+    assert len(provinces) == 38 and provinces["63"].posyandu == 6 and provinces["63"].desa == 2016
+
+
+def _cells(html: str, name: str) -> list[str]:
+    row = re.search(rf">{re.escape(name)}</a></th>(.*?)</tr>", html).group(1)
+    return re.findall(r'<td class="num">([^<]*)</td>', row)
+
+
+def test_drill_down(client, some_posyandu):
+    country = client.get("/wilayah").get_data(as_text=True)
+    assert "Kalimantan Selatan" in country and 'href="/wilayah/63"' in country
+    assert _cells(country, "Kalimantan Selatan") == ["2.016", "6", "24"]
+    assert "83.762" in country  # desa/kelurahan in the whole country
+
+    kalsel = client.get("/wilayah/63").get_data(as_text=True)
+    assert 'href="/wilayah/63.09"' in kalsel and "Kabupaten Tabalong" in kalsel
+
+    tabalong = client.get("/wilayah/63.09").get_data(as_text=True)
+    assert "12 kecamatan · 10 kelurahan · 121 desa" in tabalong
+    assert _cells(tabalong, "Kecamatan Bintang Ara") == ["9", "4", "18"]
+    assert 'href="/wilayah/63">Kalimantan Selatan</a>' in tabalong  # breadcrumb
+
+    bintang_ara = client.get("/wilayah/63.09.12").get_data(as_text=True)
+    assert bintang_ara.count('href="/wilayah/63.09.12.') == 9
+    name = db.session.get(Wilayah, "63.09.12.2003").nama_lengkap
+    assert _cells(bintang_ara, name) == ["2", "18"]  # at kecamatan level the children are desa: no desa column
+
+    desa = client.get("/wilayah/63.09.12.2003")
+    assert desa.status_code == 200 and "kode 63.09.12.2003" in desa.get_data(as_text=True)
+
+
+def test_drill_down_shows_zero_before_any_profile(client):
+    page = client.get("/wilayah/63.09").get_data(as_text=True)
+    assert _cells(page, "Kecamatan Bintang Ara") == ["9", "0", "0"]
+
+
+@pytest.mark.parametrize("kode", ["99", "63.99", "6309", "63.09.12.2003.1", "x", "63.09.12.9999"])
+def test_unknown_region_is_404(client, kode):
+    assert client.get(f"/wilayah/{kode}").status_code == 404
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("hapalah", "63.09.01.2001"), ("HAPALAH", "63.09.01.2001"), ("pamarangan kiwa", "63.09.04.2006"),
+    ("63.09.12", "63.09.12"), ("tabalong", "63.09"),
+])
+def test_search(client, q, expected):
+    response = client.get("/wilayah", query_string={"q": q})
+    assert response.status_code == 200
+    assert f'href="/wilayah/{expected}"' in response.get_data(as_text=True)
+
+
+def test_search_ignores_spelling_noise(ctx):
+    # Names with an apostrophe are found without it, and the other way round.
+    with_apostrophe = db.session.scalar(select(Wilayah).where(Wilayah.nama.like("%'%"), Wilayah.level == 4))
+    plain = service.normalize_name(with_apostrophe.nama)
+    assert with_apostrophe.kode in [w.kode for w, _ in service.search(plain, limit=500)]
+
+
+def test_search_fragment_for_htmx(client):
+    response = client.get("/wilayah", query_string={"q": "hapalah"}, headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Desa Hapalah" in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_search_without_result(client):
+    body = client.get("/wilayah", query_string={"q": "zzzzqqq"}).get_data(as_text=True)
+    assert "Tidak ada wilayah yang cocok" in body
+
+
+def test_home_shows_totals(client, some_posyandu):
+    body = client.get("/").get_data(as_text=True)
+    assert "83.762" in body and 'name="q"' in body
