@@ -1,0 +1,100 @@
+"""Browser journeys in Debian's Chromium (/usr/bin/chromium) driven by Playwright; never a downloaded browser.
+
+Without Chromium the journeys are skipped with a clear reason, unless E2E_REQUIRED=1 (as in .ci/run): then they fail.
+"""
+import os
+import re
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "artifacts")
+PHONE = {"width": 360, "height": 740}
+
+
+def _chromium_missing() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"Chromium tidak ditemukan di {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "paket playwright belum terpasang (requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    missing = _chromium_missing()
+    if missing:
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(f"Uji peramban wajib (E2E_REQUIRED=1) tetapi {missing}")
+        pytest.skip(f"Uji peramban DILEWATI: {missing}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app, users):
+    """The portal on a free local port, in a thread, on the test database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+class Journey:
+    """A phone-sized page that records console errors and saves a screenshot per step."""
+
+    def __init__(self, browser, base_url, name, javascript=True):
+        self.context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, locale="id-ID")
+        self.page = self.context.new_page()
+        self.base_url = base_url
+        self.name = name
+        self.step = 0
+        self.errors = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _console(self, message):
+        # A 422 or 403 the journey provokes on purpose is logged by Chromium too; anything else (a CSP violation,
+        # a script error, a failed asset) fails the journey.
+        if message.type == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", message.text):
+            self.errors.append(message.text)
+
+    def goto(self, path):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def shot(self, label):
+        self.step += 1
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.page.screenshot(path=os.path.join(ARTIFACTS, f"{self.name}-{self.step:02d}-{label}.png"), full_page=True)
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{label}: halaman melebar {width}px di layar 360px"
+
+    def close(self):
+        self.context.close()
+        assert self.errors == [], self.errors
+
+
+@pytest.fixture
+def journey(browser, live_server):
+    journeys = []
+
+    def make(name, javascript=True):
+        j = Journey(browser, live_server, name, javascript)
+        journeys.append(j)
+        return j
+    yield make
+    for j in journeys:
+        j.close()
