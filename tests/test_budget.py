@@ -93,3 +93,14 @@ def test_wilayah_pages_for_staff_stay_small(as_user):
     client = as_user("kab_tabalong")
     response = client.get("/wilayah/63.09", headers={"Accept-Encoding": "gzip"})
     assert _compressed_size(response) <= PAGE_BUDGET
+
+
+def test_static_files_are_precompressed_and_revalidate(client):
+    html = client.get("/").get_data(as_text=True)
+    js = re.search(r'src="(/static/htmx\.min\.[0-9a-f]{10}\.js)"', html).group(1)
+    br = client.get(js, headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br" and len(br.data) < 20000
+    plain = client.get(js, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"var htmx")
+    again = client.get(js, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]})
+    assert again.status_code == 304
