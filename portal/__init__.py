@@ -28,11 +28,13 @@ def create_app(test_config=None):
     from portal import assets, cli, errors, formatting
     from portal.auth.views import bp as auth_bp
     from portal.beranda.views import bp as beranda_bp
+    from portal.impor.views import bp as impor_bp
     from portal.pengguna.views import bp as pengguna_bp
+    from portal.posyandu.views import bp as kelola_bp
     from portal.public.views import bp as public_bp
     from portal.wilayah.views import bp as wilayah_bp
 
-    for bp in (public_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp):
+    for bp in (public_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp):
         app.register_blueprint(bp)
     assets.init_app(app, os.path.join(app.root_path, os.pardir, "static"))
     formatting.init_app(app)

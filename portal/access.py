@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from portal.models.posyandu import Posyandu
 from portal.models.user import ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import kode_within, level_of, within_clause
 
@@ -82,6 +83,44 @@ def may_manage_user(user, target: User) -> bool:
 def users_in_scope(user):
     """WHERE clause for the accounts a manager may list."""
     return within_clause(User.wilayah_kode, user.scope)
+
+
+# --- Posyandu, pengurus, kader -------------------------------------------------------------------------------------
+
+# Who keeps the institutional record. Penyelenggara may read it (for attendance), never change it.
+EDITORS = ("admin", "kabupaten", "kecamatan", "desa")
+
+
+def may_view_posyandu(user, posyandu) -> bool:
+    """Staff view of a Posyandu (with its people). Outside one's region: 404."""
+    return in_scope(user, posyandu.desa_kode)
+
+
+def may_edit_posyandu(user, posyandu) -> bool:
+    """Profile, services, pengurus and kader. Staff above the desa edit on the desa's behalf (audited so)."""
+    return in_scope(user, posyandu.desa_kode) and user.role in EDITORS
+
+
+def may_create_posyandu(user, desa_kode: str) -> bool:
+    return level_of(desa_kode) == 4 and in_scope(user, desa_kode) and user.role in EDITORS
+
+
+def may_set_pilot(user, posyandu) -> bool:
+    """Pilot projects are chosen by the kabupaten (and the province)."""
+    return in_scope(user, posyandu.desa_kode) and user.role in ("admin", "kabupaten")
+
+
+def may_import(user) -> bool:
+    return is_staff(user) and user.role in EDITORS
+
+
+def may_edit_katalog(user) -> bool:
+    return is_staff(user) and user.role == "admin"
+
+
+def posyandu_in_scope(user):
+    """WHERE clause for the Posyandu a user may see."""
+    return within_clause(Posyandu.desa_kode, user.scope)
 
 
 # --- view decorators ------------------------------------------------------------------------------------------------

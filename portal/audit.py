@@ -23,7 +23,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict | None = None,
-           on_behalf_of: str | None = None) -> AuditLog:
+           on_behalf_of: str | None = None, posyandu_id: int | None = None) -> AuditLog:
     entry = AuditLog(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -31,6 +31,7 @@ def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict |
         object_id=str(obj.id),
         wilayah_kode=wilayah_kode,
         on_behalf_of=on_behalf_of,
+        posyandu_id=posyandu_id,
         changes=changes or {},
     )
     db.session.add(entry)
@@ -40,4 +41,11 @@ def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict |
 def history(object_type: str, object_id, limit: int = 50) -> list[AuditLog]:
     return list(db.session.scalars(
         select(AuditLog).where(AuditLog.object_type == object_type, AuditLog.object_id == str(object_id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)))
+
+
+def history_of_posyandu(posyandu_id: int, limit: int = 200) -> list[AuditLog]:
+    """Everything that happened to a Posyandu, its pengurus and its kader, newest first."""
+    return list(db.session.scalars(
+        select(AuditLog).where(AuditLog.posyandu_id == posyandu_id)
         .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)))

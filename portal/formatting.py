@@ -3,6 +3,9 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from lokal.phone import parse_phone
+
+from portal.models.posyandu import BIDANG, JENIS_KELAMIN, LEVEL_KADER, mask_nik
 
 BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -33,5 +36,29 @@ def waktu(value: datetime | None) -> str:
     return f"{tanggal(local)} {local:%H.%M} {current_app.config['TIMEZONE_LABEL']}"
 
 
+def telepon(e164: str | None) -> str:
+    """+6281234567890 → 0812-3456-7890."""
+    if not e164:
+        return "–"
+    return parse_phone(e164).national or e164
+
+
+def nilai(value, field: str = "") -> str:
+    """Any stored value as a person reads it; personal numbers masked."""
+    if value is None or value == "":
+        return "–"
+    if field == "nik":
+        return mask_nik(value)
+    if field in ("telepon", "kontak"):
+        return telepon(value)
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, (date, datetime)):
+        return tanggal(value)
+    return str(value)
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu)
+    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon,
+                                 nilai=nilai)
+    app.jinja_env.globals.update(BIDANG=BIDANG, LEVEL_KADER=LEVEL_KADER, JENIS_KELAMIN=JENIS_KELAMIN)

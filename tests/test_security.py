@@ -8,9 +8,14 @@ from tests.conftest import login
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _example_value(converter):
+    if hasattr(converter, "items"):  # <any(a, b):x>
+        return sorted(converter.items)[0]
+    return 1 if converter.__class__.__name__ == "IntegerConverter" else "63.09"
+
+
 def _example_url(rule) -> str:
-    values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "63.09"
-              for arg in rule.arguments}
+    values = {arg: _example_value(rule._converters[arg]) for arg in rule.arguments}
     url = rule.rule
     for arg, value in values.items():
         url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", str(value), url)

@@ -1,13 +1,28 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from portal import access, rollup
+from portal.posyandu import kelengkapan
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")
+PER_PAGE = 30
 
 
 @bp.get("")
 @access.staff
 def index():
+    q = request.args.get("q", "").strip()[:80]
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = kelengkapan.perlu_perhatian(access.posyandu_in_scope(current_user), current_app.config["KADER_MINIMUM"],
+                                       q=q)
+    pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(page, pages)
+    context = dict(rows=rows[(page - 1) * PER_PAGE:page * PER_PAGE], total=len(rows), page=page, pages=pages, q=q,
+                   lengkap=sum(1 for r in rows if r.aktif and not r.kurang))
+    if request.headers.get("HX-Request"):
+        return render_template("beranda/_posyandu.html", **context)
     return render_template("beranda/index.html", totals=rollup.totals(current_user.scope),
-                           may_manage_users=access.may_manage_users(current_user))
+                           may_manage_users=access.may_manage_users(current_user),
+                           may_create=current_user.role in access.EDITORS,
+                           may_import=access.may_import(current_user),
+                           may_edit_katalog=access.may_edit_katalog(current_user), **context)

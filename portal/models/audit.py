@@ -27,6 +27,8 @@ class AuditLog(db.Model):
     wilayah_kode: Mapped[str | None] = mapped_column(KodeWilayah, index=True)
     # Set when staff edit a desa's data for it: the desa the change was made for.
     on_behalf_of: Mapped[str | None] = mapped_column(KodeWilayah)
+    # The Posyandu the change belongs to (itself, or one of its pengurus or kader): its "Riwayat".
+    posyandu_id: Mapped[int | None] = mapped_column(index=True)
     # {field: [before, after]}
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -1,19 +1,20 @@
-"""Posyandu and their kader: the institutional record (DOMAIN.md §1, §4).
+"""Posyandu, their services, pengurus and kader: the institutional record (DOMAIN.md §1, §4).
 
-Only what the rollups need so far; the full profile grows here.
+Nothing here is ever hard-deleted: a Posyandu is closed with a date, a person is set inactive.
+Every record carries a version; SQLAlchemy refuses an UPDATE whose version moved underneath it.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.wilayah import KodeWilayah, Wilayah
 
-# The six SPM fields, in the order of Permendagri 13/2024.
+# The six SPM fields, in the order of Permendagri 13/2024. Keys are fixed; labels are what the UI says.
 BIDANG = {
     "pendidikan": "Pendidikan",
     "kesehatan": "Kesehatan",
@@ -22,6 +23,28 @@ BIDANG = {
     "trantibumlinmas": "Trantibumlinmas",
     "sosial": "Sosial",
 }
+JABATAN = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "koordinator": "Koordinator bidang"}
+# Kemenkes levels of kader competence.
+LEVEL_KADER = {"purwa": "Purwa", "madya": "Madya", "utama": "Utama"}
+JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
+
+
+class KatalogKegiatan(db.Model):
+    """The catalogue of activities per bidang (DOMAIN.md §4), seeded by a migration, edited by admin."""
+    __tablename__ = "katalog_kegiatan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidang: Mapped[str] = mapped_column(String(20), index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    urutan: Mapped[int] = mapped_column(default=0)
+    aktif: Mapped[bool] = mapped_column(default=True)
+
+
+posyandu_layanan = Table(
+    "posyandu_layanan", db.metadata,
+    Column("posyandu_id", ForeignKey("posyandu.id"), primary_key=True),
+    Column("kegiatan_id", ForeignKey("katalog_kegiatan.id"), primary_key=True, index=True),
+)
 
 
 class Posyandu(db.Model):
@@ -30,13 +53,60 @@ class Posyandu(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nama: Mapped[str] = mapped_column(String(120))
     desa_kode: Mapped[str] = mapped_column(KodeWilayah, ForeignKey("wilayah.kode"), index=True)
+    dusun: Mapped[str | None] = mapped_column(String(80))
+    rt: Mapped[str | None] = mapped_column(String(3))
+    rw: Mapped[str | None] = mapped_column(String(3))
+    alamat: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    sk_nomor: Mapped[str | None] = mapped_column(String(100))
+    sk_tanggal: Mapped[date | None]
+    musdes_tanggal: Mapped[date | None]
+    hari_buka: Mapped[str | None] = mapped_column(String(100))
+    kontak: Mapped[str | None] = mapped_column(String(16))  # E.164
     aktif: Mapped[bool] = mapped_column(default=True)
+    ditutup_tanggal: Mapped[date | None]
+    alasan_tutup: Mapped[str | None] = mapped_column(Text)
+    pilot: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     desa: Mapped[Wilayah] = relationship()
-    kader: Mapped[list[Kader]] = relationship(back_populates="posyandu")
+    kader: Mapped[list[Kader]] = relationship(back_populates="posyandu", order_by="Kader.nama")
+    pengurus: Mapped[list[Pengurus]] = relationship(back_populates="posyandu", order_by="Pengurus.id")
+    layanan: Mapped[list[KatalogKegiatan]] = relationship(secondary=posyandu_layanan,
+                                                          order_by="KatalogKegiatan.urutan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Pengurus(db.Model):
+    """Ketua, sekretaris, bendahara and one koordinator per bidang. They may live outside the desa."""
+    __tablename__ = "pengurus"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    jabatan: Mapped[str] = mapped_column(String(20))
+    bidang: Mapped[str | None] = mapped_column(String(20))  # koordinator only
+    nama: Mapped[str] = mapped_column(String(120))
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    telepon: Mapped[str | None] = mapped_column(String(16))  # E.164
+    alamat: Mapped[str | None] = mapped_column(String(200))
+    aktif: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    posyandu: Mapped[Posyandu] = relationship(back_populates="pengurus")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def jabatan_label(self) -> str:
+        if self.jabatan == "koordinator" and self.bidang:
+            return f"Koordinator {BIDANG[self.bidang]}"
+        return JABATAN[self.jabatan]
 
 
 class Kader(db.Model):
@@ -45,10 +115,30 @@ class Kader(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
     nama: Mapped[str] = mapped_column(String(120))
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    tanggal_lahir: Mapped[date | None]
+    telepon: Mapped[str | None] = mapped_column(String(16))  # E.164
+    # Personal data (UU 27/2022): masked on every page but the person's own edit form; never public or exported.
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     # Each kader serves exactly one bidang.
     bidang: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str | None] = mapped_column(String(10))
     aktif: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     posyandu: Mapped[Posyandu] = relationship(back_populates="kader")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def nik_tersamar(self) -> str:
+        return mask_nik(self.nik)
+
+
+def mask_nik(nik: str | None) -> str:
+    """************1234: enough to tell two people apart, not enough to use."""
+    if not nik:
+        return "–"
+    return "*" * (len(nik) - 4) + nik[-4:]

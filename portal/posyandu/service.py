@@ -1,0 +1,309 @@
+"""Changing a Posyandu, its services, pengurus and kader. Views check access first; these enforce the domain rules,
+refuse stale saves, and audit every change in the same transaction."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import audit
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu, mask_nik
+from portal.models.user import User
+from portal.posyandu import rules
+from portal.wilayah.service import normalize_name
+
+
+class FormErrors(DomainError):
+    """Several fields refused at once: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Data belum benar: periksa isian yang ditandai.")
+        self.errors = errors
+
+
+class ConflictError(DomainError):
+    """The record changed since the form was opened. Nothing was saved; current holds today's values."""
+
+    def __init__(self, obj):
+        super().__init__("Data ini sudah diubah orang lain sejak formulir dibuka. Perubahan Anda belum disimpan: "
+                         "periksa nilai terbaru di bawah, lalu simpan lagi bila masih perlu.")
+        self.current = obj
+
+
+# Personal values that the audit log keeps only masked.
+_MASKED = {"nik": mask_nik}
+
+
+def on_behalf_of(actor: User | None, desa_kode: str) -> str | None:
+    """Staff above the desa who change a desa's data do it on the desa's behalf; the audit says so."""
+    return None if actor is None or actor.role == "desa" else desa_kode
+
+
+def _snapshot(obj, fields) -> dict[str, Any]:
+    return {f: _MASKED.get(f, lambda v: v)(getattr(obj, f)) for f in fields}
+
+
+def _check_version(obj, version) -> None:
+    try:
+        submitted = int(version)
+    except (TypeError, ValueError):
+        raise ConflictError(obj) from None
+    if submitted != obj.version:
+        raise ConflictError(obj)
+
+
+def _commit(obj) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(obj)
+        raise ConflictError(obj) from None
+
+
+def _record(actor, action, obj, posyandu: Posyandu, before: dict, after: dict) -> None:
+    audit.record(actor, action, obj, wilayah_kode=posyandu.desa_kode, changes=audit.diff(before, after),
+                 on_behalf_of=on_behalf_of(actor, posyandu.desa_kode), posyandu_id=posyandu.id)
+
+
+def _clean(schema, raw) -> dict[str, Any]:
+    values, errors = rules.clean(schema, raw)
+    if errors:
+        raise FormErrors(errors)
+    return values
+
+
+# --- Posyandu -------------------------------------------------------------------------------------------------------
+
+def find_by_name(desa_kode: str, nama: str) -> Posyandu | None:
+    """The natural key of a Posyandu: its desa and its name, spelling-normalised."""
+    wanted = normalize_name(nama)
+    for p in db.session.scalars(select(Posyandu).where(Posyandu.desa_kode == desa_kode)):
+        if normalize_name(p.nama) == wanted:
+            return p
+    return None
+
+
+def create_posyandu(actor, desa_kode: str, raw: dict) -> Posyandu:
+    values = _clean(rules.PROFIL, raw)
+    if find_by_name(desa_kode, values["nama"]) is not None:
+        raise FormErrors({"nama": "Sudah ada Posyandu dengan nama ini di desa/kelurahan ini."})
+    p = Posyandu(desa_kode=desa_kode, **values)
+    db.session.add(p)
+    db.session.flush()
+    _record(actor, "buat", p, p, {}, {"desa_kode": desa_kode, **values})
+    db.session.commit()
+    return p
+
+
+def update_posyandu(actor, p: Posyandu, raw: dict, version) -> Posyandu:
+    _check_version(p, version)
+    values = _clean(rules.PROFIL, raw)
+    same = find_by_name(p.desa_kode, values["nama"])
+    if same is not None and same.id != p.id:
+        raise FormErrors({"nama": "Sudah ada Posyandu dengan nama ini di desa/kelurahan ini."})
+    before = _snapshot(p, values)
+    for field, value in values.items():
+        setattr(p, field, value)
+    if audit.diff(before, values):
+        _record(actor, "ubah", p, p, before, values)
+        _commit(p)
+    return p
+
+
+def close_posyandu(actor, p: Posyandu, tanggal: Any, alasan: Any, version) -> Posyandu:
+    """Closing keeps the record, with the date and the reason. It can be reopened."""
+    _check_version(p, version)
+    errors, values = {}, {}
+    try:
+        values["ditutup_tanggal"] = rules.required(rules.tanggal)(tanggal)
+    except rules.Invalid as e:
+        errors["ditutup_tanggal"] = str(e)
+    try:
+        values["alasan_tutup"] = rules.required(rules.text(500))(alasan)
+    except rules.Invalid as e:
+        errors["alasan_tutup"] = str(e)
+    if errors:
+        raise FormErrors(errors)
+    if not p.aktif:
+        raise DomainError("Posyandu ini sudah nonaktif.")
+    before = _snapshot(p, ["aktif", *values])
+    p.aktif = False
+    p.ditutup_tanggal, p.alasan_tutup = values["ditutup_tanggal"], values["alasan_tutup"]
+    _record(actor, "nonaktifkan", p, p, before, {"aktif": False, **values})
+    _commit(p)
+    return p
+
+
+def reopen_posyandu(actor, p: Posyandu, version) -> Posyandu:
+    _check_version(p, version)
+    if p.aktif:
+        return p
+    before = _snapshot(p, ["aktif", "ditutup_tanggal", "alasan_tutup"])
+    p.aktif, p.ditutup_tanggal, p.alasan_tutup = True, None, None
+    _record(actor, "aktifkan", p, p, before, {"aktif": True, "ditutup_tanggal": None, "alasan_tutup": None})
+    _commit(p)
+    return p
+
+
+def set_pilot(actor, p: Posyandu, pilot: bool, version) -> Posyandu:
+    _check_version(p, version)
+    if p.pilot != pilot:
+        _record(actor, "ubah", p, p, {"pilot": p.pilot}, {"pilot": pilot})
+        p.pilot = pilot
+        _commit(p)
+    return p
+
+
+def katalog(only_active: bool = True) -> list[KatalogKegiatan]:
+    stmt = select(KatalogKegiatan).order_by(KatalogKegiatan.urutan, KatalogKegiatan.id)
+    if only_active:
+        stmt = stmt.where(KatalogKegiatan.aktif.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def set_layanan(actor, p: Posyandu, kegiatan_ids: list, version) -> Posyandu:
+    """The activities of the catalogue this Posyandu runs, per bidang."""
+    _check_version(p, version)
+    try:
+        wanted = {int(i) for i in kegiatan_ids}
+    except (TypeError, ValueError):
+        raise FormErrors({"layanan": "Pilihan kegiatan tidak sah."}) from None
+    chosen = list(db.session.scalars(select(KatalogKegiatan).where(KatalogKegiatan.id.in_(wanted)))) if wanted else []
+    if len(chosen) != len(wanted):
+        raise FormErrors({"layanan": "Pilihan kegiatan tidak sah."})
+    before = sorted(k.nama for k in p.layanan)
+    after = sorted(k.nama for k in chosen)
+    if before != after:
+        p.layanan = chosen
+        p.updated_at = utcnow()  # the services are part of the profile: this UPDATE bumps its version too
+        _record(actor, "ubah", p, p, {"layanan": before}, {"layanan": after})
+        _commit(p)
+    return p
+
+
+# --- Kader and pengurus ---------------------------------------------------------------------------------------------
+
+def _nik_taken(nik: str | None, own_id: int | None) -> bool:
+    if not nik:
+        return False
+    other = db.session.scalar(select(Kader.id).where(Kader.nik == nik))
+    return other is not None and other != own_id
+
+
+def add_kader(actor, p: Posyandu, raw: dict) -> Kader:
+    values = _clean(rules.KADER, raw)
+    if _nik_taken(values["nik"], None):
+        raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
+    kader = Kader(posyandu_id=p.id, **values)
+    db.session.add(kader)
+    db.session.flush()
+    _record(actor, "buat", kader, p, {}, _snapshot(kader, values))
+    db.session.commit()
+    return kader
+
+
+def update_kader(actor, kader: Kader, raw: dict, version) -> Kader:
+    _check_version(kader, version)
+    values = _clean(rules.KADER, raw)
+    if _nik_taken(values["nik"], kader.id):
+        raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
+    before = _snapshot(kader, values)
+    for field, value in values.items():
+        setattr(kader, field, value)
+    after = _snapshot(kader, values)
+    if audit.diff(before, after):
+        _record(actor, "ubah", kader, kader.posyandu, before, after)
+        _commit(kader)
+    return kader
+
+
+def _active_holder(p: Posyandu, jabatan: str, bidang: str | None, own_id: int | None) -> Pengurus | None:
+    for person in p.pengurus:
+        if person.aktif and person.id != own_id and person.jabatan == jabatan and person.bidang == bidang:
+            return person
+    return None
+
+
+def _check_jabatan_free(p: Posyandu, values: dict, own_id: int | None) -> None:
+    holder = _active_holder(p, values["jabatan"], values["bidang"], own_id)
+    if holder is not None:
+        raise FormErrors({"jabatan": f"{holder.jabatan_label} sudah dijabat {holder.nama}. "
+                                     "Nonaktifkan dulu pengurus lama itu."})
+
+
+def add_pengurus(actor, p: Posyandu, raw: dict) -> Pengurus:
+    values = _clean(rules.PENGURUS, raw)
+    _check_jabatan_free(p, values, None)
+    person = Pengurus(posyandu_id=p.id, **values)
+    db.session.add(person)
+    db.session.flush()
+    _record(actor, "buat", person, p, {}, values)
+    db.session.commit()
+    return person
+
+
+def update_pengurus(actor, person: Pengurus, raw: dict, version) -> Pengurus:
+    _check_version(person, version)
+    values = _clean(rules.PENGURUS, raw)
+    if person.aktif:
+        _check_jabatan_free(person.posyandu, values, person.id)
+    before = _snapshot(person, values)
+    for field, value in values.items():
+        setattr(person, field, value)
+    if audit.diff(before, values):
+        _record(actor, "ubah", person, person.posyandu, before, values)
+        _commit(person)
+    return person
+
+
+def set_person_active(actor, person: Kader | Pengurus, aktif: bool, version) -> Kader | Pengurus:
+    """Deactivate or reactivate a kader or a pengurus; nobody is deleted."""
+    _check_version(person, version)
+    if person.aktif == aktif:
+        return person
+    if aktif and isinstance(person, Pengurus):
+        _check_jabatan_free(person.posyandu, {"jabatan": person.jabatan, "bidang": person.bidang}, person.id)
+    _record(actor, "aktifkan" if aktif else "nonaktifkan", person, person.posyandu, {"aktif": person.aktif},
+            {"aktif": aktif})
+    person.aktif = aktif
+    _commit(person)
+    return person
+
+
+def save_katalog(actor, kegiatan_id, bidang, nama, aktif: bool) -> KatalogKegiatan:
+    """Adds an activity to the catalogue (no id) or renames / retires one. Retired ones stay on the Posyandu that
+    already recorded them; they are no longer offered."""
+    errors = {}
+    try:
+        nama = rules.required(rules.text(200))(nama)
+    except rules.Invalid as e:
+        errors["nama"] = str(e)
+    if kegiatan_id:
+        item = db.session.get(KatalogKegiatan, int(kegiatan_id)) if str(kegiatan_id).isdigit() else None
+        if item is None:
+            raise FormErrors({"nama": "Kegiatan tidak ditemukan."})
+    else:
+        item = None
+        if bidang not in BIDANG:
+            errors["bidang"] = "Pilih salah satu dari enam bidang."
+    if errors:
+        raise FormErrors(errors)
+    if item is None:
+        last = db.session.scalar(select(func.max(KatalogKegiatan.urutan)).where(KatalogKegiatan.bidang == bidang))
+        item = KatalogKegiatan(bidang=bidang, nama=nama, urutan=(last or 0) + 1, aktif=True)
+        db.session.add(item)
+        db.session.flush()
+        audit.record(actor, "buat", item, wilayah_kode=None, changes={"bidang": [None, bidang], "nama": [None, nama]})
+    else:
+        before = {"nama": item.nama, "aktif": item.aktif}
+        item.nama, item.aktif = nama, aktif
+        changes = audit.diff(before, {"nama": nama, "aktif": aktif})
+        if changes:
+            audit.record(actor, "ubah", item, wilayah_kode=None, changes=changes)
+    db.session.commit()
+    return item

@@ -1,0 +1,319 @@
+"""Staff pages of a Posyandu: profile, services, pengurus and kader (inline with htmx, or plain forms without JS)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import access, audit
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu
+from portal.posyandu import kelengkapan, rules, service
+from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
+from portal.wilayah import service as wilayah
+
+bp = Blueprint("kelola", __name__, url_prefix="/kelola")
+
+
+@dataclass(frozen=True)
+class Jenis:
+    """What differs between kader and pengurus; everything else is shared."""
+    model: type
+    form: type
+    schema: dict
+    add: callable
+    update: callable
+    label: str
+
+
+JENIS = {
+    "kader": Jenis(Kader, KaderForm, rules.KADER, service.add_kader, service.update_kader, "kader"),
+    "pengurus": Jenis(Pengurus, PengurusForm, rules.PENGURUS, service.add_pengurus, service.update_pengurus,
+                      "pengurus"),
+}
+
+
+def _htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _posyandu(pid: int, edit: bool = False) -> Posyandu:
+    p = db.session.get(Posyandu, pid)
+    if p is None or not access.may_view_posyandu(current_user, p):
+        abort(404)
+    if edit and not access.may_edit_posyandu(current_user, p):
+        access.deny(visible=True)
+    return p
+
+
+def _person(jenis: str, person_id: int, edit: bool = False):
+    person = db.session.get(JENIS[jenis].model, person_id)
+    if person is None or not access.may_view_posyandu(current_user, person.posyandu):
+        abort(404)
+    if edit and not access.may_edit_posyandu(current_user, person.posyandu):
+        access.deny(visible=True)
+    return person
+
+
+def _raw(schema) -> dict:
+    return {field: request.form.get(field) for field in schema}
+
+
+def _show_errors(form, error: DomainError) -> int:
+    """Puts a refusal beside its fields; returns the status to answer with."""
+    if isinstance(error, service.ConflictError):
+        form.version.data = error.current.version  # a second save, made knowingly, goes through
+        return 409
+    for field, message in getattr(error, "errors", {}).items():
+        if hasattr(form, field):
+            getattr(form, field).errors = [message]
+    return 422
+
+
+def _kelengkapan(p: Posyandu):
+    return kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
+
+
+def _profile_context(p: Posyandu) -> dict:
+    layanan = {b: [k for k in p.layanan if k.bidang == b] for b in BIDANG}
+    kader_per_bidang = {b: sum(1 for k in p.kader if k.aktif and k.bidang == b) for b in BIDANG}
+    return dict(p=p, path=wilayah.path(p.desa_kode) + [p.desa], syarat=_kelengkapan(p), layanan=layanan,
+                kader_per_bidang=kader_per_bidang, may_edit=access.may_edit_posyandu(current_user, p),
+                may_set_pilot=access.may_set_pilot(current_user, p), kader_form=KaderForm(formdata=None),
+                pengurus_form=PengurusForm(formdata=None), version_form=VersionForm(formdata=None))
+
+
+# --- the Posyandu ---------------------------------------------------------------------------------------------------
+
+@bp.route("/posyandu/baru", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def create():
+    desa_kode = (request.values.get("desa") or (current_user.wilayah_kode if current_user.role == "desa" else "")
+                 ).strip()
+    desa = wilayah.get(desa_kode)
+    form = ProfilForm()
+    status = 200
+    if desa is not None and not access.may_create_posyandu(current_user, desa_kode):
+        desa = None
+    if request.method == "POST":
+        if desa is None:
+            flash("Pilih desa/kelurahan di wilayah kerja Anda dengan kode lengkap, mis. 63.09.12.2003.")
+            status = 422
+        else:
+            try:
+                p = service.create_posyandu(current_user, desa_kode, _raw(rules.PROFIL))
+            except DomainError as e:
+                status = _show_errors(form, e)
+            else:
+                flash(f"{p.nama} sudah dibuat. Lengkapi pengurus dan kadernya.")
+                return redirect(url_for(".detail", pid=p.id), 303)
+    return render_template("kelola/posyandu_baru.html", form=form, desa=desa, desa_kode=desa_kode), status
+
+
+@bp.get("/posyandu/<int:pid>")
+@access.staff
+def detail(pid: int):
+    return render_template("kelola/posyandu.html", **_profile_context(_posyandu(pid)))
+
+
+@bp.route("/posyandu/<int:pid>/ubah", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def edit(pid: int):
+    p = _posyandu(pid, edit=True)
+    form = ProfilForm(obj=p) if request.method == "GET" else ProfilForm()
+    status, conflict = 200, None
+    if request.method == "POST":
+        try:
+            service.update_posyandu(current_user, p, _raw(rules.PROFIL), form.version.data)
+        except DomainError as e:
+            status = _show_errors(form, e)
+            conflict = e if status == 409 else None
+        else:
+            flash("Profil sudah disimpan.")
+            return redirect(url_for(".detail", pid=p.id), 303)
+    return render_template("kelola/posyandu_ubah.html", form=form, p=p, conflict=conflict), status
+
+
+@bp.route("/posyandu/<int:pid>/layanan", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def layanan(pid: int):
+    p = _posyandu(pid, edit=True)
+    form = VersionForm(obj=p) if request.method == "GET" else VersionForm()
+    chosen = {k.id for k in p.layanan}
+    status, error = 200, None
+    if request.method == "POST":
+        chosen = set(request.form.getlist("layanan"))
+        try:
+            service.set_layanan(current_user, p, list(chosen), form.version.data)
+        except DomainError as e:
+            status = _show_errors(form, e)
+            error = e.message if status == 409 else e.errors.get("layanan")
+            chosen = {int(i) for i in chosen if i.isdigit()}
+        else:
+            flash("Layanan sudah disimpan.")
+            return redirect(url_for(".detail", pid=p.id, _anchor="layanan"), 303)
+    katalog = service.katalog()
+    return render_template("kelola/layanan.html", p=p, form=form, chosen=chosen, error=error,
+                           katalog={b: [k for k in katalog if k.bidang == b] for b in BIDANG}), status
+
+
+@bp.route("/posyandu/<int:pid>/tutup", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def close(pid: int):
+    p = _posyandu(pid, edit=True)
+    form = TutupForm(obj=p) if request.method == "GET" else TutupForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            service.close_posyandu(current_user, p, form.ditutup_tanggal.data, form.alasan_tutup.data,
+                                   form.version.data)
+        except DomainError as e:
+            status = _show_errors(form, e)
+            if status == 422 and not getattr(e, "errors", None):
+                flash(e.message)
+        else:
+            flash(f"{p.nama} dinonaktifkan. Datanya tetap tersimpan dan dapat diaktifkan kembali.")
+            return redirect(url_for(".detail", pid=p.id), 303)
+    return render_template("kelola/tutup.html", p=p, form=form), status
+
+
+@bp.post("/posyandu/<int:pid>/buka")
+@access.staff(roles=access.EDITORS)
+def reopen(pid: int):
+    p = _posyandu(pid, edit=True)
+    try:
+        service.reopen_posyandu(current_user, p, request.form.get("version"))
+    except DomainError as e:
+        flash(e.message)
+    else:
+        flash(f"{p.nama} aktif kembali.")
+    return redirect(url_for(".detail", pid=p.id), 303)
+
+
+@bp.post("/posyandu/<int:pid>/pilot")
+@access.staff(roles=("admin", "kabupaten"))
+def pilot(pid: int):
+    p = _posyandu(pid)
+    if not access.may_set_pilot(current_user, p):
+        access.deny(visible=True)
+    try:
+        service.set_pilot(current_user, p, request.form.get("pilot") == "1", request.form.get("version"))
+    except DomainError as e:
+        flash(e.message)
+    else:
+        flash("Ditandai sebagai pilot project." if p.pilot else "Tanda pilot project dicabut.")
+    return redirect(url_for(".detail", pid=p.id), 303)
+
+
+@bp.get("/posyandu/<int:pid>/riwayat")
+@access.staff
+def riwayat(pid: int):
+    p = _posyandu(pid)
+    return render_template("kelola/riwayat.html", p=p, entries=audit.history_of_posyandu(p.id))
+
+
+# --- kader and pengurus ---------------------------------------------------------------------------------------------
+
+def _row(jenis: str, person, status: int = 200):
+    """The person's row, and the kelengkapan box refreshed out of band."""
+    p = person.posyandu
+    return render_template(f"kelola/_{jenis}_row.html", person=person, p=p, may_edit=True,
+                           version_form=VersionForm(formdata=None), syarat=_kelengkapan(p), oob=True), status
+
+
+def _done(jenis: str, person, message: str):
+    if _htmx():
+        return _row(jenis, person)
+    flash(message)
+    return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=jenis), 303)
+
+
+@bp.route("/posyandu/<int:pid>/<any(kader, pengurus):jenis>/baru", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def person_add(pid: int, jenis: str):
+    p = _posyandu(pid, edit=True)
+    form = JENIS[jenis].form()
+    status = 200
+    if request.method == "POST":
+        try:
+            person = JENIS[jenis].add(current_user, p, _raw(JENIS[jenis].schema))
+        except DomainError as e:
+            status = _show_errors(form, e)
+        else:
+            if _htmx():
+                fresh = JENIS[jenis].form(formdata=None)
+                return render_template("kelola/_person_added.html", jenis=jenis, p=p, person=person, form=fresh,
+                                       version_form=VersionForm(formdata=None), syarat=_kelengkapan(p))
+            flash(f"{person.nama} ditambahkan.")
+            return redirect(url_for(".detail", pid=p.id, _anchor=jenis), 303)
+    template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
+    return render_template(template, jenis=jenis, p=p, form=form, person=None), status
+
+
+@bp.get("/<any(kader, pengurus):jenis>/<int:person_id>")
+@access.staff
+def person_row(jenis: str, person_id: int):
+    person = _person(jenis, person_id)
+    if not _htmx():
+        return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=f"{jenis}-{person.id}"))
+    return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu,
+                           may_edit=access.may_edit_posyandu(current_user, person.posyandu),
+                           version_form=VersionForm(formdata=None))
+
+
+@bp.route("/<any(kader, pengurus):jenis>/<int:person_id>/ubah", methods=["GET", "POST"])
+@access.staff(roles=access.EDITORS)
+def person_edit(jenis: str, person_id: int):
+    person = _person(jenis, person_id, edit=True)
+    form = JENIS[jenis].form(obj=person) if request.method == "GET" else JENIS[jenis].form()
+    status, conflict = 200, None
+    if request.method == "POST":
+        try:
+            JENIS[jenis].update(current_user, person, _raw(JENIS[jenis].schema), form.version.data)
+        except DomainError as e:
+            status = _show_errors(form, e)
+            conflict = e if status == 409 else None
+        else:
+            return _done(jenis, person, f"Data {person.nama} sudah disimpan.")
+    template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
+    return render_template(template, jenis=jenis, p=person.posyandu, form=form, person=person,
+                           conflict=conflict), status
+
+
+@bp.post("/<any(kader, pengurus):jenis>/<int:person_id>/<any(nonaktifkan, aktifkan):aksi>")
+@access.staff(roles=access.EDITORS)
+def person_active(jenis: str, person_id: int, aksi: str):
+    person = _person(jenis, person_id, edit=True)
+    try:
+        service.set_person_active(current_user, person, aksi == "aktifkan", request.form.get("version"))
+    except DomainError as e:
+        if _htmx():
+            form = JENIS[jenis].form(obj=person)
+            status = _show_errors(form, e)
+            return render_template("kelola/_person_form.html", jenis=jenis, p=person.posyandu, form=form,
+                                   person=person, conflict=e if status == 409 else None, refusal=e), status
+        flash(e.message)
+        return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=jenis), 303)
+    return _done(jenis, person, f"{person.nama} {'diaktifkan kembali' if person.aktif else 'dinonaktifkan'}.")
+
+
+# --- the catalogue of activities ------------------------------------------------------------------------------------
+
+@bp.route("/katalog", methods=["GET", "POST"])
+@access.staff(roles=("admin",))
+def katalog():
+    status, errors = 200, {}
+    if request.method == "POST":
+        try:
+            service.save_katalog(current_user, request.form.get("id"), request.form.get("bidang"),
+                                 request.form.get("nama"), request.form.get("aktif") == "1")
+        except DomainError as e:
+            status, errors = 422, getattr(e, "errors", {"nama": e.message})
+        else:
+            flash("Katalog kegiatan sudah disimpan.")
+            return redirect(url_for(".katalog"), 303)
+    items = service.katalog(only_active=False)
+    return render_template("kelola/katalog.html", katalog={b: [k for k in items if k.bidang == b] for b in BIDANG},
+                           errors=errors, form=VersionForm(formdata=None), KatalogKegiatan=KatalogKegiatan), status
