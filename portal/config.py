@@ -50,6 +50,9 @@ COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
 TIMEZONE = "Asia/Makassar"
 TIMEZONE_LABEL = "WITA"
 
+# Uploads (spreadsheet import): the largest request body accepted.
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
 PASSWORD_MIN_LENGTH = 10
 # Werkzeug's scrypt: memory-hard, the strongest it offers.
 PASSWORD_HASH_METHOD = "scrypt"

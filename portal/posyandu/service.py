@@ -56,9 +56,10 @@ def _check_version(obj, version) -> None:
         raise ConflictError(obj)
 
 
-def _commit(obj) -> None:
+def _commit(obj, commit: bool = True) -> None:
+    """Commit, or only flush when the caller (the import) commits many changes at once."""
     try:
-        db.session.commit()
+        db.session.commit() if commit else db.session.flush()
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(obj)
@@ -88,7 +89,7 @@ def find_by_name(desa_kode: str, nama: str) -> Posyandu | None:
     return None
 
 
-def create_posyandu(actor, desa_kode: str, raw: dict) -> Posyandu:
+def create_posyandu(actor, desa_kode: str, raw: dict, commit: bool = True) -> Posyandu:
     values = _clean(rules.PROFIL, raw)
     if find_by_name(desa_kode, values["nama"]) is not None:
         raise FormErrors({"nama": "Sudah ada Posyandu dengan nama ini di desa/kelurahan ini."})
@@ -96,11 +97,11 @@ def create_posyandu(actor, desa_kode: str, raw: dict) -> Posyandu:
     db.session.add(p)
     db.session.flush()
     _record(actor, "buat", p, p, {}, {"desa_kode": desa_kode, **values})
-    db.session.commit()
+    _commit(p, commit)
     return p
 
 
-def update_posyandu(actor, p: Posyandu, raw: dict, version) -> Posyandu:
+def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True) -> Posyandu:
     _check_version(p, version)
     values = _clean(rules.PROFIL, raw)
     same = find_by_name(p.desa_kode, values["nama"])
@@ -111,7 +112,7 @@ def update_posyandu(actor, p: Posyandu, raw: dict, version) -> Posyandu:
         setattr(p, field, value)
     if audit.diff(before, values):
         _record(actor, "ubah", p, p, before, values)
-        _commit(p)
+        _commit(p, commit)
     return p
 
 
@@ -195,7 +196,7 @@ def _nik_taken(nik: str | None, own_id: int | None) -> bool:
     return other is not None and other != own_id
 
 
-def add_kader(actor, p: Posyandu, raw: dict) -> Kader:
+def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True) -> Kader:
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], None):
         raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
@@ -203,11 +204,11 @@ def add_kader(actor, p: Posyandu, raw: dict) -> Kader:
     db.session.add(kader)
     db.session.flush()
     _record(actor, "buat", kader, p, {}, _snapshot(kader, values))
-    db.session.commit()
+    _commit(kader, commit)
     return kader
 
 
-def update_kader(actor, kader: Kader, raw: dict, version) -> Kader:
+def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True) -> Kader:
     _check_version(kader, version)
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], kader.id):
@@ -218,7 +219,7 @@ def update_kader(actor, kader: Kader, raw: dict, version) -> Kader:
     after = _snapshot(kader, values)
     if audit.diff(before, after):
         _record(actor, "ubah", kader, kader.posyandu, before, after)
-        _commit(kader)
+        _commit(kader, commit)
     return kader
 
 
