@@ -5,11 +5,11 @@ import re
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import User
+from portal.models import KatalogKegiatan, User
 from portal.pengguna import service as pengguna
 from portal.wilayah.service import import_wilayah
 
@@ -60,7 +60,14 @@ def wilayah_import(database_url):
         upgrade()
         first = import_wilayah()
         second = import_wilayah()
+        _KATALOG_SEED.extend(dict(row._mapping) for row in db.session.execute(select(KatalogKegiatan.__table__)))
     return first, second
+
+
+# The activity catalogue as the migration seeds it; restored after every test.
+_KATALOG_SEED: list[dict] = []
+# Reference data every test starts from; everything else is emptied after each test.
+_KEPT = {"wilayah", "katalog_kegiatan"}
 
 
 @pytest.fixture
@@ -70,16 +77,25 @@ def app(database_url, wilayah_import):
     with app.app_context():
         db.session.execute(update(User).values(created_by_id=None))
         for table in reversed(db.metadata.sorted_tables):
-            if table.name != "wilayah":
+            if table.name not in _KEPT:
                 db.session.execute(delete(table))
+        katalog = KatalogKegiatan.__table__
+        db.session.execute(delete(katalog).where(katalog.c.id.not_in([r["id"] for r in _KATALOG_SEED])))
+        db.session.execute(update(KatalogKegiatan), [{"id": r["id"], "nama": r["nama"], "urutan": r["urutan"],
+                                              "aktif": r["aktif"]} for r in _KATALOG_SEED])
         db.session.commit()
 
 
 @pytest.fixture
-def ctx(app):
-    """An app context for tests that call services directly."""
-    with app.app_context():
-        yield app
+def ctx(app, database_url):
+    """An app context for tests that call services directly.
+
+    It belongs to a second app object on the same database: a request of the test client then pushes its own
+    context, so no request ever shares `g` (the logged-in user, the CSRF token) with the test or another client.
+    """
+    direct = make_app(database_url)
+    with direct.app_context():
+        yield direct
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.models.user import ROLE_LABEL
@@ -19,5 +19,5 @@ class UserForm(FlaskForm):
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
     def set_roles(self, roles: list[str]) -> None:
-        self.role.choices = [(r, ROLE_LABEL[r]) for r in roles]
+        self.role.choices = [SelectChoice(r, ROLE_LABEL[r]) for r in roles]
 

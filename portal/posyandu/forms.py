@@ -1,10 +1,11 @@
 """Forms render the fields and carry the CSRF token; the rules themselves live in rules.py (shared with the import)."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
-KOSONG = [("", "— pilih —")]
+def pilihan(options: dict[str, str], empty: str = "— pilih —") -> list[SelectChoice]:
+    return [SelectChoice("", empty)] + [SelectChoice(k, v) for k, v in options.items()]
 
 
 class ProfilForm(FlaskForm):
@@ -27,10 +28,10 @@ class ProfilForm(FlaskForm):
 class KaderForm(FlaskForm):
     version = HiddenField()
     nama = StringField("Nama kader")
-    jenis_kelamin = SelectField("Jenis kelamin", choices=KOSONG + list(JENIS_KELAMIN.items()), validate_choice=False)
-    bidang = SelectField("Bidang", choices=KOSONG + list(BIDANG.items()), validate_choice=False,
+    jenis_kelamin = SelectField("Jenis kelamin", choices=pilihan(JENIS_KELAMIN), validate_choice=False)
+    bidang = SelectField("Bidang", choices=pilihan(BIDANG), validate_choice=False,
                          description="Setiap kader melayani satu bidang saja.")
-    level = SelectField("Level (Kemenkes)", choices=[("", "—")] + list(LEVEL_KADER.items()), validate_choice=False)
+    level = SelectField("Level (Kemenkes)", choices=pilihan(LEVEL_KADER, "—"), validate_choice=False)
     tanggal_lahir = StringField("Tanggal lahir (opsional)", render_kw={"type": "date"})
     telepon = StringField("Telepon (opsional)", render_kw={"inputmode": "tel", "autocomplete": "off"},
                           description="Kosongkan bila kader tidak punya ponsel.")
@@ -39,11 +40,11 @@ class KaderForm(FlaskForm):
 
 class PengurusForm(FlaskForm):
     version = HiddenField()
-    jabatan = SelectField("Jabatan", choices=KOSONG + list(JABATAN.items()), validate_choice=False)
-    bidang = SelectField("Bidang (untuk koordinator)", choices=[("", "—")] + list(BIDANG.items()),
+    jabatan = SelectField("Jabatan", choices=pilihan(JABATAN), validate_choice=False)
+    bidang = SelectField("Bidang (untuk koordinator)", choices=pilihan(BIDANG, "—"),
                          validate_choice=False)
     nama = StringField("Nama")
-    jenis_kelamin = SelectField("Jenis kelamin", choices=[("", "—")] + list(JENIS_KELAMIN.items()),
+    jenis_kelamin = SelectField("Jenis kelamin", choices=pilihan(JENIS_KELAMIN, "—"),
                                 validate_choice=False)
     telepon = StringField("Telepon (opsional)", render_kw={"inputmode": "tel", "autocomplete": "off"})
     alamat = StringField("Alamat (opsional)", description="Pengurus boleh tinggal di luar desa.")
