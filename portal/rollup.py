@@ -1,13 +1,18 @@
-"""Every count the public and the kabupaten see: one home, real queries, traceable to records."""
+"""Every count the public and the kabupaten see: one home, real queries, traceable to records.
+
+Only active records count: active Posyandu, and the active kader and pengurus of active Posyandu.
+"""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, fields
 
 from sqlalchemy import func, join, select
 
 from portal.extensions import db
-from portal.models.posyandu import Kader, Posyandu
+from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import KODE_LENGTH, Wilayah, level_of, within_clause
+from portal.posyandu import kelengkapan
 
 
 @dataclass
@@ -15,6 +20,9 @@ class Counts:
     desa: int = 0
     posyandu: int = 0
     kader: int = 0
+    pengurus: int = 0
+    pilot: int = 0
+    lengkap: int = 0
 
 
 @dataclass
@@ -23,27 +31,37 @@ class ChildRow:
     counts: Counts
 
 
+def _active_posyandu(kode: str):
+    return [Posyandu.aktif.is_(True), within_clause(Posyandu.desa_kode, kode)]
+
+
 def _sources(kode: str):
     """For each count: the code column it is grouped by, the rows it counts, and their conditions inside kode."""
     return {
-        "desa": (Wilayah.kode, Wilayah.__table__,
-                 [Wilayah.level == 4, within_clause(Wilayah.kode, kode)]),
-        "posyandu": (Posyandu.desa_kode, Posyandu.__table__,
-                     [Posyandu.aktif.is_(True), within_clause(Posyandu.desa_kode, kode)]),
+        "desa": (Wilayah.kode, Wilayah.__table__, [Wilayah.level == 4, within_clause(Wilayah.kode, kode)]),
+        "posyandu": (Posyandu.desa_kode, Posyandu.__table__, _active_posyandu(kode)),
         "kader": (Posyandu.desa_kode, join(Kader.__table__, Posyandu.__table__),
-                  [Kader.aktif.is_(True), Posyandu.aktif.is_(True), within_clause(Posyandu.desa_kode, kode)]),
+                  [Kader.aktif.is_(True), *_active_posyandu(kode)]),
+        "pengurus": (Posyandu.desa_kode, join(Pengurus.__table__, Posyandu.__table__),
+                     [Pengurus.aktif.is_(True), *_active_posyandu(kode)]),
+        "pilot": (Posyandu.desa_kode, Posyandu.__table__, [Posyandu.pilot.is_(True), *_active_posyandu(kode)]),
     }
 
 
-def totals(kode: str = "") -> Counts:
-    """Desa/kelurahan, active Posyandu and active kader inside a region ('' = the whole country)."""
-    return Counts(**{
-        name: db.session.scalar(select(func.count()).select_from(source).where(*where)) or 0
-        for name, (_column, source, where) in _sources(kode).items()
-    })
+def _lengkap(kode: str, kader_minimum: int) -> list[str]:
+    """The desa codes of the complete active Posyandu in the region, one entry per Posyandu."""
+    facts = kelengkapan.fakta(*_active_posyandu(kode))
+    return [f.desa_kode for f in facts.values() if kelengkapan.lengkap(kelengkapan.periksa(f, kader_minimum))]
 
 
-def children(kode: str = "") -> list[ChildRow]:
+def totals(kode: str = "", kader_minimum: int = 15) -> Counts:
+    """The counts of a whole region ('' = the whole country)."""
+    counts = {name: db.session.scalar(select(func.count()).select_from(source).where(*where)) or 0
+              for name, (_column, source, where) in _sources(kode).items()}
+    return Counts(**counts, lengkap=len(_lengkap(kode, kader_minimum)))
+
+
+def children(kode: str = "", kader_minimum: int = 15) -> list[ChildRow]:
     """Each child region of kode with its counts, in code order."""
     child_len = KODE_LENGTH[level_of(kode) + 1]
     kids = db.session.scalars(select(Wilayah).where(
@@ -53,4 +71,13 @@ def children(kode: str = "") -> list[ChildRow]:
         key = func.substr(column, 1, child_len)
         grouped[name] = dict(db.session.execute(
             select(key, func.count()).select_from(source).where(*where).group_by(key)).all())
+    grouped["lengkap"] = Counter(desa[:child_len] for desa in _lengkap(kode, kader_minimum))
     return [ChildRow(w, Counts(**{f.name: grouped[f.name].get(w.kode, 0) for f in fields(Counts)})) for w in kids]
+
+
+def kader_per_bidang(kode: str = "") -> dict[str, int]:
+    """Active kader of active Posyandu in the region, per bidang, in the order of the six bidang."""
+    rows = dict(db.session.execute(
+        select(Kader.bidang, func.count()).join(Posyandu)
+        .where(Kader.aktif.is_(True), *_active_posyandu(kode)).group_by(Kader.bidang)).all())
+    return {b: rows.get(b, 0) for b in BIDANG}

@@ -79,13 +79,13 @@ def test_rollup_counts_only_active_records_in_scope(some_posyandu):
 
 def _cells(html: str, name: str) -> list[str]:
     row = re.search(rf">{re.escape(name)}</a>(?: <small[^>]*>[^<]*</small>)?</th>(.*?)</tr>", html).group(1)
-    return re.findall(r'<td class="num">([^<]*)</td>', row)
+    return re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
 
 
 def test_drill_down(client, some_posyandu):
     country = client.get("/wilayah").get_data(as_text=True)
     assert "Kalimantan Selatan" in country and 'href="/wilayah/63"' in country
-    assert _cells(country, "Kalimantan Selatan") == ["2.016", "6", "24"]
+    assert _cells(country, "Kalimantan Selatan") == ["2.016", "6", "24", "0,0%"]
     assert "83.762" in country  # desa/kelurahan in the whole country
 
     kalsel = client.get("/wilayah/63").get_data(as_text=True)
@@ -93,13 +93,13 @@ def test_drill_down(client, some_posyandu):
 
     tabalong = client.get("/wilayah/63.09").get_data(as_text=True)
     assert "12 kecamatan · 10 kelurahan · 121 desa" in tabalong
-    assert _cells(tabalong, "Bintang Ara") == ["9", "4", "18"]
+    assert _cells(tabalong, "Bintang Ara") == ["9", "4", "18", "0,0%"]
     assert 'href="/wilayah/63">Kalimantan Selatan</a>' in tabalong  # breadcrumb
 
     bintang_ara = client.get("/wilayah/63.09.12").get_data(as_text=True)
     assert bintang_ara.count('href="/wilayah/63.09.12.') == 9
     name = db.session.get(Wilayah, "63.09.12.2003").nama
-    assert _cells(bintang_ara, name) == ["2", "18"]  # at kecamatan level the children are desa: no desa column
+    assert _cells(bintang_ara, name) == ["2", "18", "0,0%"]  # at kecamatan level the children are desa: no desa column
 
     desa = client.get("/wilayah/63.09.12.2003")
     assert desa.status_code == 200 and "kode 63.09.12.2003" in desa.get_data(as_text=True)
@@ -107,7 +107,7 @@ def test_drill_down(client, some_posyandu):
 
 def test_drill_down_shows_zero_before_any_profile(client):
     page = client.get("/wilayah/63.09").get_data(as_text=True)
-    assert _cells(page, "Bintang Ara") == ["9", "0", "0"]
+    assert _cells(page, "Bintang Ara") == ["9", "0", "0", "–"]
 
 
 @pytest.mark.parametrize("kode", ["99", "63.99", "6309", "63.09.12.2003.1", "x", "63.09.12.9999"])
@@ -147,3 +147,27 @@ def test_search_without_result(client):
 def test_home_shows_totals(client, some_posyandu):
     body = client.get("/").get_data(as_text=True)
     assert "83.762" in body and 'name="q"' in body
+
+
+def test_rollup_of_pengurus_pilot_and_complete_profiles(client, ctx):
+    from tests.test_posyandu import _complete
+    complete = _posyandu("63.09.12.2003", 0)
+    db.session.commit()
+    _complete(complete.id)
+    pilot = _posyandu("63.09.01.2001", 2)
+    pilot.pilot = True
+    closed_pilot = _posyandu("63.09.01.2001", 2, aktif=False)
+    closed_pilot.pilot = True
+    db.session.commit()
+    totals = rollup.totals("63.09", 15)
+    assert (totals.posyandu, totals.kader, totals.pengurus, totals.pilot, totals.lengkap) == (2, 20, 9, 1, 1)
+    assert rollup.totals("63.09", 20).lengkap == 0  # KADER_MINIMUM decides
+    assert rollup.kader_per_bidang("63.09") == {"pendidikan": 3, "kesehatan": 5, "pu": 3, "perumahan": 3,
+                                                "trantibumlinmas": 3, "sosial": 3}
+    kids = {row.wilayah.kode: row.counts for row in rollup.children("63.09", 15)}
+    assert kids["63.09.12"].lengkap == 1 and kids["63.09.01"].lengkap == 0 and kids["63.09.01"].pilot == 1
+    tabalong = client.get("/wilayah/63.09").get_data(as_text=True)
+    assert "target 3" in tabalong and "50,0%" in tabalong
+    assert _cells(tabalong, "Bintang Ara") == ["9", "1", "18", "100,0%"]
+    kalsel = client.get("/wilayah/63").get_data(as_text=True)
+    assert _cells(kalsel, "Kabupaten Tabalong") == ["131", "2", "20", "50,0%", "1/3"]

@@ -25,6 +25,7 @@ def kursi_label(kursi: str) -> str:
 @dataclass
 class Fakta:
     posyandu_id: int
+    desa_kode: str = ""
     sk: bool = False
     musdes: bool = False
     kader_per_bidang: dict[str, int] = field(default_factory=dict)
@@ -51,22 +52,22 @@ SINGKAT = {"sk": "SK", "musdes": "musdes", "pengurus": "pengurus", "kader_minimu
            "kader_bidang": "kader tiap bidang"}
 
 
-def fakta(posyandu_where) -> dict[int, Fakta]:
-    """The facts of every Posyandu matching the WHERE clause, in three grouped queries."""
-    facts = {pid: Fakta(pid, sk=bool(nomor and tgl), musdes=musdes is not None)
-             for pid, nomor, tgl, musdes in db.session.execute(
-                 select(Posyandu.id, Posyandu.sk_nomor, Posyandu.sk_tanggal, Posyandu.musdes_tanggal)
-                 .where(posyandu_where))}
+def fakta(*where) -> dict[int, Fakta]:
+    """The facts of every Posyandu matching the WHERE clauses, in three grouped queries."""
+    facts = {pid: Fakta(pid, desa_kode=kode, sk=bool(nomor and tgl), musdes=musdes is not None)
+             for pid, kode, nomor, tgl, musdes in db.session.execute(
+                 select(Posyandu.id, Posyandu.desa_kode, Posyandu.sk_nomor, Posyandu.sk_tanggal,
+                        Posyandu.musdes_tanggal).where(*where))}
     if not facts:
         return facts
     kader = db.session.execute(
         select(Kader.posyandu_id, Kader.bidang, func.count()).join(Posyandu)
-        .where(posyandu_where, Kader.aktif.is_(True)).group_by(Kader.posyandu_id, Kader.bidang))
+        .where(*where, Kader.aktif.is_(True)).group_by(Kader.posyandu_id, Kader.bidang))
     for pid, bidang, n in kader:
         facts[pid].kader_per_bidang[bidang] = n
     pengurus = db.session.execute(
         select(Pengurus.posyandu_id, Pengurus.jabatan, Pengurus.bidang).join(Posyandu)
-        .where(posyandu_where, Pengurus.aktif.is_(True)).distinct())
+        .where(*where, Pengurus.aktif.is_(True)).distinct())
     for pid, jabatan, bidang in pengurus:
         facts[pid].kursi_terisi.add(f"{jabatan}:{bidang}" if jabatan == "koordinator" else jabatan)
     return facts

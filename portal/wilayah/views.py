@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import access, rollup
 from portal.models.wilayah import JENIS_LABEL
@@ -15,8 +15,7 @@ def index():
         results = service.search(q)
         template = "wilayah/_results.html" if request.headers.get("HX-Request") else "wilayah/search.html"
         return render_template(template, q=q, results=results)
-    return render_template("wilayah/detail.html", wilayah=None, path=[], totals=rollup.totals(),
-                           children=rollup.children(), composition=service.composition(), jenis_label=JENIS_LABEL)
+    return _detail(None)
 
 
 @bp.get("/<kode>")
@@ -25,6 +24,14 @@ def detail(kode: str):
     wilayah = service.get(kode)
     if wilayah is None:
         abort(404)
-    return render_template("wilayah/detail.html", wilayah=wilayah, path=service.path(kode),
-                           totals=rollup.totals(kode), children=rollup.children(kode) if wilayah.level < 4 else [],
-                           composition=service.composition(kode), jenis_label=JENIS_LABEL)
+    return _detail(wilayah)
+
+
+def _detail(wilayah):
+    kode = wilayah.kode if wilayah else ""
+    minimum = current_app.config["KADER_MINIMUM"]
+    return render_template("wilayah/detail.html", wilayah=wilayah, path=service.path(kode) if kode else [],
+                           totals=rollup.totals(kode, minimum),
+                           children=rollup.children(kode, minimum) if not wilayah or wilayah.level < 4 else [],
+                           kader_per_bidang=rollup.kader_per_bidang(kode), composition=service.composition(kode),
+                           jenis_label=JENIS_LABEL, pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"])
