@@ -104,3 +104,43 @@ def test_static_files_are_precompressed_and_revalidate(client):
     assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"var htmx")
     again = client.get(js, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_full_posyandu_profile_fits(as_user, ctx):
+    """A large Posyandu (9 pengurus, 45 kader with phones and NIK) and a full beranda page stay in budget."""
+    from tests.test_posyandu import _complete, make_posyandu
+    pid = make_posyandu(hari_buka="Setiap tanggal 10", dusun="Dusun Karya Bakti")
+    _complete(pid, kader_per_bidang=7)
+    for i in range(30):
+        make_posyandu(nama=f"Posyandu Anggrek {i}")
+    client = as_user("kab_tabalong")
+    for path in (f"/kelola/posyandu/{pid}", "/beranda", f"/kelola/posyandu/{pid}/riwayat",
+                 f"/kelola/posyandu/{pid}/layanan", f"/kelola/posyandu/{pid}/ubah", "/kelola/katalog"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code in (200, 403)
+        if response.status_code == 200:
+            assert _compressed_size(response) <= PAGE_BUDGET, (path, _compressed_size(response))
+
+
+def test_kader_fragments_fit_in_two_kilobytes(as_user, ctx):
+    from tests.conftest import post
+    from tests.test_posyandu import make_posyandu
+    pid = make_posyandu()
+    client = as_user("desa_hapalah")
+    htmx = {"HX-Request": "true"}
+    added = post(client, f"/kelola/posyandu/{pid}/kader/baru",
+                 {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan", "nik": "6309015501900001",
+                  "telepon": "081234567890"}, headers=htmx)
+    kader_id = int(re.search(r'id="kader-(\d+)"', added.get_data(as_text=True)).group(1))
+    fragments = {
+        "added": added,
+        "edit form": client.get(f"/kelola/kader/{kader_id}/ubah", headers=htmx),
+        "row": client.get(f"/kelola/kader/{kader_id}", headers=htmx),
+        "saved": post(client, f"/kelola/kader/{kader_id}/ubah", {"version": "1", "nama": "Siti Aminah",
+                                                                   "jenis_kelamin": "P", "bidang": "sosial"},
+                      headers=htmx),
+        "beranda list": client.get("/beranda?q=melati", headers=htmx),
+    }
+    for name, response in fragments.items():
+        assert response.status_code == 200, name
+        assert len(gzip.compress(response.data)) <= 2048, (name, len(gzip.compress(response.data)))
