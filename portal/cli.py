@@ -59,8 +59,12 @@ def demo_seed(if_empty):
     if if_empty and not demo.is_empty():
         click.echo("Basis data sudah berisi akun: data demo dilewati.")
         return
-    created = demo.seed(current_app.instance_path)
-    click.echo(f"Data demo: {len(created)} akun baru ({', '.join(created) or 'semua sudah ada'}).")
+    result = demo.seed(current_app.instance_path)
+    click.echo(f"Data demo: {len(result.accounts)} akun baru ({', '.join(result.accounts) or 'semua sudah ada'}).")
+    for line in result.kelembagaan:
+        click.echo(f"Data demo: {line}")
+    if not result.kelembagaan:
+        click.echo("Data demo: Kalimantan Selatan sudah berisi Posyandu, data kelembagaan demo dilewati.")
 
 
 @demo_cli.command("accounts")

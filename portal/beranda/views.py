@@ -18,7 +18,7 @@ def index():
     pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(page, pages)
     context = dict(rows=rows[(page - 1) * PER_PAGE:page * PER_PAGE], total=len(rows), page=page, pages=pages, q=q,
-                   lengkap=sum(1 for r in rows if r.aktif and not r.kurang))
+                   lengkap=sum(1 for r in rows if r.aktif and not r.kurang), nonaktif=sum(1 for r in rows if not r.aktif))
     if request.headers.get("HX-Request"):
         return render_template("beranda/_posyandu.html", **context)
     return render_template("beranda/index.html", totals=rollup.totals(current_user.scope, current_app.config["KADER_MINIMUM"]),

@@ -1,0 +1,188 @@
+"""The demo data: Kabupaten Tabalong's reported figures (DOMAIN.md §7), exact and traceable to records; values that
+the portal's own rules accept; the same data on every install; nothing created twice."""
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+from lokal.nik import parse_nik
+from sqlalchemy import delete, func, select
+
+from portal import demo, rollup
+from portal.extensions import db
+from portal.formatting import angka
+from portal.models import AuditLog, Kader, KatalogKegiatan, Pengurus, Posyandu, Wilayah
+from portal.models.posyandu import posyandu_layanan
+from portal.models.wilayah import within_clause
+from portal.posyandu import kelengkapan, rules, service
+from portal.wilayah.service import normalize_name
+
+TABALONG = "63.09"
+
+
+@pytest.fixture
+def instance(ctx, tmp_path):
+    """The instance folder for demo-akun.json: the test's own, never the repository's."""
+    ctx.instance_path = str(tmp_path)
+    return ctx.instance_path
+
+
+@pytest.fixture
+def seeded(instance):
+    return demo.seed(instance).accounts
+
+
+def aktif_di(kode):
+    """The WHERE clause of the active Posyandu inside kode."""
+    return Posyandu.aktif.is_(True) & within_clause(Posyandu.desa_kode, kode)
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def active_kader(kode):
+    return db.session.scalar(select(func.count()).select_from(Kader).join(Posyandu)
+                             .where(aktif_di(kode), Kader.aktif.is_(True)))
+
+
+def snapshot():
+    return {t.name: count(t) for t in (Posyandu.__table__, Kader.__table__, Pengurus.__table__, posyandu_layanan,
+                                       AuditLog.__table__, KatalogKegiatan.__table__)}
+
+
+def test_tabalong_has_the_reported_figures(seeded, app, client):
+    assert seeded == ["admin", "kabupaten", "kecamatan", "desa", "penyelenggara"]
+    assert count(Posyandu, aktif_di(TABALONG)) == 288
+    assert active_kader(TABALONG) == 3444
+    totals = rollup.totals(TABALONG)
+    assert (totals.desa, totals.posyandu, totals.kader, totals.pilot) == (131, 288, 3444, 3)
+    # Closed Posyandu and inactive kader exist, and are not counted.
+    closed = db.session.scalars(select(Posyandu).where(
+        Posyandu.aktif.is_(False), within_clause(Posyandu.desa_kode, TABALONG))).all()
+    assert closed and all(p.ditutup_tanggal and p.alasan_tutup and not p.pilot for p in closed)
+    assert count(Kader, Kader.aktif.is_(False), Kader.posyandu_id.in_(select(Posyandu.id).where(aktif_di(TABALONG))))
+    # Every desa/kelurahan has at least one Posyandu, the bigger ones up to five.
+    desa = set(db.session.scalars(select(Wilayah.kode).where(
+        Wilayah.level == 4, within_clause(Wilayah.kode, TABALONG))))
+    per_desa = Counter(db.session.scalars(select(Posyandu.desa_kode).where(aktif_di(TABALONG))))
+    assert set(per_desa) == desa and len(desa) == 131
+    assert max(per_desa.values()) == 5 and Counter(per_desa.values())[1] < 131 // 2
+    page = client.get(f"/wilayah/{TABALONG}").get_data(as_text=True)
+    assert re.search(r">\s*288\s*<", page) and re.search(r">\s*3\.444\s*<", page)
+
+
+def test_pilot_projects_in_every_kabupaten(seeded):
+    assert count(Posyandu, aktif_di(TABALONG), Posyandu.pilot.is_(True)) == 3
+    others = db.session.scalars(select(Wilayah.kode).where(Wilayah.level == 2, within_clause(Wilayah.kode, "63"),
+                                                           Wilayah.kode != TABALONG)).all()
+    assert len(others) == 12
+    for kode in others:
+        assert 3 <= count(Posyandu, aktif_di(kode)) <= 8, kode
+        assert 1 <= count(Posyandu, aktif_di(kode), Posyandu.pilot.is_(True)) <= 3, kode
+        assert active_kader(kode) and count(Pengurus, Pengurus.posyandu_id.in_(
+            select(Posyandu.id).where(aktif_di(kode)))), kode
+    # A pilot project shows what a complete Posyandu looks like.
+    pilots = kelengkapan.semua(Posyandu.pilot.is_(True), 15)
+    assert len(pilots) >= 15 and all(kelengkapan.lengkap(s) for s in pilots.values())
+
+
+def test_profiles_are_a_realistic_mix(seeded, ctx):
+    checks = kelengkapan.semua(aktif_di(TABALONG), ctx.config["KADER_MINIMUM"])
+    complete = [pid for pid, s in checks.items() if kelengkapan.lengkap(s)]
+    assert 0.25 < len(complete) / len(checks) < 0.45
+    lacking = Counter(s.key for syarat in checks.values() for s in syarat if not s.ok)
+    assert set(lacking) == set(kelengkapan.SINGKAT) and min(lacking.values()) >= 20
+    # The demo desa operator sees both kinds.
+    demo_desa = [kelengkapan.lengkap(s) for s in kelengkapan.semua(
+        aktif_di(demo.DEMO_DESA), ctx.config["KADER_MINIMUM"]).values()]
+    assert True in demo_desa and False in demo_desa
+    # Health has the most kader; public works, housing and trantibumlinmas the fewest.
+    per_bidang = rollup.kader_per_bidang(TABALONG)
+    ranked = sorted(per_bidang, key=per_bidang.get)
+    assert ranked[-1] == "kesehatan" and min(per_bidang.values()) > 0
+    assert set(ranked[:3]) == {"pu", "perumahan", "trantibumlinmas"}
+    assert per_bidang["kesehatan"] > 2 * per_bidang["pendidikan"]
+
+
+def test_every_stored_value_passes_the_portal_rules(seeded):
+    """What the edit forms would accept, and store unchanged: so an operator can save a demo record as it is."""
+    schemas = {
+        Posyandu: (rules.PROFIL, Posyandu.desa_kode.startswith("63")),
+        Kader: (rules.KADER, Kader.id.is_not(None)),
+        Pengurus: (rules.PENGURUS, Pengurus.id.is_not(None)),
+    }
+    for model, (schema, where) in schemas.items():
+        for obj in db.session.scalars(select(model).where(where)):
+            stored = {f: getattr(obj, f) for f in schema}
+            values, errors = rules.clean(schema, stored)
+            assert not errors and values == stored, (model.__name__, obj.id, errors)
+    kader = db.session.scalars(select(Kader)).all()
+    niks = [k.nik for k in kader if k.nik]
+    assert len(niks) == len(set(niks)) and len(kader) // 5 < len(niks) < len(kader) // 2
+    for k in kader:
+        if k.nik:
+            info = parse_nik(k.nik)
+            assert info.district_code == k.posyandu.desa_kode[:8] and info.gender == k.jenis_kelamin
+            assert date.fromisoformat(info.birth_date) == k.tanggal_lahir
+    phones = [k.telepon for k in kader]
+    assert 0.2 < phones.count(None) / len(phones) < 0.8, "many kader have no phone"
+    assert Counter(k.jenis_kelamin for k in kader).most_common(1)[0][0] == "P"
+    assert {k.level for k in kader} == {None, "purwa", "madya", "utama"}
+
+
+def test_names_layanan_and_audit(seeded):
+    posyandu = db.session.scalars(select(Posyandu).where(Posyandu.desa_kode.startswith("63"))).all()
+    names = Counter((p.desa_kode, normalize_name(p.nama)) for p in posyandu)
+    assert max(names.values()) == 1
+    assert {"Posyandu Melati 1", "Posyandu Mawar", "Posyandu Anggrek"} <= {p.nama for p in posyandu}
+    assert all(service.find_by_name(p.desa_kode, p.nama).id == p.id for p in posyandu[:50])
+    katalog = dict(db.session.execute(select(KatalogKegiatan.id, KatalogKegiatan.bidang)).all())
+    for p in posyandu:
+        bidang = {katalog[k.id] for k in p.layanan}
+        assert not p.aktif or "kesehatan" in bidang, p.nama
+        assert bidang <= {"kesehatan"} | {k.bidang for k in p.kader if k.aktif}, p.nama
+    # One honest audit entry per generated Posyandu: made by the system, saying it is demo data.
+    entries = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "posyandu")).all()
+    assert sorted(e.posyandu_id for e in entries) == sorted(p.id for p in posyandu)
+    assert all(e.actor_id is None and e.action == "buat" and "demo" in e.changes["sumber"][1] for e in entries)
+
+
+def test_seeding_twice_changes_nothing(instance):
+    before = snapshot()
+    assert len(demo.seed(instance).accounts) == 5
+    after = snapshot()
+    assert after["katalog_kegiatan"] == before["katalog_kegiatan"]
+    assert after["posyandu"] > 288 and after["kader"] > 3444
+    assert demo.seed(instance) == demo.SeedResult([], [])
+    assert snapshot() == after
+
+
+def fingerprint():
+    return sorted(db.session.execute(
+        select(Posyandu.desa_kode, Posyandu.nama, Posyandu.sk_nomor, Posyandu.kontak, Posyandu.pilot,
+               Kader.nama, Kader.bidang, Kader.nik, Kader.telepon, Kader.aktif).join(Kader)).all())
+
+
+def test_every_install_gets_the_same_data(instance):
+    demo.seed(instance)
+    first = fingerprint()
+    for table in (AuditLog.__table__, posyandu_layanan, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
+        db.session.execute(delete(table))
+    db.session.commit()
+    lines = demo.seed_kelembagaan()
+    assert fingerprint() == first
+    tabalong, kalsel = rollup.totals(TABALONG), rollup.totals("63")
+    assert lines == [
+        f"Kabupaten Tabalong: 288 Posyandu aktif (3 pilot, {tabalong.lengkap} profil lengkap), 3.444 kader aktif.",
+        f"Kalimantan Selatan: {kalsel.posyandu} Posyandu aktif ({kalsel.pilot} pilot, {kalsel.lengkap} profil "
+        f"lengkap), {angka(kalsel.kader)} kader aktif."]
+
+
+def test_a_province_with_posyandu_is_left_alone(instance):
+    """Demo Posyandu never mix with real ones: one Posyandu anywhere in Kalimantan Selatan and none is generated."""
+    desa = db.session.scalar(select(Wilayah.kode).where(Wilayah.level == 4, within_clause(Wilayah.kode, "63.11"))
+                             .order_by(Wilayah.kode))
+    service.create_posyandu(None, desa, {"nama": "Posyandu Kenanga"})
+    assert len(demo.seed(instance).accounts) == 5
+    assert count(Posyandu) == 1 and count(Kader) == 0
