@@ -37,7 +37,7 @@ setup: $(VENV)/.runtime instance/config.py
 run: setup
 	@$(FLASK) demo accounts
 	@echo "Portal: http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 120 --access-logfile - wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

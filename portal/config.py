@@ -52,6 +52,9 @@ TIMEZONE_LABEL = "WITA"
 
 # Uploads (spreadsheet import): the largest request body accepted.
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+# Where uploads wait (import files between preview and confirmation). None: instance/uploads. With several
+# machines, a shared volume.
+UPLOAD_FOLDER = None
 
 PASSWORD_MIN_LENGTH = 10
 # Werkzeug's scrypt: memory-hard, the strongest it offers.
