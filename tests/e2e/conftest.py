@@ -75,6 +75,12 @@ class Journey:
         response = self.page.goto(self.base_url + path)
         return response
 
+    def login(self, username, password):
+        """Fill in and send the login form of the current page."""
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("button.primary")
+
     def shot(self, label):
         self.step += 1
         os.makedirs(ARTIFACTS, exist_ok=True)

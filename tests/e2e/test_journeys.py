@@ -35,13 +35,10 @@ def test_kabupaten_creates_an_account_and_the_new_user_logs_in(journey, javascri
     page = j.page
     j.goto("/beranda")
     page.wait_for_url(re.compile(r"/login\?next=/beranda"))
-    page.fill("#username", "kab_tabalong")
-    page.fill("#password", "salah-sekali-ini")
-    page.click("button.primary")
+    j.login("kab_tabalong", "salah-sekali-ini")
     assert page.locator(".error", has_text="Nama pengguna atau kata sandi salah.").is_visible()
     j.shot("login-gagal")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
+    j.login("kab_tabalong", PASSWORD)
     page.wait_for_url(re.compile(r"/beranda$"))
     j.shot("beranda")
     page.click("header >> text=Pengguna")
@@ -62,9 +59,7 @@ def test_kabupaten_creates_an_account_and_the_new_user_logs_in(journey, javascri
     page.wait_for_url(re.compile(r"/$"))
 
     page.click("header >> text=Masuk")
-    page.fill("#username", "operator.hapalah")
-    page.fill("#password", password)
-    page.click("button.primary")
+    j.login("operator.hapalah", password)
     page.wait_for_url(re.compile(r"/akun/password$"))
     j.shot("wajib-ganti-sandi")
     page.fill("#current_password", password)
@@ -81,9 +76,7 @@ def test_desa_operator_keeps_a_posyandu(journey, javascript):
     j = journey(f"operator-{'js' if javascript else 'nojs'}", javascript)
     page = j.page
     j.goto("/login")
-    page.fill("#username", "desa_hapalah")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
+    j.login("desa_hapalah", PASSWORD)
     page.wait_for_url(re.compile(r"/beranda$"))
     j.shot("beranda")
     page.click("text=+ Tambah Posyandu")
@@ -126,3 +119,34 @@ def test_desa_operator_keeps_a_posyandu(journey, javascript):
     page.click("text=Riwayat")
     assert "ubah kader" in page.content() and "6309015501900001" not in page.content()
     j.shot("riwayat")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
+    app.instance_path = str(tmp_path)  # uploads wait in the test's own folder
+    sheet = tmp_path / "posyandu-hapalah.csv"
+    sheet.write_text("kode_desa;nama;dusun;rt;sk_tanggal\n"
+                     "63.09.01.2001;Posyandu Kenanga;Dusun I;2;15-03-2025\n"
+                     "63.09.04.2006;Posyandu Luar;Dusun II;1;\n", encoding="utf-8")
+    j = journey(f"impor-{'js' if javascript else 'nojs'}", javascript)
+    page = j.page
+    j.goto("/login")
+    j.login("desa_hapalah", PASSWORD)
+    page.click("text=Impor Excel/CSV")
+    assert page.locator("a[href$='posyandu.xlsx']").count() == 1  # the template to fill in
+    j.shot("impor")
+    page.set_input_files("#berkas", str(sheet))
+    page.click("text=Periksa berkas")
+    assert "di luar wilayah kerja Anda" in page.content() and "Simpan impor" not in page.content()
+    j.shot("impor-galat")
+    sheet.write_text("kode_desa;nama;dusun;rt;sk_tanggal\n63.09.01.2001;Posyandu Kenanga;Dusun I;2;15-03-2025\n",
+                     encoding="utf-8")
+    page.click("header >> text=Beranda")
+    page.click("text=Impor Excel/CSV")
+    page.set_input_files("#berkas", str(sheet))
+    page.click("text=Periksa berkas")
+    j.shot("impor-pratinjau")
+    page.click("text=Simpan impor")
+    page.wait_for_url(re.compile(r"/beranda$"))
+    assert "Impor selesai: 1 baru" in page.content() and "Posyandu Kenanga" in page.content()
+    j.shot("impor-selesai")
