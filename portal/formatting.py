@@ -16,10 +16,10 @@ def angka(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def persen(part, whole) -> str:
+def persen(part, whole, digits: int = 1) -> str:
     if not whole:
         return "–"
-    return f"{100 * part / whole:.1f}".replace(".", ",") + "%"
+    return f"{100 * part / whole:.{digits}f}".replace(".", ",") + "%"
 
 
 def tanggal(value: date | datetime | None) -> str:

@@ -89,6 +89,14 @@ class Wilayah(db.Model):
         return JENIS_LABEL[self.jenis]
 
     @property
+    def nama_singkat(self) -> str:
+        """'Tabalong' for 'Kabupaten Tabalong': in a list whose heading already says what they are."""
+        for prefix in ("Kabupaten ", "Kota "):
+            if self.level == 2 and self.nama.startswith(prefix):
+                return self.nama[len(prefix):]
+        return self.nama
+
+    @property
     def nama_lengkap(self) -> str:
         """'Kabupaten Tabalong' is already named so; kecamatan and desa get their kind in front."""
         if self.level in (1, 2):
