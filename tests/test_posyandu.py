@@ -48,23 +48,29 @@ def test_route_matrix(as_user, melati, username):
     view, edit = MATRIX[username]
     client = as_user(username)
     kader = _kader(melati)
+    ketua = service.add_pengurus(None, db.session.get(Posyandu, melati), {"jabatan": "ketua", "nama": "Hj. Norhayati"})
     assert client.get(f"/kelola/posyandu/{melati}").status_code == view
     assert client.get(f"/kelola/posyandu/{melati}/riwayat").status_code == view
-    assert client.get(f"/kelola/kader/{kader.id}").status_code == (302 if view == 200 else view)
+    for row in (f"/kelola/kader/{kader.id}", f"/kelola/pengurus/{ketua.id}"):
+        assert client.get(row).status_code == (302 if view == 200 else view)
     for path in (f"/kelola/posyandu/{melati}/ubah", f"/kelola/posyandu/{melati}/layanan",
                  f"/kelola/posyandu/{melati}/tutup", f"/kelola/posyandu/{melati}/kader/baru",
-                 f"/kelola/posyandu/{melati}/pengurus/baru", f"/kelola/kader/{kader.id}/ubah"):
+                 f"/kelola/posyandu/{melati}/pengurus/baru", f"/kelola/kader/{kader.id}/ubah",
+                 f"/kelola/pengurus/{ketua.id}/ubah"):
         expected = edit if username != "peny_tabalong" else 403  # the role itself may not edit anywhere
         assert client.get(path).status_code == expected, path
     # POSTs that would change something: refused the same way, and nothing changes
     for path in (f"/kelola/posyandu/{melati}/ubah", f"/kelola/kader/{kader.id}/nonaktifkan",
-                 f"/kelola/posyandu/{melati}/buka"):
+                 f"/kelola/pengurus/{ketua.id}/nonaktifkan", f"/kelola/posyandu/{melati}/layanan",
+                 f"/kelola/posyandu/{melati}/tutup", f"/kelola/posyandu/{melati}/kader/baru",
+                 f"/kelola/pengurus/{ketua.id}/ubah", f"/kelola/posyandu/{melati}/buka"):
         response = post(client, path, {"version": "1", "nama": "Diubah"})
         if edit != 200 or username == "peny_tabalong":
             assert response.status_code == (403 if username == "peny_tabalong" else edit), path
     if edit != 200 or username == "peny_tabalong":
         assert db.session.get(Posyandu, melati).nama == "Posyandu Melati 1"
-        assert _kader(melati).aktif
+        assert _kader(melati).aktif and db.session.get(Pengurus, ketua.id).aktif
+        assert db.session.scalar(select(func.count()).select_from(Kader)) == 1
 
 
 @pytest.mark.parametrize("username, status", [
