@@ -162,3 +162,43 @@ def as_user(app, users):
         assert response.status_code == 303, response.get_data(as_text=True)
         return c
     return make
+
+
+def form_values(html: str, form_index: int = -1) -> dict:
+    """The values a browser would send for a form of the page (inputs, checked boxes, selected options, textareas)."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms, self.select, self.textarea = [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.forms.append({})
+            elif not self.forms:
+                return
+            elif tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
+                self.forms[-1].setdefault(a["name"], []).append(a.get("value") or "")
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.forms[-1].setdefault(self.select, []).append(a.get("value") or "")
+            elif tag == "textarea":
+                self.textarea = a.get("name")
+                self.forms[-1][self.textarea] = [""]
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.forms[-1][self.textarea][0] += data
+
+    parser = Forms()
+    parser.feed(html)
+    return {k: v if len(v) > 1 else v[0] for k, v in parser.forms[form_index].items()}

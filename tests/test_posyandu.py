@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import AuditLog, Kader, KatalogKegiatan, Pengurus, Posyandu
 from portal.posyandu import kelengkapan, service
-from tests.conftest import post
+from tests.conftest import form_values, post
 
 NIK = "6309015501900001"  # a woman born 15-01-1990, registered in Kec. Banua Lawas
 
@@ -165,6 +165,55 @@ def test_stale_save_is_refused_and_shows_current_values(as_user, melati):
                                                            "dusun": "Dusun III"}).status_code == 303
 
 
+def test_a_second_save_after_a_conflict_never_undoes_the_other_change(as_user, melati):
+    """Both open the form; A changes hari buka and saves; B changed the phone and is refused; B's form now holds A's
+    hari buka and B's phone, so B's next save keeps both changes."""
+    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
+    path = f"/kelola/posyandu/{melati}/ubah"
+    form_a = form_values(a.get(path).get_data(as_text=True))
+    form_b = form_values(b.get(path).get_data(as_text=True))
+    assert a.post(path, data={**form_a, "hari_buka": "Setiap tanggal 15"}).status_code == 303
+    refused = b.post(path, data={**form_b, "kontak": "0852-1111-2222"})
+    assert refused.status_code == 409
+    merged = form_values(refused.get_data(as_text=True))
+    assert merged["hari_buka"] == "Setiap tanggal 15" and merged["kontak"] == "0852-1111-2222"
+    assert "kedua pihak ditandai" not in refused.get_data(as_text=True)  # nothing clashed
+    assert b.post(path, data=merged).status_code == 303
+    p = db.session.get(Posyandu, melati)
+    db.session.refresh(p)
+    assert (p.hari_buka, p.kontak) == ("Setiap tanggal 15", "+6285211112222")
+
+
+def test_a_field_both_changed_is_flagged(as_user, melati):
+    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
+    path = f"/kelola/posyandu/{melati}/ubah"
+    form_a = form_values(a.get(path).get_data(as_text=True))
+    form_b = form_values(b.get(path).get_data(as_text=True))
+    assert a.post(path, data={**form_a, "dusun": "Dusun Karya"}).status_code == 303
+    refused = b.post(path, data={**form_b, "dusun": "Dusun Bakti"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Juga diubah orang lain menjadi: Dusun Karya" in body
+    assert form_values(body)["dusun"] == "Dusun Bakti"  # the user's input is kept for them to decide
+    p = db.session.get(Posyandu, melati)
+    db.session.refresh(p)
+    assert p.dusun == "Dusun Karya"
+
+
+def test_kader_conflict_inline_merges_too(as_user, melati):
+    kader = _kader(melati)
+    a, b = as_user("desa_hapalah"), as_user("kec_banualawas")
+    path = f"/kelola/kader/{kader.id}/ubah"
+    htmx = {"HX-Request": "true"}
+    form_a = form_values(a.get(path, headers=htmx).get_data(as_text=True))
+    form_b = form_values(b.get(path, headers=htmx).get_data(as_text=True))
+    assert a.post(path, data={**form_a, "level": "madya"}, headers=htmx).status_code == 200
+    refused = b.post(path, data={**form_b, "telepon": "0813-5555-6666"}, headers=htmx)
+    assert refused.status_code == 409 and refused.get_data(as_text=True).strip().startswith("<li")
+    merged = form_values(refused.get_data(as_text=True))
+    assert merged["level"] == "madya" and merged["telepon"] == "0813-5555-6666"
+    assert merged["nik"] == NIK and merged["telepon"] != "+6281355556666"  # shown as typed, not E.164
+
+
 def test_stale_kader_save_is_refused(as_user, melati):
     kader = _kader(melati)
     client = as_user("desa_hapalah")
@@ -183,9 +232,13 @@ def test_stale_kader_save_is_refused(as_user, melati):
     ("nama", "", "Wajib diisi."), ("rt", "abc", "angka 1–999"), ("sk_tanggal", "31-02-2025", "Tanggal tidak dikenali"),
     ("sk_tanggal", "2099-01-01", "antara 1900 dan hari ini"), ("kontak", "12345", "Nomor telepon tidak sah"),
     ("latitude", "200", "di luar wilayah Indonesia"), ("nama", "x" * 121, "Maksimal 120 karakter"),
+    ("longitude", "abc", "mis. 115.3821"),
+    ("musdes_tanggal", "2025-06-01", "tidak boleh sesudah tanggal SK"),
 ])
 def test_profile_validation_is_clear_and_changes_nothing(as_user, melati, field, value, message):
-    data = {"version": "1", "nama": "Posyandu Melati 1", field: value}
+    data = {"version": "1", "nama": "Posyandu Melati 1", "sk_tanggal": "2025-01-10", "latitude": "-2.15", field: value}
+    if field == "sk_tanggal":
+        data["musdes_tanggal"] = ""
     response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/ubah", data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     p = db.session.get(Posyandu, melati)
@@ -237,6 +290,7 @@ def test_layanan(as_user, melati):
     ("nik", "1234", "16 digit"), ("nik", NIK, "sudah terdaftar"), ("bidang", "olahraga", "Bidang tidak dikenal"),
     ("jenis_kelamin", "", "Wajib diisi."), ("telepon", "08", "Nomor telepon tidak sah"),
     ("tanggal_lahir", "2020-01-01", "minimal berusia 12 tahun"), ("nama", "12345", "Nama harus memuat huruf"),
+    ("level", "utama", "hanya untuk kader bidang kesehatan"),
 ])
 def test_kader_validation(as_user, melati, field, value, message):
     data = {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "sosial", field: value}
@@ -248,7 +302,7 @@ def test_kader_validation(as_user, melati, field, value, message):
 def test_add_kader_inline_with_htmx(as_user, melati):
     client = as_user("desa_hapalah")
     response = post(client, f"/kelola/posyandu/{melati}/kader/baru",
-                    {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "sosial", "level": "madya"},
+                    {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "kesehatan", "level": "madya"},
                     headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body

@@ -8,7 +8,13 @@ def pilihan(options: dict[str, str], empty: str = "— pilih —") -> list[Selec
     return [SelectChoice("", empty)] + [SelectChoice(k, v) for k, v in options.items()]
 
 
-class ProfilForm(FlaskForm):
+class EditForm(FlaskForm):
+    """A form of a stored record: asal holds the values it showed, for the three-way merge of a conflict."""
+    asal: dict[str, str] | None = None
+    clashes: list[str] | None = None
+
+
+class ProfilForm(EditForm):
     version = HiddenField()
     nama = StringField("Nama Posyandu", description="Mis. Posyandu Melati 1")
     dusun = StringField("Dusun / lingkungan")
@@ -25,20 +31,20 @@ class ProfilForm(FlaskForm):
     longitude = StringField("Bujur (opsional)", render_kw={"inputmode": "decimal"}, description="Mis. 115.3821")
 
 
-class KaderForm(FlaskForm):
+class KaderForm(EditForm):
     version = HiddenField()
     nama = StringField("Nama kader")
     jenis_kelamin = SelectField("Jenis kelamin", choices=pilihan(JENIS_KELAMIN), validate_choice=False)
     bidang = SelectField("Bidang", choices=pilihan(BIDANG), validate_choice=False,
                          description="Setiap kader melayani satu bidang saja.")
-    level = SelectField("Level (Kemenkes)", choices=pilihan(LEVEL_KADER, "—"), validate_choice=False)
+    level = SelectField("Level Kemenkes (kader kesehatan)", choices=pilihan(LEVEL_KADER, "—"), validate_choice=False)
     tanggal_lahir = StringField("Tanggal lahir (opsional)", render_kw={"type": "date"})
     telepon = StringField("Telepon (opsional)", render_kw={"inputmode": "tel", "autocomplete": "off"},
                           description="Kosongkan bila kader tidak punya ponsel.")
     nik = StringField("NIK (opsional)", render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
 
 
-class PengurusForm(FlaskForm):
+class PengurusForm(EditForm):
     version = HiddenField()
     jabatan = SelectField("Jabatan", choices=pilihan(JABATAN), validate_choice=False)
     bidang = SelectField("Bidang (untuk koordinator)", choices=pilihan(BIDANG, "—"),

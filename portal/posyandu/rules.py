@@ -132,14 +132,14 @@ def rt_rw(value) -> str | None:
     return f"{int(raw):03d}"
 
 
-def koordinat(low: float, high: float, what: str):
+def koordinat(low: float, high: float, what: str, example: str):
     def clean(value):
         if value is None or str(value).strip() == "":
             return None
         try:
             number = float(str(value).replace(",", "."))
         except ValueError:
-            raise Invalid(f"{what} harus berupa angka desimal, mis. -2.1534.") from None
+            raise Invalid(f"{what} harus berupa angka desimal, mis. {example}.") from None
         if not low <= number <= high:
             raise Invalid(f"{what} di luar wilayah Indonesia ({low} sampai {high}).")
         return round(number, 6)
@@ -162,8 +162,8 @@ PROFIL = {
     "rt": rt_rw,
     "rw": rt_rw,
     "alamat": text(200),
-    "latitude": koordinat(-11.5, 6.5, "Lintang"),
-    "longitude": koordinat(94.5, 141.5, "Bujur"),
+    "latitude": koordinat(-11.5, 6.5, "Lintang", "-2.1534"),
+    "longitude": koordinat(94.5, 141.5, "Bujur", "115.3821"),
     "sk_nomor": text(100),
     "sk_tanggal": tanggal,
     "musdes_tanggal": tanggal,
@@ -204,6 +204,12 @@ def clean(schema: dict[str, Callable], raw: dict[str, Any]) -> tuple[dict[str, A
             errors["bidang"] = "Koordinator harus memilih satu bidang."
         elif values["jabatan"] != "koordinator":
             values["bidang"] = None
-    if schema is PROFIL and not errors and (values["latitude"] is None) != (values["longitude"] is None):
-        errors["longitude" if values["longitude"] is None else "latitude"] = "Isi lintang dan bujur bersama-sama."
+    if schema is KADER and not errors and values["level"] and values["bidang"] != "kesehatan":
+        errors["level"] = "Level Kemenkes (purwa, madya, utama) hanya untuk kader bidang kesehatan."
+    if schema is PROFIL and not errors:
+        if (values["latitude"] is None) != (values["longitude"] is None):
+            errors["longitude" if values["longitude"] is None else "latitude"] = "Isi lintang dan bujur bersama-sama."
+        if values["musdes_tanggal"] and values["sk_tanggal"] and values["musdes_tanggal"] > values["sk_tanggal"]:
+            errors["musdes_tanggal"] = "Musyawarah desa mendahului SK pembentukan: tanggalnya tidak boleh sesudah " \
+                                       "tanggal SK."
     return values, errors

@@ -29,8 +29,9 @@ class ConflictError(DomainError):
     """The record changed since the form was opened. Nothing was saved; current holds today's values."""
 
     def __init__(self, obj):
-        super().__init__("Data ini sudah diubah orang lain sejak formulir dibuka. Perubahan Anda belum disimpan: "
-                         "periksa nilai terbaru di bawah, lalu simpan lagi bila masih perlu.")
+        super().__init__("Data ini sudah diubah orang lain sejak Anda membukanya, jadi perubahan Anda belum "
+                         "disimpan. Isian di bawah kini berisi nilai terbaru ditambah perubahan Anda; kolom yang "
+                         "diubah kedua pihak ditandai. Periksa, lalu simpan lagi.")
         self.current = obj
 
 

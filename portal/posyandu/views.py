@@ -10,7 +10,7 @@ from portal import access, audit
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu
-from portal.posyandu import kelengkapan, rules, service
+from portal.posyandu import conflict, kelengkapan, rules, service
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
 from portal.wilayah import service as wilayah
 
@@ -61,10 +61,36 @@ def _raw(schema) -> dict:
     return {field: request.form.get(field) for field in schema}
 
 
-def _show_errors(form, error: DomainError) -> int:
-    """Puts a refusal beside its fields; returns the status to answer with."""
+def _editing(form_class, obj, schema):
+    """The edit form of a stored record, remembering what it showed (asal-*) for a later three-way merge."""
+    if request.method == "GET":
+        shown = conflict.display(obj, schema)
+        form = form_class(data={**shown, "version": obj.version})
+        form.asal = shown
+    else:
+        form = form_class()
+        form.asal = {field: request.form.get(f"asal-{field}", "") for field in schema}
+    return form
+
+
+def _show_errors(form, error: DomainError, schema: dict | None = None) -> int:
+    """Puts a refusal beside its fields; returns the status to answer with.
+
+    A conflict merges the user's input with today's values: what only the other person changed is taken over, what
+    both changed is flagged, and the form moves to the current version so the next save is a knowing one.
+    """
     if isinstance(error, service.ConflictError):
-        form.version.data = error.current.version  # a second save, made knowingly, goes through
+        form.version.data = error.current.version
+        if schema is not None:
+            theirs = conflict.display(error.current, schema)
+            merged, clashes = conflict.merge(schema, _raw(schema), getattr(form, "asal", {}), theirs)
+            for field, value in merged.items():
+                getattr(form, field).data = value
+            for field in clashes:
+                getattr(form, field).errors = [f"Juga diubah orang lain menjadi: {theirs[field] or '(kosong)'}. "
+                                               "Isian Anda dipertahankan; periksa sebelum menyimpan."]
+            form.asal = theirs
+            form.clashes = clashes
         return 409
     for field, message in getattr(error, "errors", {}).items():
         if hasattr(form, field):
@@ -122,18 +148,17 @@ def detail(pid: int):
 @access.staff(roles=access.EDITORS)
 def edit(pid: int):
     p = _posyandu(pid, edit=True)
-    form = ProfilForm(obj=p) if request.method == "GET" else ProfilForm()
-    status, conflict = 200, None
+    form = _editing(ProfilForm, p, rules.PROFIL)
+    status = 200
     if request.method == "POST":
         try:
             service.update_posyandu(current_user, p, _raw(rules.PROFIL), form.version.data)
         except DomainError as e:
-            status = _show_errors(form, e)
-            conflict = e if status == 409 else None
+            status = _show_errors(form, e, rules.PROFIL)
         else:
             flash("Profil sudah disimpan.")
             return redirect(url_for(".detail", pid=p.id), 303)
-    return render_template("kelola/posyandu_ubah.html", form=form, p=p, conflict=conflict), status
+    return render_template("kelola/posyandu_ubah.html", form=form, p=p, conflict=status == 409), status
 
 
 @bp.route("/posyandu/<int:pid>/layanan", methods=["GET", "POST"])
@@ -267,19 +292,19 @@ def person_row(jenis: str, person_id: int):
 @access.staff(roles=access.EDITORS)
 def person_edit(jenis: str, person_id: int):
     person = _person(jenis, person_id, edit=True)
-    form = JENIS[jenis].form(obj=person) if request.method == "GET" else JENIS[jenis].form()
-    status, conflict = 200, None
+    schema = JENIS[jenis].schema
+    form = _editing(JENIS[jenis].form, person, schema)
+    status = 200
     if request.method == "POST":
         try:
-            JENIS[jenis].update(current_user, person, _raw(JENIS[jenis].schema), form.version.data)
+            JENIS[jenis].update(current_user, person, _raw(schema), form.version.data)
         except DomainError as e:
-            status = _show_errors(form, e)
-            conflict = e if status == 409 else None
+            status = _show_errors(form, e, schema)
         else:
             return _done(jenis, person, f"Data {person.nama} sudah disimpan.")
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
     return render_template(template, jenis=jenis, p=person.posyandu, form=form, person=person,
-                           conflict=conflict), status
+                           conflict=status == 409), status
 
 
 @bp.post("/<any(kader, pengurus):jenis>/<int:person_id>/<any(nonaktifkan, aktifkan):aksi>")
@@ -289,11 +314,9 @@ def person_active(jenis: str, person_id: int, aksi: str):
     try:
         service.set_person_active(current_user, person, aksi == "aktifkan", request.form.get("version"))
     except DomainError as e:
-        if _htmx():
-            form = JENIS[jenis].form(obj=person)
-            status = _show_errors(form, e)
-            return render_template("kelola/_person_form.html", jenis=jenis, p=person.posyandu, form=form,
-                                   person=person, conflict=e if status == 409 else None, refusal=e), status
+        if _htmx():  # the row as it is now, with the reason
+            return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu, may_edit=True,
+                                   notice=e.message), 409 if isinstance(e, service.ConflictError) else 422
         flash(e.message)
         return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=jenis), 303)
     return _done(jenis, person, f"{person.nama} {'diaktifkan kembali' if person.aktif else 'dinonaktifkan'}.")
