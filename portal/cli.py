@@ -39,7 +39,7 @@ def wilayah_import(only):
 def user_create(username, role, kode, name):
     """Buat akun. Kata sandi dari PORTAL_PASSWORD, atau ditanyakan."""
     try:
-        pengguna.validate_account(username.strip().lower(), role, kode.strip())
+        pengguna.validate_account(username.strip().lower(), role, wilayah.parse_kode(kode))
     except DomainError as e:
         raise click.ClickException(e.message) from None
     password = os.environ.get("PORTAL_PASSWORD") or click.prompt(

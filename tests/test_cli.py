@@ -64,7 +64,7 @@ def test_user_create_prompts_for_the_password(runner, app, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["x.y", "--role", "bupati", "--wilayah", "63.09"], "Peran 'bupati' tidak dikenal"),
     (["x.y", "--role", "kabupaten", "--wilayah", "63.99"], "tidak ada dalam daftar Kemendagri"),
-    (["x.y", "--role", "kabupaten", "--wilayah", "6309"], "tidak sah"),
+    (["x.y", "--role", "kabupaten", "--wilayah", "63-09"], "tidak sah"),
     (["x.y", "--role", "desa", "--wilayah", "63.09"], "memerlukan kode wilayah tingkat desa/kelurahan"),
     (["x.y", "--role", "kabupaten", "--wilayah", "63.09.12.2003"], "tingkat kabupaten/kota"),
     (["x.y", "--role", "kecamatan"], "tingkat kecamatan"),

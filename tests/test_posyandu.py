@@ -89,6 +89,7 @@ def test_pilot_flag_only_by_kabupaten_and_admin(as_user, melati, username, statu
     ("kec_banualawas", "63.09.01.2002", True), ("kec_banualawas", "63.09.12.2003", False),
     ("kab_tabalong", "63.09.12.2003", True), ("kab_tabalong", "63.11.01.2001", False),
     ("kab_tabalong", "63.09.12", False),  # a kecamatan is not a desa
+    ("kab_tabalong", "6309122003", True),  # typed without dots
 ])
 def test_create_only_inside_scope(as_user, ctx, username, desa, created):
     client = as_user(username)
@@ -98,6 +99,11 @@ def test_create_only_inside_scope(as_user, ctx, username, desa, created):
     assert count == (1 if created else 0)
     if not created:
         assert "Pilih desa/kelurahan di wilayah kerja Anda" in response.get_data(as_text=True)
+
+
+def test_kecamatan_picks_a_desa_from_a_list(as_user):
+    page = as_user("kec_bintangara").get("/kelola/posyandu/baru").get_data(as_text=True)
+    assert page.count('<option value="63.09.12.') == 9 and '<optgroup label="Kec. Bintang Ara">' in page
 
 
 def test_penyelenggara_cannot_create(as_user):

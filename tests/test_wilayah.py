@@ -117,7 +117,7 @@ def test_unknown_region_is_404(client, kode):
 
 @pytest.mark.parametrize("q, expected", [
     ("hapalah", "63.09.01.2001"), ("HAPALAH", "63.09.01.2001"), ("pamarangan kiwa", "63.09.04.2006"),
-    ("63.09.12", "63.09.12"), ("tabalong", "63.09"),
+    ("63.09.12", "63.09.12"), ("tabalong", "63.09"), ("kab tabalong", "63.09"), ("Kec. Bintang Ara", "63.09.12"),
 ])
 def test_search(client, q, expected):
     response = client.get("/wilayah", query_string={"q": q})

@@ -9,8 +9,9 @@ from sqlalchemy import func, or_, select
 from portal import access, audit
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.models.user import ROLE_LEVELS, ROLES, User
+from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
+from portal.wilayah.service import parse_kode
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 LEVEL_NAME = {0: "nasional (kosong)", 1: "provinsi", 2: "kabupaten/kota", 3: "kecamatan", 4: "desa/kelurahan"}
@@ -38,7 +39,7 @@ def validate_account(username: str, role: str, kode: str) -> None:
         raise DomainError(f"Kode wilayah '{kode}' tidak ada dalam daftar Kemendagri.", "wilayah_kode")
     if not access.role_fits_kode(role, kode):
         wanted = " atau ".join(LEVEL_NAME[lv] for lv in ROLE_LEVELS[role])
-        raise DomainError(f"Peran '{role}' memerlukan kode wilayah tingkat {wanted}; "
+        raise DomainError(f"Peran {ROLE_LABEL[role]} memerlukan kode wilayah tingkat {wanted}; "
                           f"'{kode or '(kosong)'}' adalah tingkat {LEVEL_NAME[level_of(kode)]}.", "wilayah_kode")
 
 
@@ -50,12 +51,14 @@ def create_user(actor: User | None, *, username: str, name: str, role: str, wila
     own role and inside their own scope.
     """
     username = (username or "").strip().lower()
-    kode = (wilayah_kode or "").strip()
+    kode = parse_kode(wilayah_kode)
     name = (name or "").strip() or username
     validate_account(username, role, kode)
     if actor is not None and not access.may_assign(actor, role, kode):
-        raise DomainError("Anda hanya dapat membuat akun di bawah peran Anda dan di dalam wilayah kerja Anda.",
-                          "role")
+        if role not in access.assignable_roles(actor):
+            raise DomainError("Anda hanya dapat membuat akun dengan peran di bawah peran Anda.", "role")
+        raise DomainError(f"Kode {kode or '(kosong)'} di luar wilayah kerja Anda ({actor.scope or 'nasional'}).",
+                          "wilayah_kode")
     if password is not None and len(password) < min_length:
         raise DomainError(f"Kata sandi minimal {min_length} karakter.", "password")
     temporary = password is None

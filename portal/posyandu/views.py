@@ -116,8 +116,8 @@ def _profile_context(p: Posyandu) -> dict:
 @bp.route("/posyandu/baru", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
 def create():
-    desa_kode = (request.values.get("desa") or (current_user.wilayah_kode if current_user.role == "desa" else "")
-                 ).strip()
+    desa_kode = wilayah.parse_kode(request.values.get("desa")
+                                   or (current_user.wilayah_kode if current_user.role == "desa" else ""))
     desa = wilayah.get(desa_kode)
     form = ProfilForm()
     status = 200
@@ -135,7 +135,9 @@ def create():
             else:
                 flash(f"{p.nama} sudah dibuat. Lengkapi pengurus dan kadernya.")
                 return redirect(url_for(".detail", pid=p.id), 303)
-    return render_template("kelola/posyandu_baru.html", form=form, desa=desa, desa_kode=desa_kode), status
+    pilihan = wilayah.desa_grouped(current_user.scope) if desa is None else None
+    return render_template("kelola/posyandu_baru.html", form=form, desa=desa, desa_kode=desa_kode,
+                           pilihan=pilihan), status
 
 
 @bp.get("/posyandu/<int:pid>")

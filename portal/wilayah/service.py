@@ -63,8 +63,34 @@ def import_wilayah(only: str = "") -> ImportResult:
     return result
 
 
+def parse_kode(text: str | None) -> str:
+    """A code as people type it: '63.09.12.2003', '6309122003' or ' 63.09 ' all become the dotted form.
+    Anything else is returned stripped, to be refused by is_valid_kode with the user's own spelling."""
+    text = (text or "").strip()
+    if text.isdigit() and len(text) in (2, 4, 6, 10):
+        return ".".join(p for p in (text[0:2], text[2:4], text[4:6], text[6:10]) if p)
+    return text
+
+
 def get(kode: str) -> Wilayah | None:
     return db.session.get(Wilayah, kode) if is_valid_kode(kode) else None
+
+
+def desa_grouped(kode: str, limit: int = 400) -> list[tuple[Wilayah, list[Wilayah]]] | None:
+    """The desa/kelurahan inside kode grouped by kecamatan, for a pick-list; None when there are more than limit."""
+    count = db.session.scalar(select(func.count()).select_from(Wilayah).where(
+        Wilayah.level == 4, within_clause(Wilayah.kode, kode)))
+    if not count or count > limit:
+        return None
+    rows = db.session.scalars(select(Wilayah).where(Wilayah.level.in_((3, 4)), within_clause(Wilayah.kode, kode))
+                              .order_by(Wilayah.kode)).all()
+    groups: dict[str, tuple[Wilayah, list[Wilayah]]] = {}
+    for w in rows:
+        if w.level == 3:
+            groups[w.kode] = (w, [])
+        elif w.parent_kode in groups:
+            groups[w.parent_kode][1].append(w)
+    return list(groups.values())
 
 
 def path(kode: str) -> list[Wilayah]:
@@ -77,6 +103,8 @@ def path(kode: str) -> list[Wilayah]:
 
 
 _NOISE = re.compile(r"[^a-z0-9 ]+")
+# "kab tabalong", "Kec. Bintang Ara": the kind in front of a name is not part of the name.
+_KIND = re.compile(r"^(provinsi|prov|kabupaten|kab|kota|kecamatan|kec|distrik|kelurahan|kel|desa)\b\.?\s*")
 
 
 def normalize_name(text: str) -> str:
@@ -90,7 +118,7 @@ def search(q: str, limit: int = 30) -> list[tuple[Wilayah, list[Wilayah]]]:
     if re.fullmatch(r"[\d.]+", q):
         stmt = select(Wilayah).where(Wilayah.kode.like(q.rstrip(".") + "%"))
     else:
-        needle = normalize_name(q)
+        needle = normalize_name(_KIND.sub("", q.strip().lower()))
         if len(needle) < 3:
             return []
         name = func.lower(func.replace(func.replace(Wilayah.nama, "'", ""), "-", " "))
