@@ -1,5 +1,6 @@
 """Friendly error pages in Indonesian; never a stack trace."""
 from flask import render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -8,7 +9,7 @@ from portal.extensions import db
 MESSAGES = {
     400: ("Permintaan tidak valid", "Permintaan yang dikirim tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
     403: ("Akses ditolak", "Akun Anda tidak berwenang melakukan tindakan ini."),
-    404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada, atau berada di luar wilayah kerja Anda."),
+    404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada."),
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
     413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran."),
     422: ("Data belum benar", "Periksa kembali isian Anda."),
@@ -20,6 +21,8 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 404 and current_user.is_authenticated:
+        message = "Alamat yang Anda buka tidak ada, atau berada di luar wilayah kerja Anda."
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 

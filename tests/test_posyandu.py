@@ -122,6 +122,10 @@ def test_katalog_only_for_admin(as_user, ctx):
     db.session.refresh(item)
     assert not item.aktif  # unticked: no longer offered
     assert post(admin, "/kelola/katalog", {"bidang": "tidak-ada", "nama": "X"}).status_code == 422
+    twice = post(admin, "/kelola/katalog", {"bidang": "kesehatan", "nama": "imunisasi"})
+    assert twice.status_code == 422 and "sudah ada di bidang Kesehatan" in twice.get_data(as_text=True)
+    empty = post(admin, "/kelola/katalog", {"id": str(item.id), "nama": ""})
+    assert empty.status_code == 422 and "Nama kegiatan: wajib diisi." in empty.get_data(as_text=True)
 
 
 # --- profile editing, conflicts, audit ------------------------------------------------------------------------------
@@ -142,7 +146,9 @@ def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(as_user, melati):
     assert entry.changes["rt"] == [None, "003"] and entry.changes["sk_tanggal"] == [None, "2025-03-01"]
     assert "nama" not in entry.changes  # only what changed
     history = client.get(f"/kelola/posyandu/{melati}/riwayat").get_data(as_text=True)
-    assert "atas nama desa 63.09.01.2001" in history and "oleh kab_tabalong" in history
+    assert "<strong>kab_tabalong</strong> mengubah profil Posyandu" in history
+    assert "atas nama Desa Hapalah" in history
+    assert "Tanggal SK: – → 1 Mar 2025" in history and "Telepon: – → 0852-1111-2222" in history
 
 
 def test_desa_operator_edits_without_on_behalf(as_user, melati):

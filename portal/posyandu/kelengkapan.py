@@ -48,7 +48,7 @@ class Syarat:
         return SINGKAT[self.key]
 
 
-SINGKAT = {"sk": "SK", "musdes": "musdes", "pengurus": "pengurus", "kader_minimum": "jumlah kader",
+SINGKAT = {"sk": "SK", "musdes": "tanggal musyawarah desa", "pengurus": "pengurus", "kader_minimum": "jumlah kader",
            "kader_bidang": "kader tiap bidang"}
 
 

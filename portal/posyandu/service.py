@@ -284,7 +284,7 @@ def save_katalog(actor, kegiatan_id, bidang, nama, aktif: bool) -> KatalogKegiat
     try:
         nama = rules.required(rules.text(200))(nama)
     except rules.Invalid as e:
-        errors["nama"] = str(e)
+        errors["nama"] = f"Nama kegiatan: {str(e).lower()}"
     if kegiatan_id:
         item = db.session.get(KatalogKegiatan, int(kegiatan_id)) if str(kegiatan_id).isdigit() else None
         if item is None:
@@ -293,6 +293,12 @@ def save_katalog(actor, kegiatan_id, bidang, nama, aktif: bool) -> KatalogKegiat
         item = None
         if bidang not in BIDANG:
             errors["bidang"] = "Pilih salah satu dari enam bidang."
+    if not errors:
+        target_bidang = item.bidang if item else bidang
+        same = [k for k in db.session.scalars(select(KatalogKegiatan).where(KatalogKegiatan.bidang == target_bidang))
+                if normalize_name(k.nama) == normalize_name(nama) and (item is None or k.id != item.id)]
+        if same:
+            errors["nama"] = f"Kegiatan “{same[0].nama}” sudah ada di bidang {BIDANG[target_bidang]}."
     if errors:
         raise FormErrors(errors)
     if item is None:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit
+from portal import access
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu
 from portal.posyandu import conflict, kelengkapan, rules, service
+from portal.posyandu.riwayat import entries as riwayat_entries
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
 from portal.wilayah import service as wilayah
 
@@ -180,7 +181,7 @@ def layanan(pid: int):
             chosen = {int(i) for i in chosen if i.isdigit()}
         else:
             flash("Layanan sudah disimpan.")
-            return redirect(url_for(".detail", pid=p.id, _anchor="layanan"), 303)
+            return redirect(url_for(".detail", pid=p.id), 303)
     katalog = service.katalog()
     return render_template("kelola/layanan.html", p=p, form=form, chosen=chosen, error=error,
                            katalog={b: [k for k in katalog if k.bidang == b] for b in BIDANG}), status
@@ -238,7 +239,7 @@ def pilot(pid: int):
 @access.staff
 def riwayat(pid: int):
     p = _posyandu(pid)
-    return render_template("kelola/riwayat.html", p=p, entries=audit.history_of_posyandu(p.id))
+    return render_template("kelola/riwayat.html", p=p, entries=riwayat_entries(p.id))
 
 
 # --- kader and pengurus ---------------------------------------------------------------------------------------------
@@ -253,8 +254,8 @@ def _row(jenis: str, person, status: int = 200):
 def _done(jenis: str, person, message: str):
     if _htmx():
         return _row(jenis, person)
-    flash(message)
-    return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=jenis), 303)
+    flash(message)  # shown at the top of the profile, where the page opens
+    return redirect(url_for(".detail", pid=person.posyandu_id), 303)
 
 
 @bp.route("/posyandu/<int:pid>/<any(kader, pengurus):jenis>/baru", methods=["GET", "POST"])
@@ -274,7 +275,7 @@ def person_add(pid: int, jenis: str):
                 return render_template("kelola/_person_added.html", jenis=jenis, p=p, person=person, form=fresh,
                                        version_form=VersionForm(formdata=None), syarat=_kelengkapan(p))
             flash(f"{person.nama} ditambahkan.")
-            return redirect(url_for(".detail", pid=p.id, _anchor=jenis), 303)
+            return redirect(url_for(".detail", pid=p.id), 303)
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
     return render_template(template, jenis=jenis, p=p, form=form, person=None), status
 
@@ -320,7 +321,7 @@ def person_active(jenis: str, person_id: int, aksi: str):
             return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu, may_edit=True,
                                    notice=e.message), 409 if isinstance(e, service.ConflictError) else 422
         flash(e.message)
-        return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=jenis), 303)
+        return redirect(url_for(".detail", pid=person.posyandu_id), 303)
     return _done(jenis, person, f"{person.nama} {'diaktifkan kembali' if person.aktif else 'dinonaktifkan'}.")
 
 

@@ -117,7 +117,8 @@ def test_desa_operator_keeps_a_posyandu(journey, javascript):
     j.shot("kader-disimpan")
 
     page.click("text=Riwayat")
-    assert "ubah kader" in page.content() and "6309015501900001" not in page.content()
+    assert "mengubah kader Siti Aminah" in page.content() and "Bidang: Kesehatan → Sosial" in page.content()
+    assert "6309015501900001" not in page.content()
     j.shot("riwayat")
 
 
