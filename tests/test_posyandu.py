@@ -177,15 +177,20 @@ def test_stale_save_is_refused_and_shows_current_values(as_user, melati):
                                                            "dusun": "Dusun III"}).status_code == 303
 
 
+def _a_saves_then_b(as_user, path, change_a, change_b, headers=None):
+    """Two people open the same form; A saves change_a, then B sends change_b from the form B opened."""
+    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
+    form_a = form_values(a.get(path, headers=headers).get_data(as_text=True))
+    form_b = form_values(b.get(path, headers=headers).get_data(as_text=True))
+    assert a.post(path, data={**form_a, **change_a}, headers=headers).status_code in (200, 303)
+    return b, b.post(path, data={**form_b, **change_b}, headers=headers)
+
+
 def test_a_second_save_after_a_conflict_never_undoes_the_other_change(as_user, melati):
     """Both open the form; A changes hari buka and saves; B changed the phone and is refused; B's form now holds A's
     hari buka and B's phone, so B's next save keeps both changes."""
-    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
     path = f"/kelola/posyandu/{melati}/ubah"
-    form_a = form_values(a.get(path).get_data(as_text=True))
-    form_b = form_values(b.get(path).get_data(as_text=True))
-    assert a.post(path, data={**form_a, "hari_buka": "Setiap tanggal 15"}).status_code == 303
-    refused = b.post(path, data={**form_b, "kontak": "0852-1111-2222"})
+    b, refused = _a_saves_then_b(as_user, path, {"hari_buka": "Setiap tanggal 15"}, {"kontak": "0852-1111-2222"})
     assert refused.status_code == 409
     merged = form_values(refused.get_data(as_text=True))
     assert merged["hari_buka"] == "Setiap tanggal 15" and merged["kontak"] == "0852-1111-2222"
@@ -197,12 +202,8 @@ def test_a_second_save_after_a_conflict_never_undoes_the_other_change(as_user, m
 
 
 def test_a_field_both_changed_is_flagged(as_user, melati):
-    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
-    path = f"/kelola/posyandu/{melati}/ubah"
-    form_a = form_values(a.get(path).get_data(as_text=True))
-    form_b = form_values(b.get(path).get_data(as_text=True))
-    assert a.post(path, data={**form_a, "dusun": "Dusun Karya"}).status_code == 303
-    refused = b.post(path, data={**form_b, "dusun": "Dusun Bakti"})
+    _, refused = _a_saves_then_b(as_user, f"/kelola/posyandu/{melati}/ubah", {"dusun": "Dusun Karya"},
+                                 {"dusun": "Dusun Bakti"})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "Juga diubah orang lain menjadi: Dusun Karya" in body
     assert form_values(body)["dusun"] == "Dusun Bakti"  # the user's input is kept for them to decide
@@ -213,13 +214,8 @@ def test_a_field_both_changed_is_flagged(as_user, melati):
 
 def test_kader_conflict_inline_merges_too(as_user, melati):
     kader = _kader(melati)
-    a, b = as_user("desa_hapalah"), as_user("kec_banualawas")
-    path = f"/kelola/kader/{kader.id}/ubah"
-    htmx = {"HX-Request": "true"}
-    form_a = form_values(a.get(path, headers=htmx).get_data(as_text=True))
-    form_b = form_values(b.get(path, headers=htmx).get_data(as_text=True))
-    assert a.post(path, data={**form_a, "level": "madya"}, headers=htmx).status_code == 200
-    refused = b.post(path, data={**form_b, "telepon": "0813-5555-6666"}, headers=htmx)
+    _, refused = _a_saves_then_b(as_user, f"/kelola/kader/{kader.id}/ubah", {"level": "madya"},
+                                 {"telepon": "0813-5555-6666"}, headers={"HX-Request": "true"})
     assert refused.status_code == 409 and refused.get_data(as_text=True).strip().startswith("<li")
     merged = form_values(refused.get_data(as_text=True))
     assert merged["level"] == "madya" and merged["telepon"] == "0813-5555-6666"
@@ -403,6 +399,12 @@ def test_beranda_lists_what_needs_attention_first(as_user, melati):
 
 
 # --- personal data --------------------------------------------------------------------------------------------------
+
+def test_penyelenggara_sees_names_not_contact_data(as_user, melati):
+    page = as_user("peny_tabalong").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+    assert "Siti Aminah" in page and "0812-3456-7890" not in page and "0001" not in page
+    assert "0812-3456-7890" in as_user("kec_banualawas").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+
 
 def test_nik_is_masked_everywhere_but_the_own_edit_form(as_user, melati):
     client = as_user("kab_tabalong")
