@@ -217,6 +217,7 @@ def test_nothing_is_written_before_confirmation_then_all_is_written_and_audited(
         entry = db.session.scalar(select(AuditLog).where(AuditLog.object_type == "posyandu",
                                                          AuditLog.object_id == str(melati.id)))
         assert entry.action == "buat" and entry.on_behalf_of == HAPALAH and entry.changes["rt"] == [None, "003"]
+        assert entry.changes["sumber"] == [None, "impor berkas data.xlsx"]  # the audit says where it came from
     assert confirm(client, token).status_code == 404  # a token is used once
 
 
@@ -246,7 +247,8 @@ def test_blank_cells_keep_stored_values(app, as_user):
         assert (melati.nama, melati.dusun, melati.rw, melati.kontak) == \
             ("posyandu melati", "Dusun I", "001", "+6281234567890")
         change = db.session.scalar(select(AuditLog).where(AuditLog.action == "ubah"))
-        assert change.changes == {"nama": ["Posyandu Melati", "posyandu melati"], "rt": ["003", "005"]}
+        assert change.changes == {"nama": ["Posyandu Melati", "posyandu melati"], "rt": ["003", "005"],
+                                  "sumber": [None, "impor berkas ubah.csv"]}
         assert audits("ubah") == 1
 
 
@@ -378,7 +380,7 @@ def test_confirm_writes_nothing_when_a_row_fails_while_writing(app, as_user, mel
     response = upload(client, "kader", xlsx([KADER, SITI, BUDI]))
     real, calls = service.add_kader, []
 
-    def failing_second(actor, p, raw, commit=True):
+    def failing_second(actor, p, raw, commit=True, sumber=None):
         calls.append(raw)
         if len(calls) == 2:
             raise service.FormErrors({"nama": "Ditolak."})

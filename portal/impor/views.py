@@ -84,7 +84,7 @@ def confirm(token: str):
         upload = _upload(token)
         preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
         if not preview.problems:
-            importer.apply(current_user, preview)
+            importer.apply(current_user, preview, sumber=f"impor berkas {upload.meta['filename']}")
     except importer.FileRefused as e:  # altered since the preview, or no longer readable
         importer.delete_upload(_folder(), token)
         return _form({"berkas": e.message}, upload and upload.meta["jenis"], 422)

@@ -454,8 +454,8 @@ def check(user, jenis: str, data: bytes, ext: str) -> Preview:
 
 # --- writing --------------------------------------------------------------------------------------------------------
 
-def apply(user, preview: Preview) -> None:
-    """Writes a checked preview in one transaction: all rows or none."""
+def apply(user, preview: Preview, sumber: str | None = None) -> None:
+    """Writes a checked preview in one transaction: all rows or none. sumber names the file in the audit log."""
     if preview.problems:
         raise ValueError("a preview with problems is never applied")
     change = None
@@ -466,13 +466,13 @@ def apply(user, preview: Preview) -> None:
             target = change.target
             if preview.kind.key == "posyandu":
                 if target is None:
-                    service.create_posyandu(user, change.desa_kode, change.raw, commit=False)
+                    service.create_posyandu(user, change.desa_kode, change.raw, commit=False, sumber=sumber)
                 else:
-                    service.update_posyandu(user, target, change.raw, target.version, commit=False)
+                    service.update_posyandu(user, target, change.raw, target.version, commit=False, sumber=sumber)
             elif target is None:
-                service.add_kader(user, change.posyandu, change.raw, commit=False)
+                service.add_kader(user, change.posyandu, change.raw, commit=False, sumber=sumber)
             else:
-                service.update_kader(user, target, change.raw, target.version, commit=False)
+                service.update_kader(user, target, change.raw, target.version, commit=False, sumber=sumber)
         db.session.commit()
     except DomainError as e:
         db.session.rollback()

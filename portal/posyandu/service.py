@@ -67,8 +67,12 @@ def _commit(obj, commit: bool = True) -> None:
         raise ConflictError(obj) from None
 
 
-def _record(actor, action, obj, posyandu: Posyandu, before: dict, after: dict) -> None:
-    audit.record(actor, action, obj, wilayah_kode=posyandu.desa_kode, changes=audit.diff(before, after),
+def _record(actor, action, obj, posyandu: Posyandu, before: dict, after: dict, sumber: str | None = None) -> None:
+    """sumber: where the change came from when it was not typed into a form, e.g. an imported file."""
+    changes = audit.diff(before, after)
+    if sumber:
+        changes["sumber"] = [None, sumber]
+    audit.record(actor, action, obj, wilayah_kode=posyandu.desa_kode, changes=changes,
                  on_behalf_of=on_behalf_of(actor, posyandu.desa_kode), posyandu_id=posyandu.id)
 
 
@@ -90,19 +94,20 @@ def find_by_name(desa_kode: str, nama: str) -> Posyandu | None:
     return None
 
 
-def create_posyandu(actor, desa_kode: str, raw: dict, commit: bool = True) -> Posyandu:
+def create_posyandu(actor, desa_kode: str, raw: dict, commit: bool = True, sumber: str | None = None) -> Posyandu:
     values = _clean(rules.PROFIL, raw)
     if find_by_name(desa_kode, values["nama"]) is not None:
         raise FormErrors({"nama": "Sudah ada Posyandu dengan nama ini di desa/kelurahan ini."})
     p = Posyandu(desa_kode=desa_kode, **values)
     db.session.add(p)
     db.session.flush()
-    _record(actor, "buat", p, p, {}, {"desa_kode": desa_kode, **values})
+    _record(actor, "buat", p, p, {}, {"desa_kode": desa_kode, **values}, sumber)
     _commit(p, commit)
     return p
 
 
-def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True) -> Posyandu:
+def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True,
+                    sumber: str | None = None) -> Posyandu:
     _check_version(p, version)
     values = _clean(rules.PROFIL, raw)
     same = find_by_name(p.desa_kode, values["nama"])
@@ -112,7 +117,7 @@ def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True)
     for field, value in values.items():
         setattr(p, field, value)
     if audit.diff(before, values):
-        _record(actor, "ubah", p, p, before, values)
+        _record(actor, "ubah", p, p, before, values, sumber)
         _commit(p, commit)
     return p
 
@@ -197,19 +202,19 @@ def _nik_taken(nik: str | None, own_id: int | None) -> bool:
     return other is not None and other != own_id
 
 
-def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True) -> Kader:
+def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | None = None) -> Kader:
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], None):
         raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
     kader = Kader(posyandu_id=p.id, **values)
     db.session.add(kader)
     db.session.flush()
-    _record(actor, "buat", kader, p, {}, _snapshot(kader, values))
+    _record(actor, "buat", kader, p, {}, _snapshot(kader, values), sumber)
     _commit(kader, commit)
     return kader
 
 
-def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True) -> Kader:
+def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True, sumber: str | None = None) -> Kader:
     _check_version(kader, version)
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], kader.id):
@@ -219,7 +224,7 @@ def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True) -
         setattr(kader, field, value)
     after = _snapshot(kader, values)
     if audit.diff(before, after):
-        _record(actor, "ubah", kader, kader.posyandu, before, after)
+        _record(actor, "ubah", kader, kader.posyandu, before, after, sumber)
         _commit(kader, commit)
     return kader
 
