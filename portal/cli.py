@@ -1,4 +1,4 @@
-"""flask commands: wilayah import, user create, demo seed / accounts."""
+"""flask commands: wilayah import, user create, demo seed / accounts / scale."""
 import os
 import time
 
@@ -6,8 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import demo
+from portal import demo, scale
 from portal.domain import DomainError
+from portal.formatting import angka
 from portal.models.user import ROLES
 from portal.models.wilayah import is_valid_kode
 from portal.pengguna import service as pengguna
@@ -74,6 +75,27 @@ def demo_accounts():
     click.echo("Akun demo (kata sandi tersimpan di instance/demo-akun.json):")
     for username, role, kode, _name in demo.DEMO_ACCOUNTS:
         click.echo(f"  {username:<14} {role:<14} {kode:<14} {passwords[username]}")
+
+
+@demo_cli.command("scale")
+@click.option("--posyandu", "n", type=click.IntRange(min=1), required=True, help="Jumlah Posyandu uji yang dibuat.")
+@click.option("--kader-per-posyandu", type=click.IntRange(min=0), default=12, show_default=True,
+              help="Rata-rata kader per Posyandu (bervariasi).")
+@click.option("--seed", type=int, default=scale.SEED, show_default=True, help="Benih acak (hasil dapat diulang).")
+def demo_scale(n, kader_per_posyandu, seed):
+    """Tambah N Posyandu uji sintetis di desa/kelurahan seluruh Indonesia, untuk benchmark.
+
+    Setiap kali dijalankan MENAMBAH N Posyandu lagi (pembangkit beban); data yang sudah ada tidak pernah diubah.
+    Nama "Posyandu Uji 000123" menandai data buatan. Butuh wilayah yang sudah diimpor.
+    """
+    try:
+        result = scale.generate(n, kader_per_posyandu, seed, current_app.config["KADER_MINIMUM"])
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Data uji (batch {result.batch}): {angka(result.posyandu)} Posyandu di {angka(result.desa)} "
+               f"desa/kelurahan dari {result.provinsi} provinsi, {angka(result.kader)} kader, "
+               f"{angka(result.pengurus)} pengurus, {angka(result.layanan)} layanan "
+               f"({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
 
 
 def init_app(app) -> None:
