@@ -1,5 +1,4 @@
 """The desa operator's daily work: profile, services, pengurus, kader — scoped, audited, conflict-safe."""
-import re
 
 import pytest
 from sqlalchemy import func, select

@@ -4,7 +4,6 @@ The facts are gathered by one set of queries for any number of Posyandu; one fun
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
