@@ -59,6 +59,5 @@ def nilai(value, field: str = "") -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon,
-                                 nilai=nilai)
+    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon)
     app.jinja_env.globals.update(BIDANG=BIDANG, LEVEL_KADER=LEVEL_KADER, JENIS_KELAMIN=JENIS_KELAMIN)

@@ -5,7 +5,7 @@ Only active records count: active Posyandu, and the active kader and pengurus of
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from sqlalchemy import func, join, select
 
@@ -22,7 +22,8 @@ class Counts:
     kader: int = 0
     pengurus: int = 0
     pilot: int = 0
-    lengkap: int = 0
+    # Complete profiles: only counted when asked for (it judges every Posyandu of the region).
+    lengkap: int | None = None
 
 
 @dataclass
@@ -54,15 +55,17 @@ def _lengkap(kode: str, kader_minimum: int) -> list[str]:
     return [f.desa_kode for f in facts.values() if kelengkapan.lengkap(kelengkapan.periksa(f, kader_minimum))]
 
 
-def totals(kode: str = "", kader_minimum: int = 15) -> Counts:
-    """The counts of a whole region ('' = the whole country)."""
+def totals(kode: str = "", kader_minimum: int | None = None) -> Counts:
+    """The counts of a whole region ('' = the whole country); complete profiles too when kader_minimum is given."""
     counts = {name: db.session.scalar(select(func.count()).select_from(source).where(*where)) or 0
               for name, (_column, source, where) in _sources(kode).items()}
-    return Counts(**counts, lengkap=len(_lengkap(kode, kader_minimum)))
+    if kader_minimum is not None:
+        counts["lengkap"] = len(_lengkap(kode, kader_minimum))
+    return Counts(**counts)
 
 
-def children(kode: str = "", kader_minimum: int = 15) -> list[ChildRow]:
-    """Each child region of kode with its counts, in code order."""
+def children(kode: str = "", kader_minimum: int | None = None) -> list[ChildRow]:
+    """Each child region of kode with its counts, in code order; complete profiles too when kader_minimum is given."""
     child_len = KODE_LENGTH[level_of(kode) + 1]
     kids = db.session.scalars(select(Wilayah).where(
         Wilayah.parent_kode == kode if kode else Wilayah.level == 1).order_by(Wilayah.kode)).all()
@@ -71,8 +74,9 @@ def children(kode: str = "", kader_minimum: int = 15) -> list[ChildRow]:
         key = func.substr(column, 1, child_len)
         grouped[name] = dict(db.session.execute(
             select(key, func.count()).select_from(source).where(*where).group_by(key)).all())
-    grouped["lengkap"] = Counter(desa[:child_len] for desa in _lengkap(kode, kader_minimum))
-    return [ChildRow(w, Counts(**{f.name: grouped[f.name].get(w.kode, 0) for f in fields(Counts)})) for w in kids]
+    if kader_minimum is not None:
+        grouped["lengkap"] = Counter(desa[:child_len] for desa in _lengkap(kode, kader_minimum))
+    return [ChildRow(w, Counts(**{name: counts.get(w.kode, 0) for name, counts in grouped.items()})) for w in kids]
 
 
 def kader_per_bidang(kode: str = "") -> dict[str, int]:

@@ -172,7 +172,7 @@ def test_every_install_gets_the_same_data(instance):
     db.session.commit()
     lines = demo.seed_kelembagaan()
     assert fingerprint() == first
-    tabalong, kalsel = rollup.totals(TABALONG), rollup.totals("63")
+    tabalong, kalsel = rollup.totals(TABALONG, 15), rollup.totals("63", 15)
     assert lines == [
         f"Kabupaten Tabalong: 288 Posyandu aktif (3 pilot, {tabalong.lengkap} profil lengkap), 3.444 kader aktif.",
         f"Kalimantan Selatan: {kalsel.posyandu} Posyandu aktif ({kalsel.pilot} pilot, {kalsel.lengkap} profil "

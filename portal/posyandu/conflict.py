@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lokal.phone import parse_phone
-
+from portal.formatting import telepon
 from portal.posyandu import rules
 
 PHONE_FIELDS = ("telepon", "kontak")
@@ -24,7 +23,7 @@ def display(obj, fields) -> dict[str, str]:
         if value is None:
             values[field] = ""
         elif field in PHONE_FIELDS:
-            values[field] = parse_phone(value).national or value
+            values[field] = telepon(value)
         elif isinstance(value, date):
             values[field] = value.isoformat()
         else:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal import access
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu
+from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.posyandu import conflict, kelengkapan, rules, service
 from portal.posyandu.riwayat import entries as riwayat_entries
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
@@ -26,13 +26,11 @@ class Jenis:
     schema: dict
     add: callable
     update: callable
-    label: str
 
 
 JENIS = {
-    "kader": Jenis(Kader, KaderForm, rules.KADER, service.add_kader, service.update_kader, "kader"),
-    "pengurus": Jenis(Pengurus, PengurusForm, rules.PENGURUS, service.add_pengurus, service.update_pengurus,
-                      "pengurus"),
+    "kader": Jenis(Kader, KaderForm, rules.KADER, service.add_kader, service.update_kader),
+    "pengurus": Jenis(Pengurus, PengurusForm, rules.PENGURUS, service.add_pengurus, service.update_pengurus),
 }
 
 
@@ -109,7 +107,7 @@ def _profile_context(p: Posyandu) -> dict:
     return dict(p=p, path=wilayah.path(p.desa_kode) + [p.desa], syarat=_kelengkapan(p), layanan=layanan,
                 kader_per_bidang=kader_per_bidang, may_edit=access.may_edit_posyandu(current_user, p),
                 may_set_pilot=access.may_set_pilot(current_user, p), kader_form=KaderForm(formdata=None),
-                pengurus_form=PengurusForm(formdata=None), version_form=VersionForm(formdata=None))
+                pengurus_form=PengurusForm(formdata=None))
 
 
 # --- the Posyandu ---------------------------------------------------------------------------------------------------
@@ -244,11 +242,11 @@ def riwayat(pid: int):
 
 # --- kader and pengurus ---------------------------------------------------------------------------------------------
 
-def _row(jenis: str, person, status: int = 200):
+def _row(jenis: str, person):
     """The person's row, and the kelengkapan box refreshed out of band."""
     p = person.posyandu
     return render_template(f"kelola/_{jenis}_row.html", person=person, p=p, may_edit=True,
-                           version_form=VersionForm(formdata=None), syarat=_kelengkapan(p), oob=True), status
+                           syarat=_kelengkapan(p), oob=True)
 
 
 def _done(jenis: str, person, message: str):
@@ -273,7 +271,7 @@ def person_add(pid: int, jenis: str):
             if _htmx():
                 fresh = JENIS[jenis].form(formdata=None)
                 return render_template("kelola/_person_added.html", jenis=jenis, p=p, person=person, form=fresh,
-                                       version_form=VersionForm(formdata=None), syarat=_kelengkapan(p))
+                                       syarat=_kelengkapan(p))
             flash(f"{person.nama} ditambahkan.")
             return redirect(url_for(".detail", pid=p.id), 303)
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
@@ -287,8 +285,7 @@ def person_row(jenis: str, person_id: int):
     if not _htmx():
         return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=f"{jenis}-{person.id}"))
     return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu,
-                           may_edit=access.may_edit_posyandu(current_user, person.posyandu),
-                           version_form=VersionForm(formdata=None))
+                           may_edit=access.may_edit_posyandu(current_user, person.posyandu))
 
 
 @bp.route("/<any(kader, pengurus):jenis>/<int:person_id>/ubah", methods=["GET", "POST"])
@@ -342,4 +339,4 @@ def katalog():
             return redirect(url_for(".katalog"), 303)
     items = service.katalog(only_active=False)
     return render_template("kelola/katalog.html", katalog={b: [k for k in items if k.bidang == b] for b in BIDANG},
-                           errors=errors, form=VersionForm(formdata=None), KatalogKegiatan=KatalogKegiatan), status
+                           errors=errors), status
