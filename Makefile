@@ -32,6 +32,7 @@ instance/config.py:
 setup: $(VENV)/.runtime instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) wilayah import
+	$(FLASK) rekap bangun --if-empty
 	$(FLASK) demo seed --if-empty
 
 run: setup

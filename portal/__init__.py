@@ -25,21 +25,24 @@ def create_app(test_config=None):
     _configure(app, test_config)
     _init_extensions(app)
 
-    from portal import assets, cli, errors, formatting
+    from portal import assets, caching, cli, errors, formatting, rekap
     from portal.auth.views import bp as auth_bp
     from portal.beranda.views import bp as beranda_bp
+    from portal.direktori.views import bp as direktori_bp
     from portal.impor.views import bp as impor_bp
     from portal.pengguna.views import bp as pengguna_bp
     from portal.posyandu.views import bp as kelola_bp
     from portal.public.views import bp as public_bp
     from portal.wilayah.views import bp as wilayah_bp
 
-    for bp in (public_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp):
+    for bp in (public_bp, direktori_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp):
         app.register_blueprint(bp)
     assets.init_app(app, os.path.join(app.root_path, os.pardir, "static"))
+    app.config.setdefault("SIDIK_KODE", caching.sidik_kode(os.path.join(app.root_path, os.pardir)))
     formatting.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    rekap.init_app(app)
     app.after_request(_vary_on_htmx)
     return app
 

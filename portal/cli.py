@@ -1,4 +1,4 @@
-"""flask commands: wilayah import, user create, demo seed / accounts / scale."""
+"""flask commands: wilayah import, rekap bangun, user create, demo seed / accounts / scale."""
 import os
 import time
 
@@ -6,7 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import demo, scale
+from portal import demo, rekap, scale
+from portal.extensions import db
 from portal.domain import DomainError
 from portal.formatting import angka
 from portal.models.user import ROLES
@@ -17,6 +18,7 @@ from portal.wilayah import service as wilayah
 wilayah_cli = AppGroup("wilayah", help="Wilayah Kemendagri.")
 user_cli = AppGroup("user", help="Akun pengguna.")
 demo_cli = AppGroup("demo", help="Data demo.")
+rekap_cli = AppGroup("rekap", help="Rekap wilayah dan indeks pencarian (data turunan).")
 
 
 @wilayah_cli.command("import")
@@ -30,6 +32,23 @@ def wilayah_import(only):
     click.echo(f"Wilayah ({wilayah.SOURCE}): {result.added} baru, {result.renamed} berubah nama, "
                f"{result.unchanged} tetap, {result.absent} tidak ada lagi di daftar "
                f"({time.perf_counter() - started:.1f} detik).")
+
+
+@rekap_cli.command("bangun")
+@click.option("--if-empty", is_flag=True, help="Hanya bila rekap belum pernah dibangun (setelah `flask db upgrade`).")
+def rekap_bangun(if_empty):
+    """Bangun ulang rekap wilayah, kelengkapan dan kata pencarian setiap Posyandu dari data kelembagaan.
+
+    Jalankan setelah `flask db upgrade` dan setelah KADER_MINIMUM diubah. Aman diulang; satu transaksi.
+    """
+    if if_empty and rekap.sudah_dibangun():
+        click.echo("Rekap sudah ada: tidak dibangun ulang.")
+        return
+    started = time.perf_counter()
+    rows = rekap.bangun()
+    db.session.commit()
+    click.echo(f"Rekap: {angka(rows)} wilayah dibangun ulang ({f'{time.perf_counter() - started:.1f}'.replace('.', ',')} "
+               f"detik).")
 
 
 @user_cli.command("create")
@@ -99,5 +118,5 @@ def demo_scale(n, kader_per_posyandu, seed):
 
 
 def init_app(app) -> None:
-    for group in (wilayah_cli, user_cli, demo_cli):
+    for group in (wilayah_cli, rekap_cli, user_cli, demo_cli):
         app.cli.add_command(group)

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal import rollup
+from portal import rekap
 from portal.extensions import db
 from portal.formatting import angka
 from portal.models.audit import AuditLog
@@ -527,6 +527,7 @@ class _Pembuat:
              "wilayah_kode": row["desa_kode"], "on_behalf_of": None, "posyandu_id": pid,
              "changes": {"sumber": [None, SUMBER]}}
             for pid, row in zip(ids, self.posyandu)])
+        rekap.perbarui(db.session, ids, ids, {row["desa_kode"] for row in self.posyandu})
 
 
 def _desa_per_kabupaten() -> dict[str, list[_Desa]]:
@@ -566,7 +567,7 @@ def seed_kelembagaan() -> list[str]:
     db.session.commit()
     lines = []
     for kode, label in ((TABALONG, "Kabupaten Tabalong"), (PROVINSI, "Kalimantan Selatan")):
-        counts = rollup.totals(kode, current_app.config["KADER_MINIMUM"])
+        counts = rekap.wilayah(kode)
         lines.append(f"{label}: {angka(counts.posyandu)} Posyandu aktif ({counts.pilot} pilot, "
                      f"{angka(counts.lengkap)} profil lengkap), {angka(counts.kader)} kader aktif.")
     return lines

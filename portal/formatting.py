@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from lokal.phone import parse_phone
 
-from portal.models.posyandu import BIDANG, JENIS_KELAMIN, LEVEL_KADER, mask_nik
+from portal.models.posyandu import (BIDANG, BIDANG_SINGKAT, JENIS_KELAMIN, KELOMPOK_STATUS, LEVEL_KADER,
+                                     STATUS_REGISTRASI, mask_nik)
 
 BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -60,4 +61,6 @@ def nilai(value, field: str = "") -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon)
-    app.jinja_env.globals.update(BIDANG=BIDANG, LEVEL_KADER=LEVEL_KADER, JENIS_KELAMIN=JENIS_KELAMIN)
+    app.jinja_env.globals.update(BIDANG=BIDANG, BIDANG_SINGKAT=BIDANG_SINGKAT, LEVEL_KADER=LEVEL_KADER,
+                                 JENIS_KELAMIN=JENIS_KELAMIN, STATUS_REGISTRASI=STATUS_REGISTRASI,
+                                 KELOMPOK_STATUS=KELOMPOK_STATUS)

@@ -23,15 +23,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from portal.demo import (
     DUSUN, GELAR, HARI, IBADAH, JALAN, LAKI_LAKI, MINGGU_KE, NAMA_ORANG, PAUD, PREFIX_HP, TEMPAT, _katalog, _singkatan,
 )
+from portal import rekap
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.base import utcnow
-from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu, posyandu_layanan
+from portal.models.posyandu import BIDANG, BIT_BIDANG, Kader, Pengurus, Posyandu, posyandu_kata, posyandu_layanan
 from portal.models.wilayah import Wilayah, jenis_of
+from portal.teks import kata
 from portal.posyandu.kelengkapan import KURSI_PENGURUS
 
 SEED = 300_000
@@ -49,14 +52,22 @@ POOL_BITS = 11  # 2,048 people per bidang, drawn once
 MUSDES_AWAL, MUSDES_HARI = date(2024, 8, 1), 400
 
 POSYANDU_COLUMNS = ("id", "nama", "desa_kode", "dusun", "rt", "rw", "alamat", "sk_nomor", "sk_tanggal",
-                    "musdes_tanggal", "hari_buka", "kontak", "aktif", "pilot", "version", "created_at", "updated_at")
+                    "musdes_tanggal", "hari_buka", "kontak", "aktif", "pilot", "status_registrasi", "nomor_registrasi",
+                    "lengkap", "layanan_bidang", "version", "created_at", "updated_at")
 KADER_COLUMNS = ("id", "posyandu_id", "nama", "jenis_kelamin", "tanggal_lahir", "telepon", "bidang", "level", "aktif",
                  "version", "created_at", "updated_at")
 PENGURUS_COLUMNS = ("id", "posyandu_id", "jabatan", "bidang", "nama", "jenis_kelamin", "telepon", "alamat", "aktif",
                     "version", "created_at", "updated_at")
 LAYANAN_COLUMNS = ("posyandu_id", "kegiatan_id")
+KATA_COLUMNS = ("kata", "posyandu_id")
 TABLES = ((Posyandu.__table__.name, POSYANDU_COLUMNS), (Kader.__table__.name, KADER_COLUMNS),
-          (Pengurus.__table__.name, PENGURUS_COLUMNS), (posyandu_layanan.name, LAYANAN_COLUMNS))
+          (Pengurus.__table__.name, PENGURUS_COLUMNS), (posyandu_layanan.name, LAYANAN_COLUMNS),
+          (posyandu_kata.name, KATA_COLUMNS))
+# Registration states: only a complete profile gets past the draft (issue 6's gate). About 2.5% numbered overall,
+# like the 7,304 of late 2025 (DOMAIN.md §5).
+STATUS_LENGKAP = {"draf": 10, "dikembalikan": 5, "diajukan": 15, "diverifikasi_kecamatan": 15,
+                  "diverifikasi_kabupaten": 15, "diusulkan": 30, "teregistrasi": 10}
+STATUS_LAIN = {"belum": 85, "draf": 15}
 
 
 @dataclass
@@ -78,13 +89,16 @@ def sumber(n: int, kader_per_posyandu: int, seed: int) -> str:
 class _Pembuat:
     """Turns the plan of one batch into row tuples, chunk by chunk, from one random.Random."""
 
-    def __init__(self, rng: random.Random, desa: list[tuple[str, str]], katalog: dict[str, list[int]],
+    def __init__(self, rng: random.Random, desa: list[tuple[str, str, str]], katalog: dict[str, list[int]],
                  kader_per_posyandu: int, kader_minimum: int, start: dict[str, int]):
         self.rng = rng
         self.desa = desa
         self.ids = dict(start)
         self.now = utcnow().isoformat(sep=" ")
         self.k = kader_per_posyandu
+        self.kader_minimum = kader_minimum
+        self.bits = {k: BIT_BIDANG[b] for b, ids in katalog.items() for k in ids}
+        self.kata_desa: dict[str, list[str]] = {}
         self.k_lengkap = max(kader_minimum, kader_per_posyandu, len(BIDANG))
         # The others' mean keeps the overall mean at about k; spread ±k/3 around it.
         mean = max((kader_per_posyandu - LENGKAP * (self.k_lengkap + 1)) / (1 - LENGKAP), 0)
@@ -145,9 +159,9 @@ class _Pembuat:
             self._posyandu(self.desa[i % len(self.desa)], rows)
         return rows
 
-    def _posyandu(self, desa: tuple[str, str], rows: dict[str, list[tuple]]) -> None:
+    def _posyandu(self, desa: tuple[str, str, str], rows: dict[str, list[tuple]]) -> None:
         rng, now = self.rng, self.now
-        kode, nama_desa = desa
+        kode, nama_desa, nama_kecamatan = desa
         pid = self._id("posyandu")
         lengkap = rng.random() < LENGKAP
         kelurahan = jenis_of(kode) == "kelurahan"
@@ -171,19 +185,31 @@ class _Pembuat:
             hari_buka = f"Setiap tanggal {rng.randint(1, 25)}"
         else:
             hari_buka = f"Minggu {rng.choice(MINGGU_KE)}, {rng.choice(HARI)}"
-        kontak = self._pengurus(pid, rt, nama_desa, kelurahan, lengkap, rows["pengurus"])
-        rows["posyandu"].append((
-            pid, f"Posyandu Uji {pid:06d}", kode, dusun, rt, rw, alamat, sk_nomor,
-            sk_tanggal and sk_tanggal.isoformat(), musdes and musdes.isoformat(), hari_buka, kontak, True,
-            lengkap and rng.random() < PILOT, 1, now, now))
-        self._kader(pid, lengkap, rows["kader"])
+        kontak, kursi = self._pengurus(pid, rt, nama_desa, kelurahan, lengkap, rows["pengurus"])
+        bidang_kader = self._kader(pid, lengkap, rows["kader"])
+        # The verdict of portal/posyandu/kelengkapan.py, from what was generated.
+        lengkap = (bool(sk_nomor and sk_tanggal) and musdes is not None and kursi == len(KURSI_PENGURUS)
+                   and len(bidang_kader) >= self.kader_minimum and set(bidang_kader) >= set(BIDANG))
+        status = rng.choices(*zip(*(STATUS_LENGKAP if lengkap else STATUS_LAIN).items()))[0]
         layanan = self.layanan[rng.getrandbits(9)]
+        bits = 0
+        for k in layanan:
+            bits |= self.bits[k]
+        nama = f"Posyandu Uji {pid:06d}"
+        rows["posyandu"].append((
+            pid, nama, kode, dusun, rt, rw, alamat, sk_nomor,
+            sk_tanggal and sk_tanggal.isoformat(), musdes and musdes.isoformat(), hari_buka, kontak, True,
+            lengkap and rng.random() < PILOT, status, f"{kode}.{pid}" if status == "teregistrasi" else None,
+            lengkap, bits, 1, now, now))
         rows["posyandu_layanan"].extend((pid, k) for k in layanan)
         self.layanan_rows += len(layanan)
+        if kode not in self.kata_desa:
+            self.kata_desa[kode] = kata(nama_desa, nama_kecamatan)
+        rows["posyandu_kata"].extend((w, pid) for w in dict.fromkeys(kata(nama) + self.kata_desa[kode]))
 
     def _pengurus(self, pid: int, rt: str, nama_desa: str, kelurahan: bool, lengkap: bool,
-                  rows: list[tuple]) -> str | None:
-        """The pengurus of the Posyandu; returns the ketua's phone, the Posyandu's contact."""
+                  rows: list[tuple]) -> tuple[str | None, int]:
+        """The pengurus of the Posyandu; returns the ketua's phone (the Posyandu's contact) and the seats filled."""
         rng, now, mask = self.rng, self.now, (1 << POOL_BITS) - 1
         n = len(KURSI_PENGURUS) if lengkap else rng.randint(*PENGURUS)
         kursi = KURSI_PENGURUS[:3] + rng.sample(KURSI_PENGURUS[3:], n - 3)
@@ -198,9 +224,9 @@ class _Pembuat:
                          now, now))
             if jabatan == "ketua":
                 kontak = telepon
-        return kontak
+        return kontak, len(kursi)
 
-    def _kader(self, pid: int, lengkap: bool, rows: list[tuple]) -> None:
+    def _kader(self, pid: int, lengkap: bool, rows: list[tuple]) -> list[str]:
         rng, now, mask = self.rng, self.now, (1 << POOL_BITS) - 1
         if lengkap:
             n = self.k_lengkap + rng.randint(0, 2)
@@ -212,6 +238,7 @@ class _Pembuat:
             nama, jk, lahir, level = self.orang[b][bits & mask]
             telepon = self._telepon(bits >> POOL_BITS) if (bits >> 40) < TELEPON_KADER * 256 else None
             rows.append((self._id("kader"), pid, nama, jk, lahir, telepon, b, level, True, 1, now, now))
+        return bidang
 
 
 # --- Writers: the fastest plain path of each database -----------------------------------------------------------------
@@ -235,6 +262,11 @@ class _Writer:
 
     def close(self) -> None:
         """Called after the commit or rollback."""
+
+    def analyze(self) -> None:
+        """After the commit: fresh planner statistics, so the directory's queries pick their indexes."""
+        self.dbapi.cursor().execute("ANALYZE")
+        self.dbapi.commit()
 
 
 class _SqliteWriter(_Writer):
@@ -288,10 +320,13 @@ def _writer() -> _Writer:
     return _PostgresWriter(dbapi) if connection.dialect.name == "postgresql" else _SqliteWriter(dbapi)
 
 
-def _desa(rng: random.Random) -> list[tuple[str, str]]:
-    """Every desa/kelurahan (kode, nama), shuffled: round-robin over it spreads a batch over the whole country."""
-    desa = [(kode, nama) for kode, nama in db.session.execute(
-        select(Wilayah.kode, Wilayah.nama).where(Wilayah.level == 4).order_by(Wilayah.kode))]
+def _desa(rng: random.Random) -> list[tuple[str, str, str]]:
+    """Every desa/kelurahan (kode, nama, nama kecamatan), shuffled: round-robin over it spreads a batch over the whole
+    country."""
+    kecamatan = aliased(Wilayah)
+    desa = [tuple(row) for row in db.session.execute(
+        select(Wilayah.kode, Wilayah.nama, kecamatan.nama).join(kecamatan, kecamatan.kode == Wilayah.parent_kode)
+        .where(Wilayah.level == 4).order_by(Wilayah.kode))]
     rng.shuffle(desa)
     return desa
 
@@ -335,18 +370,21 @@ def generate(n: int, kader_per_posyandu: int = 12, seed: int = SEED, kader_minim
         result = ScaleResult(
             batch=f"{start['posyandu'] + 1}-{maker.ids['posyandu']}", posyandu=n,
             kader=maker.ids["kader"] - start["kader"], pengurus=maker.ids["pengurus"] - start["pengurus"],
-            layanan=maker.layanan_rows, provinsi=len({kode[:2] for kode, _ in desa[:n]}), desa=min(n, len(desa)),
+            layanan=maker.layanan_rows, provinsi=len({d[0][:2] for d in desa[:n]}), desa=min(n, len(desa)),
             seconds=0)
         db.session.execute(AuditLog.__table__.insert().values(
             at=utcnow(), actor_id=None, action="buat", object_type=OBJECT_TYPE, object_id=result.batch,
             wilayah_kode=None, on_behalf_of=None, posyandu_id=None,
             changes={"sumber": [None, sumber(n, kader_per_posyandu, seed)], "posyandu": [None, n],
                      "kader": [None, result.kader], "pengurus": [None, result.pengurus]}))
+        # The generator wrote each Posyandu's derived columns and search words itself; the rekap rows are summed.
+        rekap.bangun(turunan=False, catat=False)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     finally:
         writer.close()
+    writer.analyze()
     result.seconds = time.perf_counter() - started
     return result

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, text, update
 from portal import create_app
 from portal.extensions import db
 from portal.models import KatalogKegiatan, User
+from portal.models.rekap import UKURAN, rekap_wilayah
 from portal.pengguna import service as pengguna
 from portal.wilayah.service import import_wilayah
 
@@ -67,7 +68,7 @@ def wilayah_import(database_url):
 # The activity catalogue as the migration seeds it; restored after every test.
 _KATALOG_SEED: list[dict] = []
 # Reference data every test starts from; everything else is emptied after each test.
-_KEPT = {"wilayah", "katalog_kegiatan"}
+_KEPT = {"wilayah", "katalog_kegiatan", "rekap_wilayah"}
 
 
 @pytest.fixture
@@ -79,6 +80,9 @@ def app(database_url, wilayah_import):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in _KEPT:
                 db.session.execute(delete(table))
+        # The rekap rows stay (built once by the import); the counts a test left behind go back to zero.
+        db.session.execute(update(rekap_wilayah).where(rekap_wilayah.c.posyandu > 0)
+                           .values(**{name: 0 for name in UKURAN if name != "desa"}))
         katalog = KatalogKegiatan.__table__
         db.session.execute(delete(katalog).where(katalog.c.id.not_in([r["id"] for r in _KATALOG_SEED])))
         db.session.execute(update(KatalogKegiatan), [{"id": r["id"], "nama": r["nama"], "urutan": r["urutan"],

@@ -8,11 +8,12 @@ import pytest
 from lokal.nik import parse_nik
 from sqlalchemy import delete, func, select
 
-from portal import demo, rollup
+from portal import demo, rekap
 from portal.extensions import db
+from portal.models.posyandu import BIDANG
 from portal.formatting import angka
 from portal.models import AuditLog, Kader, KatalogKegiatan, Pengurus, Posyandu, Wilayah
-from portal.models.posyandu import posyandu_layanan
+from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.wilayah import within_clause
 from portal.posyandu import kelengkapan, rules, service
 from portal.wilayah.service import normalize_name
@@ -55,7 +56,7 @@ def test_tabalong_has_the_reported_figures(seeded, app, client):
     assert seeded == ["admin", "kabupaten", "kecamatan", "desa", "penyelenggara"]
     assert count(Posyandu, aktif_di(TABALONG)) == 288
     assert active_kader(TABALONG) == 3444
-    totals = rollup.totals(TABALONG)
+    totals = rekap.wilayah(TABALONG)
     assert (totals.desa, totals.posyandu, totals.kader, totals.pilot) == (131, 288, 3444, 3)
     # Closed Posyandu and inactive kader exist, and are not counted.
     closed = db.session.scalars(select(Posyandu).where(
@@ -98,7 +99,8 @@ def test_profiles_are_a_realistic_mix(seeded, ctx):
         aktif_di(demo.DEMO_DESA), ctx.config["KADER_MINIMUM"]).values()]
     assert True in demo_desa and False in demo_desa
     # Health has the most kader; public works, housing and trantibumlinmas the fewest.
-    per_bidang = rollup.kader_per_bidang(TABALONG)
+    counts = rekap.wilayah(TABALONG)
+    per_bidang = {b: counts[f"kader_{b}"] for b in BIDANG}
     ranked = sorted(per_bidang, key=per_bidang.get)
     assert ranked[-1] == "kesehatan" and min(per_bidang.values()) > 0
     assert set(ranked[:3]) == {"pu", "perumahan", "trantibumlinmas"}
@@ -167,12 +169,12 @@ def fingerprint():
 def test_every_install_gets_the_same_data(instance):
     demo.seed(instance)
     first = fingerprint()
-    for table in (AuditLog.__table__, posyandu_layanan, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
+    for table in (AuditLog.__table__, posyandu_layanan, posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
         db.session.execute(delete(table))
     db.session.commit()
     lines = demo.seed_kelembagaan()
     assert fingerprint() == first
-    tabalong, kalsel = rollup.totals(TABALONG, 15), rollup.totals("63", 15)
+    tabalong, kalsel = rekap.wilayah(TABALONG), rekap.wilayah("63")
     assert lines == [
         f"Kabupaten Tabalong: 288 Posyandu aktif (3 pilot, {tabalong.lengkap} profil lengkap), 3.444 kader aktif.",
         f"Kalimantan Selatan: {kalsel.posyandu} Posyandu aktif ({kalsel.pilot} pilot, {kalsel.lengkap} profil "

