@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from portal.models.posyandu import Posyandu
 from portal.models.user import ROLE_LEVELS, ROLES, User
-from portal.models.wilayah import kode_within, level_of, within_clause
+from portal.models.wilayah import desa_clause, kode_within, level_of, within_clause
 
 # Who outranks whom when managing accounts. Penyelenggara runs kegiatan and manages nobody.
 RANK = {"admin": 4, "kabupaten": 3, "kecamatan": 2, "desa": 1, "penyelenggara": 1}
@@ -120,7 +120,7 @@ def may_edit_katalog(user) -> bool:
 
 def posyandu_in_scope(user):
     """WHERE clause for the Posyandu a user may see."""
-    return within_clause(Posyandu.desa_kode, user.scope)
+    return desa_clause(Posyandu.desa_kode, user.scope)
 
 
 # --- view decorators ------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from functools import wraps
 
 from flask import current_app, make_response, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models.audit import AuditLog

@@ -30,7 +30,7 @@ from portal.models.audit import AuditLog
 from portal.models.base import utcnow
 from portal.models.posyandu import BIDANG, Kader, KatalogKegiatan, Pengurus, Posyandu, posyandu_layanan
 from portal.models.user import User
-from portal.models.wilayah import Wilayah, jenis_of, within_clause
+from portal.models.wilayah import Wilayah, desa_clause, jenis_of, within_clause
 from portal.pengguna import service as pengguna
 from portal.posyandu.kelengkapan import KURSI_PENGURUS
 
@@ -551,7 +551,7 @@ def _katalog() -> dict[str, list[int]]:
 def seed_kelembagaan() -> list[str]:
     """Generates the Posyandu, pengurus, kader and layanan of Kalimantan Selatan, in one transaction, unless the
     province already has a Posyandu or its regions are not imported. Returns what was created, one line each."""
-    existing = select(Posyandu.id).where(within_clause(Posyandu.desa_kode, PROVINSI)).limit(1)
+    existing = select(Posyandu.id).where(desa_clause(Posyandu.desa_kode, PROVINSI)).limit(1)
     if db.session.scalar(existing) is not None:
         return []
     desa = _desa_per_kabupaten()

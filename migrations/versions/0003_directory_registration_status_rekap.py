@@ -70,7 +70,10 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_posyandu_desa_kode'))
         batch_op.create_index('ix_posyandu_desa_nama', ['desa_kode', 'nama', 'id'], unique=False)
         batch_op.create_index('ix_posyandu_nama', ['nama', 'id'], unique=False)
-        batch_op.create_index('ix_posyandu_updated_at', ['updated_at'], unique=False)
+        batch_op.create_index('ix_posyandu_updated_at', ['updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_posyandu_status', ['status_registrasi', 'desa_kode', 'nama', 'id'], unique=False)
+        batch_op.create_index('ix_posyandu_pilot', ['desa_kode', 'nama', 'id'], unique=False,
+                              sqlite_where=sa.text('pilot = 1'), postgresql_where=sa.text('pilot'))
         batch_op.create_unique_constraint(batch_op.f('uq_posyandu_nomor_registrasi'), ['nomor_registrasi'])
 
 
@@ -78,6 +81,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('posyandu', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_posyandu_nomor_registrasi'), type_='unique')
+        batch_op.drop_index('ix_posyandu_pilot')
+        batch_op.drop_index('ix_posyandu_status')
         batch_op.drop_index('ix_posyandu_updated_at')
         batch_op.drop_index('ix_posyandu_nama')
         batch_op.drop_index('ix_posyandu_desa_nama')

@@ -13,18 +13,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, and_, any_, bindparam, exists, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal import rekap
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, BIT_BIDANG, KELOMPOK_STATUS, STATUS_REGISTRASI, Posyandu, posyandu_kata
-from portal.models.wilayah import Wilayah, ancestors, within_clause
+from portal.models.wilayah import Wilayah, ancestors, desa_clause
 from portal.teks import PANJANG_KATA, kata
 from portal.wilayah import service as wilayah_service
 
 PER_HALAMAN = 25
 BATAS_HITUNG = 10_000
 MAKS_KATA = 6  # words of a search that are used
+KATA_UMUM = 20_000  # a search word matching more Posyandu than this is common (see _cocok)
 URUTAN = {"wilayah": "Wilayah", "nama": "Nama", "terbaru": "Terakhir diperbarui"}
 STATUS_PILIHAN = {**{k: label for k, (label, _) in KELOMPOK_STATUS.items()},
                   **{k: label for k, label in STATUS_REGISTRASI.items() if k not in KELOMPOK_STATUS}}
@@ -48,6 +50,9 @@ class Saring:
     urut: str = "wilayah"
     page: int = 1
     pesan: list[str] = field(default_factory=list)
+    _where: list | None = field(default=None, repr=False, compare=False)
+    cocok: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # search word: Posyandu (capped)
+    dipandu: bool = field(default=False, repr=False, compare=False)  # a rare search word drives the query
 
     @classmethod
     def dari(cls, args) -> Saring:
@@ -111,9 +116,16 @@ class Saring:
 
 
 def _where(s: Saring) -> list:
+    """The WHERE clauses of the query; worked out once per request (the search words cost a look-up each)."""
+    if s._where is None:
+        s._where = _bangun_where(s)
+    return s._where
+
+
+def _bangun_where(s: Saring) -> list:
     where = [Posyandu.aktif.is_(True)]
     if s.wilayah:
-        where.append(within_clause(Posyandu.desa_kode, s.wilayah.kode))
+        where.append(desa_clause(Posyandu.desa_kode, s.wilayah.kode))
     if s.status:
         members = status_anggota(s.status)
         where.append(Posyandu.status_registrasi == members[0] if len(members) == 1
@@ -121,20 +133,43 @@ def _where(s: Saring) -> list:
     if s.bidang:
         where.append(Posyandu.layanan_bidang.op("&")(BIT_BIDANG[s.bidang]) != 0)
     if s.pilot:
-        where.append(Posyandu.pilot.is_(True))
-    for word in s.kata:
-        # '{' follows 'z' and every digit: the range holds exactly the words starting with word.
-        where.append(Posyandu.id.in_(select(posyandu_kata.c.posyandu_id).where(
-            posyandu_kata.c.kata >= word, posyandu_kata.c.kata < word[:PANJANG_KATA] + "{")))
+        where.append(Posyandu.pilot == true())  # "= 1", the predicate of the partial index ix_posyandu_pilot
+    if s.kata:
+        in_scope = rekap.wilayah(s.kode).posyandu
+        where.extend(_cocok(s, word, in_scope) for word in s.kata)
     return where
 
 
-def _order(s: Saring) -> list:
+def _awalan(word: str):
+    """The words of the index that start with word: a range ('{' sorts after 'z' and every digit)."""
+    return and_(posyandu_kata.c.kata >= word, posyandu_kata.c.kata < word[:PANJANG_KATA] + "{")
+
+
+def _cocok(s: Saring, word: str, in_scope: int):
+    """The Posyandu with a word starting with word, in the form both databases plan well:
+    - a word of at most KATA_UMUM Posyandu, and fewer than the wilayah holds, drives the query: on PostgreSQL its ids,
+      read first, as one array parameter (as a subquery, PostgreSQL may walk all 300,000 rows in order, probing);
+      on SQLite the index range as a subquery (SQLite looks the ids up by rowid);
+    - a common word ("uji", "sungai"), or one with more Posyandu than the wilayah: checked per row of the wilayah,
+      walked in order, so no query builds a set of 100,000 ids."""
+    limit = min(KATA_UMUM, max(in_scope, 1))
+    in_range = select(posyandu_kata.c.posyandu_id).where(_awalan(word))
+    s.cocok[word] = db.session.scalar(select(func.count()).select_from(in_range.limit(limit + 1).subquery()))
+    if s.cocok[word] <= limit:
+        s.dipandu = True
+        if db.session.get_bind().dialect.name == "postgresql":
+            ids = sorted(set(db.session.scalars(in_range)))  # a Posyandu may have both "kara" and "karang"
+            return Posyandu.id == any_(bindparam(f"ids_{len(s.cocok)}", ids, type_=ARRAY(Integer)))
+        return Posyandu.id.in_(in_range)
+    return exists().where(posyandu_kata.c.posyandu_id == Posyandu.id, _awalan(word))
+
+
+def _order(s: Saring, c=Posyandu.__table__.c) -> list:
     if s.urut == "nama":
-        return [Posyandu.nama, Posyandu.id]
+        return [c.nama, c.id]
     if s.urut == "terbaru":
-        return [Posyandu.updated_at.desc(), Posyandu.id.desc()]
-    return [Posyandu.desa_kode, Posyandu.nama, Posyandu.id]
+        return [c.updated_at.desc(), c.id.desc()]
+    return [c.desa_kode, c.nama, c.id]
 
 
 @dataclass
@@ -154,7 +189,10 @@ def jumlah(s: Saring) -> Jumlah:
         else:
             n = counts.pilot if s.pilot else counts.posyandu
         return Jumlah(n, True)
-    capped = select(Posyandu.id).where(*_where(s)).limit(BATAS_HITUNG + 1).subquery()
+    where = _where(s)
+    if len(s.kata) == 1 and not (s.wilayah or any(filters)) and s.cocok[s.kata[0]] > BATAS_HITUNG:
+        return Jumlah(BATAS_HITUNG, False)  # one common word, nothing else: no need to walk the country to say so
+    capped = select(Posyandu.id).where(*where).limit(BATAS_HITUNG + 1).subquery()
     n = db.session.scalar(select(func.count()).select_from(capped))
     return Jumlah(min(n, BATAS_HITUNG), n <= BATAS_HITUNG)
 
@@ -180,15 +218,27 @@ def _tempat(codes: set[str]) -> dict[str, Wilayah]:
     return {w.kode: w for w in db.session.scalars(select(Wilayah).where(Wilayah.kode.in_(sorted(wanted))))}
 
 
-def halaman(s: Saring) -> list[Baris]:
-    """One page of results: one query for the Posyandu, one for the names of their wilayah."""
-    rows = db.session.execute(
-        select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Posyandu.status_registrasi, Posyandu.pilot)
-        .where(*_where(s)).order_by(*_order(s)).limit(PER_HALAMAN).offset((s.page - 1) * PER_HALAMAN)).all()
+def cari(s: Saring) -> tuple[Jumlah, list[Baris]]:
+    """The count and one page of results: two or three statements, whatever the page holds (no query per row)."""
+    found = select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Posyandu.status_registrasi, Posyandu.pilot,
+                   Posyandu.updated_at).where(*_where(s))
+    total = None
+    if s.dipandu:
+        # The few matches of a rare word first, counted and ordered from there: otherwise PostgreSQL, expecting them
+        # spread evenly, may walk the ordered index through the whole country to find 25 that sit in one province.
+        found = found.cte("cocok").prefix_with("MATERIALIZED")
+        stmt = select(found, select(func.count()).select_from(found).scalar_subquery().label("total"))
+        stmt = stmt.order_by(*_order(s, found.c))
+    else:
+        stmt = found.order_by(*_order(s))
+    rows = db.session.execute(stmt.limit(PER_HALAMAN).offset((s.page - 1) * PER_HALAMAN)).all()
+    if s.dipandu and rows:
+        total = Jumlah(min(rows[0].total, BATAS_HITUNG), rows[0].total <= BATAS_HITUNG)
     names = _tempat({r.desa_kode for r in rows})
-    return [Baris(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
-                  [names[c] for c in [r.desa_kode, *reversed(ancestors(r.desa_kode))] if c in names])
-            for r in rows]
+    return total or jumlah(s), [
+        Baris(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
+              [names[c] for c in [r.desa_kode, *reversed(ancestors(r.desa_kode))] if c in names])
+        for r in rows]
 
 
 # --- Open data ------------------------------------------------------------------------------------------------------

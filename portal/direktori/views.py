@@ -26,15 +26,14 @@ def _fragment() -> bool:
 @caching.bersyarat()
 def index():
     s = service.Saring.dari(request.args)
-    total = service.jumlah(s)
-    rows = service.halaman(s)
+    total, rows = service.cari(s)
     pages = max((total.n + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
     context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN)
     if _fragment():
         return render_template("direktori/_hasil.html", **context)
     kode = s.kode
     pilihan = db.session.scalars(select(Wilayah).where(
-        Wilayah.parent_kode == kode if kode else Wilayah.level == 1).order_by(Wilayah.kode)).all()
+        Wilayah.parent_kode == kode if kode else Wilayah.parent_kode.is_(None)).order_by(Wilayah.kode)).all()
     return render_template("direktori/index.html", path=wilayah_service.path(kode) if kode else [],
                            pilihan_wilayah=pilihan, status_pilihan=service.STATUS_PILIHAN, urutan=service.URUTAN,
                            **context)

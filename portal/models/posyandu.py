@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, false
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -110,8 +110,12 @@ class Posyandu(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     # The directory's orders: by wilayah (also serves the wilayah filter), by name, the most recently updated.
+    # A status or the pilot projects alone are rare enough to need their own way in (the latter a partial index).
     __table_args__ = (Index("ix_posyandu_desa_nama", "desa_kode", "nama", "id"), Index("ix_posyandu_nama", "nama", "id"),
-                      Index("ix_posyandu_updated_at", "updated_at"))
+                      Index("ix_posyandu_updated_at", "updated_at", "id"),
+                      Index("ix_posyandu_status", "status_registrasi", "desa_kode", "nama", "id"),
+                      Index("ix_posyandu_pilot", "desa_kode", "nama", "id", sqlite_where=text("pilot = 1"),
+                            postgresql_where=text("pilot")))
 
     @property
     def status_label(self) -> str:

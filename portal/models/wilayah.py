@@ -65,6 +65,16 @@ def within_clause(column, scope: str | None) -> ColumnElement[bool]:
     return or_(column == scope, and_(column > scope + ".", column < scope + "/"))
 
 
+def desa_clause(column, scope: str | None) -> ColumnElement[bool]:
+    """within_clause for a column that holds desa codes only (posyandu.desa_kode): one equality or one range, never
+    an OR, so the database walks a single index range in order."""
+    if not scope:
+        return true()
+    if level_of(scope) == 4:
+        return column == scope
+    return and_(column > scope + ".", column < scope + "/")
+
+
 def ancestors(kode: str) -> list[str]:
     """Codes above kode, nearest last: 63.09.12 → ['63', '63.09']."""
     parts = kode.split(".")

@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
-from portal import access, rekap
+from portal import access, caching, rekap
 from portal.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -9,6 +9,7 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 @access.public
+@caching.bersyarat()
 def home():
     return render_template("public/home.html", totals=rekap.wilayah())
 

@@ -1,0 +1,289 @@
+"""The public directory, profile and open data (issue 4): search, every filter, order, pages, exports, caching, and no
+person's data anywhere."""
+import csv
+import gzip
+import html
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import event, func, select
+
+from portal.direktori import service as direktori
+from portal.extensions import db
+from portal.models import Posyandu
+from portal.posyandu import service
+
+BINTANG_ARA = "63.09.12"
+PERSONAL = ("Siti Rahmah Uji", "6309125501900001", "0812-3456-7890", "081234567890", "+6281234567890",
+            "Rahmawati Ketua", "0813-1111-2222")
+
+
+def _ids(body: str) -> list[int]:
+    return [int(i) for i in re.findall(r'href="/posyandu/(\d+)"', body)]
+
+
+def _set(pid: int, **values) -> None:
+    p = db.session.get(Posyandu, pid)
+    for key, value in values.items():
+        setattr(p, key, value)
+    db.session.commit()
+
+
+@pytest.fixture
+def posyandu(ctx):
+    """A few Posyandu in Tabalong and one in Banjar, with names, statuses, services and people."""
+    made = {}
+    for key, desa, nama in [
+        ("mawar", "63.09.12.2003", "Posyandu Mawar Indah"),
+        ("melati", "63.09.12.2001", "Posyandu Melati"),
+        ("cempaka", "63.09.01.2001", "Posyandu Cempaka Putih"),
+        ("anggrek", "63.09.01.2001", "Posyandu Anggrek"),
+        ("banjar", "63.03.01.2001", "Posyandu Mawar Banjar"),
+        ("tutup", "63.09.12.2003", "Posyandu Mawar Lama"),
+    ]:
+        made[key] = service.create_posyandu(None, desa, {"nama": nama, "dusun": "Dusun Karya", "rt": "003",
+                                                         "rw": "001", "hari_buka": "Setiap tanggal 5",
+                                                         "kontak": "081313112222"}).id
+    p = db.session.get(Posyandu, made["mawar"])
+    service.add_kader(None, p, {"nama": PERSONAL[0], "jenis_kelamin": "P", "bidang": "kesehatan", "nik": PERSONAL[1],
+                                "telepon": PERSONAL[3]})
+    service.add_pengurus(None, p, {"jabatan": "ketua", "nama": PERSONAL[5], "telepon": "081311112222"})
+    katalog = {}
+    for k in service.katalog():
+        katalog.setdefault(k.bidang, k.id)  # the first of each bidang: Penimbangan… for kesehatan
+    service.set_layanan(None, p, [katalog["kesehatan"], katalog["pu"]], p.version)
+    _set(made["mawar"], status_registrasi="teregistrasi", nomor_registrasi="63.09.12.2003.001", pilot=True)
+    _set(made["melati"], status_registrasi="diajukan")
+    _set(made["cempaka"], status_registrasi="diverifikasi_kabupaten")
+    tutup = db.session.get(Posyandu, made["tutup"])
+    service.close_posyandu(None, tutup, "2025-06-01", "Digabung", tutup.version)
+    return made
+
+
+def test_search_by_name_desa_and_kecamatan_ignoring_case_and_accents(client, posyandu):
+    def found(q):
+        return set(_ids(client.get("/posyandu", query_string={"q": q}).get_data(as_text=True)))
+    assert found("mawar") == {posyandu["mawar"], posyandu["banjar"]}  # closed ones are not listed
+    assert found("MAWAR") == found("máwar") == found("  Mawar ") == found("maw")  # case, accents, spaces, prefix
+    assert found("indah") == {posyandu["mawar"]}  # any word of the name
+    assert found("mawar banjar") == {posyandu["banjar"]}  # every word must match
+    assert found("posyandu mawar") == found("mawar")  # "posyandu" says nothing
+    assert found("bintang ara") == {posyandu["mawar"], posyandu["melati"]}  # kecamatan name
+    hapalah = db.session.get(Posyandu, posyandu["cempaka"]).desa.nama
+    assert found(hapalah) == {posyandu["cempaka"], posyandu["anggrek"]}  # desa name
+    assert found("putih cempaka") == {posyandu["cempaka"]}  # word order does not matter
+    assert found("zzzz") == set()
+    assert "Tidak ada Posyandu yang cocok" in client.get("/posyandu?q=zzzz").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"wilayah": "63"}, {"mawar", "melati", "cempaka", "anggrek", "banjar"}),
+    ({"wilayah": "63.09"}, {"mawar", "melati", "cempaka", "anggrek"}),
+    ({"wilayah": "6309"}, {"mawar", "melati", "cempaka", "anggrek"}),  # typed without dots
+    ({"wilayah": BINTANG_ARA}, {"mawar", "melati"}),
+    ({"wilayah": "63.09.12.2003"}, {"mawar"}),
+    ({"status": "teregistrasi"}, {"mawar"}),
+    ({"status": "diajukan"}, {"melati"}),
+    ({"status": "verifikasi"}, {"melati", "cempaka"}),
+    ({"status": "belum_diajukan"}, {"anggrek", "banjar"}),
+    ({"bidang": "pu"}, {"mawar"}),
+    ({"bidang": "sosial"}, set()),
+    ({"pilot": "1"}, {"mawar"}),
+    ({"wilayah": "63.09", "status": "verifikasi", "q": "cempaka"}, {"cempaka"}),
+    ({"wilayah": "63.03", "q": "mawar"}, {"banjar"}),
+])
+def test_filters(client, posyandu, query, expected):
+    body = client.get("/posyandu", query_string=query).get_data(as_text=True)
+    assert set(_ids(body)) == {posyandu[k] for k in expected}
+    assert re.search(rf"<strong>{len(expected)} Posyandu</strong>", body), "the count says the same"
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"wilayah": "99.99"}, "Kode wilayah '99.99' tidak dikenal"),
+    ({"wilayah": "<script>"}, "Kode wilayah '<script>' tidak dikenal"),
+    ({"status": "lulus"}, "Status registrasi tidak dikenal"),
+    ({"bidang": "olahraga"}, "Bidang tidak dikenal"),
+    ({"page": "-3"}, "Nomor halaman tidak sah"),
+    ({"page": "abc"}, "Nomor halaman tidak sah"),
+    ({"urut": "acak"}, "Urutan tidak dikenal"),
+    ({"pilot": "mungkin"}, "Nilai pilot tidak dikenal"),
+])
+def test_bad_filter_values_get_a_message_and_are_ignored(client, posyandu, query, message):
+    response = client.get("/posyandu", query_string=query)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in html.unescape(body)
+    assert "<script>'" not in body  # escaped
+    assert len(_ids(body)) == 5  # the filter is dropped, the rest still works
+
+
+def test_order(client, posyandu):
+    def order(urut):
+        return _ids(client.get("/posyandu", query_string={"urut": urut}).get_data(as_text=True))
+    by_name = order("nama")
+    names = [db.session.get(Posyandu, i).nama for i in by_name]
+    assert names == sorted(names)
+    by_region = order("wilayah")
+    codes = [db.session.get(Posyandu, i).desa_kode for i in by_region]
+    assert codes == sorted(codes) and by_region == _ids(client.get("/posyandu").get_data(as_text=True))
+    _set(posyandu["anggrek"], hari_buka="Setiap tanggal 9")
+    assert order("terbaru")[0] == posyandu["anggrek"]
+
+
+@pytest.fixture
+def many(ctx):
+    """60 Posyandu in one desa: three pages."""
+    desa = "63.09.12.2004"
+    ids = [service.create_posyandu(None, desa, {"nama": f"Posyandu Kenanga {i:02d}"}, commit=False).id
+           for i in range(60)]
+    db.session.commit()
+    return ids
+
+
+def test_pages_link_to_each_other(client, many):
+    first = client.get("/posyandu?q=kenanga").get_data(as_text=True)
+    assert _ids(first) == many[:25] and "<strong>60 Posyandu</strong>" in first and "halaman 1 dari 3" in first
+    assert '<link rel="next" href="/posyandu?q=kenanga&amp;page=2">' in first and 'rel="prev"' not in first
+    last = client.get("/posyandu?q=kenanga&page=3").get_data(as_text=True)
+    assert _ids(last) == many[50:]
+    assert '<link rel="prev" href="/posyandu?q=kenanga&amp;page=2">' in last and '<link rel="next"' not in last
+    beyond = client.get("/posyandu?q=kenanga&page=9").get_data(as_text=True)
+    assert _ids(beyond) == [] and 'rel="prev"' in beyond
+
+
+def test_htmx_gets_the_results_only_and_history_restore_the_page(client, many):
+    fragment = client.get("/posyandu?q=kenanga&page=2", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "<title>" in body and _ids(body) == many[25:50]
+    assert 'hx-push-url="true"' in body and len(gzip.compress(fragment.data)) <= 2048
+    restore = client.get("/posyandu?q=kenanga&page=2",
+                         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
+
+
+def test_counts_beyond_the_cap_say_so(client, many, monkeypatch):
+    monkeypatch.setattr(direktori, "BATAS_HITUNG", 30)
+    body = client.get("/posyandu?q=kenanga").get_data(as_text=True)
+    assert "<strong>30+ Posyandu</strong>" in body and "lebih dari 30" in body and 'rel="next"' in body
+
+
+def test_rekap_counts_equal_real_counts(ctx, posyandu):
+    """The count of the directory comes from the rekap where it can: it must be the records' own count."""
+    from werkzeug.datastructures import MultiDict
+    for query in ({}, {"wilayah": "63.09"}, {"status": "verifikasi"}, {"bidang": "kesehatan"}, {"pilot": "1"},
+                  {"wilayah": BINTANG_ARA, "status": "teregistrasi"}):
+        s = direktori.Saring.dari(MultiDict(query))
+        real = db.session.scalar(select(func.count()).select_from(Posyandu).where(*direktori._where(s)))
+        assert direktori.jumlah(s).n == real, query
+
+
+def test_no_query_per_row(client, many, ctx):
+    """One page costs the same number of statements whether it lists 5 or 25 Posyandu."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with client.application.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/posyandu?q=kenanga&page=3")  # 10 rows
+        few = len(statements)
+        statements.clear()
+        client.get("/posyandu?q=kenanga")  # 25 rows
+        assert len(statements) == few <= 6
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_public_profile_shows_the_institution_and_no_person(client, posyandu):
+    body = client.get(f"/posyandu/{posyandu['mawar']}").get_data(as_text=True)
+    assert "Posyandu Mawar Indah" in body and "63.09.12.2003.001" in body and "Teregistrasi" in body
+    assert "Dusun Karya" in body and "RT 003/RW 001" in body and "Setiap tanggal 5" in body
+    assert "Pilot project" in body and "Bintang Ara" in body
+    assert "Penimbangan" in body  # a service of the health bidang
+    assert "1 kader aktif, 1 pengurus" in body
+    for value in PERSONAL + ("0813-1311-2222", "081313112222"):
+        assert value not in body, value
+    closed = client.get(f"/posyandu/{posyandu['tutup']}").get_data(as_text=True)
+    assert "Ditutup sejak" in closed
+    assert client.get("/posyandu/999999").status_code == 404
+
+
+def _csv(client, query=""):
+    response = client.get("/posyandu.csv" + query)
+    assert response.status_code == 200 and response.mimetype == "text/csv" and response.is_streamed
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_csv_export_columns_filters_and_no_personal_data(client, posyandu):
+    rows = _csv(client)
+    assert list(rows[0]) == list(direktori.KOLOM)
+    assert sorted(int(r["id"]) for r in rows) == sorted(v for k, v in posyandu.items() if k != "tutup")
+    mawar = next(r for r in rows if int(r["id"]) == posyandu["mawar"])
+    assert (mawar["kode_desa"], mawar["kode_kecamatan"], mawar["kode_kabupaten"], mawar["kode_provinsi"]) == (
+        "63.09.12.2003", BINTANG_ARA, "63.09", "63")
+    assert mawar["kecamatan"] == "Bintang Ara" and mawar["kabupaten"] == "Kabupaten Tabalong"
+    assert mawar["status_registrasi"] == "teregistrasi" and mawar["nomor_registrasi"] == "63.09.12.2003.001"
+    assert (mawar["pilot"], mawar["layanan_kesehatan"], mawar["layanan_pu"], mawar["layanan_sosial"]) == (
+        "1", "1", "1", "0")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", mawar["diperbarui"])
+    text = json.dumps(rows)
+    for value in PERSONAL + ("081313112222", "6281313112222"):
+        assert value not in text, value
+    assert [r["id"] for r in _csv(client, "?wilayah=63.09.12&status=teregistrasi")] == [str(posyandu["mawar"])]
+    assert _csv(client, "?q=zzzz") == []
+
+
+def test_json_export_has_meta_and_the_same_rows(client, posyandu):
+    response = client.get("/posyandu.json?wilayah=63.09")
+    assert response.status_code == 200 and response.is_streamed
+    data = json.loads(response.get_data(as_text=True))
+    assert set(data["kolom"]) == set(direktori.KOLOM) and data["filter"] == {"wilayah": "63.09"}
+    assert data["diperbarui"].endswith("Z")
+    assert sorted(r["id"] for r in data["data"]) == sorted(posyandu[k] for k in ("mawar", "melati", "cempaka",
+                                                                                  "anggrek"))
+    assert all(list(r) == list(direktori.KOLOM) for r in data["data"])
+    assert PERSONAL[0] not in response.get_data(as_text=True)
+
+
+def test_every_list_page_links_to_the_exports(client, posyandu):
+    body = client.get("/posyandu?wilayah=63.09&status=verifikasi").get_data(as_text=True)
+    assert 'href="/posyandu.csv?wilayah=63.09&amp;status=verifikasi"' in body
+    assert 'href="/posyandu.json?wilayah=63.09&amp;status=verifikasi"' in body
+
+
+@pytest.mark.parametrize("path", ["/posyandu", "/posyandu?q=mawar", "/posyandu.csv", "/posyandu.json", "/wilayah",
+                                  "/wilayah/63.09", "/", "PROFILE"])
+def test_conditional_requests_answer_304_until_the_data_changes(client, posyandu, path):
+    path = path.replace("PROFILE", f"/posyandu/{posyandu['mawar']}")
+    first = client.get(path)
+    first.get_data()  # read the streamed exports to the end
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    assert "public" in first.headers["Cache-Control"] and "max-age" in first.headers["Cache-Control"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    fragment = client.get(path, headers={"If-None-Match": etag, "HX-Request": "true"})
+    fragment.get_data()
+    assert fragment.status_code == 200, "a fragment is another representation"
+    p = db.session.get(Posyandu, posyandu["melati"])
+    service.update_posyandu(None, p, {"nama": "Posyandu Melati Baru"}, p.version)
+    changed = client.get(path, headers={"If-None-Match": etag})
+    changed.get_data()
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_exports_say_when_the_data_last_changed(client, posyandu):
+    response = client.get("/posyandu.csv")
+    response.get_data()
+    assert response.headers.get("Last-Modified") and "max-age=300" in response.headers["Cache-Control"]
+
+
+def test_logged_in_pages_are_private_and_not_cached(as_user, posyandu):
+    client = as_user("kab_tabalong")
+    response = client.get("/posyandu")
+    assert response.status_code == 200 and "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "private, no-cache" and "Cookie" in response.headers["Vary"]
