@@ -144,3 +144,49 @@ def test_kader_fragments_fit_in_two_kilobytes(as_user, ctx):
     for name, response in fragments.items():
         assert response.status_code == 200, name
         assert len(gzip.compress(response.data)) <= 2048, (name, len(gzip.compress(response.data)))
+
+
+@pytest.fixture
+def directory_page(ctx):
+    """More than a page of Posyandu with long names spread over many desa, one with every service of the catalogue,
+    and registration states: the heaviest directory, profile and rollup pages."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Posyandu, Wilayah
+    from portal.posyandu import service
+    from tests.test_posyandu import _complete
+    desa = db.session.scalars(select(Wilayah.kode).where(Wilayah.level == 4, Wilayah.kode.like("63.%"))
+                              .order_by(Wilayah.kode).limit(40)).all()
+    states = ["belum", "draf", "diajukan", "diverifikasi_kecamatan", "teregistrasi", "dikembalikan"]
+    for i, kode in enumerate(desa):
+        p = service.create_posyandu(None, kode, {"nama": f"Posyandu Bunga Tanjung Harapan Sejahtera {i:02d}"},
+                                    commit=False)
+        p.status_registrasi = states[i % len(states)]
+        p.pilot = i % 7 == 0
+    db.session.commit()
+    full = db.session.scalar(select(Posyandu).order_by(Posyandu.id).limit(1))
+    _complete(full.id, kader_per_bidang=4)
+    full = db.session.get(Posyandu, full.id)
+    service.set_layanan(None, full, [k.id for k in service.katalog()], full.version)
+    return full.id
+
+
+def test_directory_profile_and_rollups_with_full_pages_fit(client, directory_page):
+    paths = ["/posyandu", "/posyandu?q=tanjung", "/posyandu?wilayah=63&urut=nama", f"/posyandu/{directory_page}",
+             "/wilayah?tabel=registrasi", "/wilayah?tabel=layanan"]
+    for kode in _largest_regions(client)[:2]:
+        paths += [f"/wilayah/{kode}?tabel=registrasi", f"/wilayah/{kode}?tabel=layanan"]
+    for path in paths:
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200, path
+        assert _compressed_size(response) <= PAGE_BUDGET, (path, _compressed_size(response))
+    listing = client.get("/posyandu?q=tanjung").get_data(as_text=True)
+    assert listing.count('href="/posyandu/') == 25, "a full page of results"
+
+
+def test_directory_fragment_with_a_full_page_fits_in_two_kilobytes(client, directory_page):
+    response = client.get("/posyandu?q=tanjung&urut=nama", headers={"HX-Request": "true", "Accept-Encoding": "gzip"})
+    body = gzip.decompress(response.data)
+    assert body.count(b'href="/posyandu/') == 25
+    assert len(gzip.compress(body)) <= 2048, len(gzip.compress(body))

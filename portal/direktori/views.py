@@ -62,11 +62,11 @@ def ekspor_csv():
 
     def generate():
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(service.KOLOM), lineterminator="\r\n")
-        writer.writeheader()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(service.KOLOM)
         for i, row in enumerate(service.baris_ekspor(s), 1):
             writer.writerow(row)
-            if i % 500 == 0:
+            if i % 1000 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
@@ -97,7 +97,7 @@ def ekspor_json():
         yield head[:-1] + ', "data": ['
         chunk = []
         for i, row in enumerate(service.baris_ekspor(s)):
-            chunk.append(("," if i else "") + json.dumps(row, ensure_ascii=False))
+            chunk.append(("," if i else "") + json.dumps(dict(zip(service.KOLOM, row)), ensure_ascii=False))
             if len(chunk) >= 500:
                 yield "".join(chunk)
                 chunk = []
