@@ -151,3 +151,59 @@ def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
     page.wait_for_url(re.compile(r"/beranda$"))
     assert "Impor selesai: 1 baru" in page.content() and "Posyandu Kenanga" in page.content()
     j.shot("impor-selesai")
+
+
+@pytest.fixture
+def directory_data(app):
+    """Posyandu in Tabalong and Banjar, one with services and a registration number."""
+    from portal.extensions import db
+    from portal.models import Posyandu
+    from portal.posyandu import service
+    with app.app_context():
+        for i, (desa, nama) in enumerate([("63.09.12.2003", "Posyandu Mawar Indah"), ("63.09.12.2001", "Posyandu Melati"),
+                                          ("63.09.01.2001", "Posyandu Mawar Putih"), ("63.03.01.2001", "Posyandu Kenanga")]):
+            p = service.create_posyandu(None, desa, {"nama": nama, "dusun": "Dusun Karya", "rt": "003",
+                                                     "hari_buka": "Setiap tanggal 5"})
+            if i == 0:
+                service.set_layanan(None, p, [k.id for k in service.katalog()[:3]], p.version)
+                p = db.session.get(Posyandu, p.id)
+                p.status_registrasi, p.nomor_registrasi = "teregistrasi", "63.09.12.2003.001"
+                db.session.commit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_public_searches_the_directory_and_opens_a_posyandu(journey, directory_data, javascript):
+    j = journey(f"direktori-{'js' if javascript else 'nojs'}", javascript)
+    page = j.page
+    j.goto("/wilayah/63.09")
+    j.shot("rekap-kabupaten")
+    page.click("nav.tabs >> text=Registrasi")
+    assert page.locator("table caption").last.inner_text().endswith(": registrasi")
+    assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Registrasi"
+    j.shot("rekap-registrasi")
+    page.click("text=Daftar Posyandu di Tabalong")
+    page.wait_for_url(re.compile(r"/posyandu\?wilayah=63\.09$"))
+    assert page.locator("#hasil li").count() == 3
+    j.shot("direktori-tabalong")
+    page.fill("#dq", "mawar")
+    if javascript:
+        # active search: the list and the address follow the typing
+        page.wait_for_url(re.compile(r"q=mawar"))
+        page.locator("#hasil li").nth(1).wait_for()
+        page.wait_for_function("document.querySelectorAll('#hasil li').length === 2")
+    else:
+        page.click("form.filters button")
+    assert page.locator("#hasil li").count() == 2
+    assert "q=mawar" in page.url and "wilayah=63.09" in page.url
+    j.shot("cari-mawar")
+    page.select_option("#ds", "teregistrasi")
+    if not javascript:
+        page.click("form.filters button")
+    page.wait_for_url(re.compile(r"status=teregistrasi"))
+    page.wait_for_function("document.querySelectorAll('#hasil li').length === 1")
+    j.shot("teregistrasi")
+    page.click("#hasil >> text=Posyandu Mawar Indah")
+    page.wait_for_url(re.compile(r"/posyandu/\d+$"))
+    assert page.locator("h1").inner_text() == "Posyandu Mawar Indah"
+    assert "63.09.12.2003.001" in page.content() and "RT 003" in page.content()
+    j.shot("profil")
