@@ -10,16 +10,14 @@ repeat visit 1 request.
 """
 import datetime
 import os
-import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
 
+from bench import _server  # noqa: E402
 from portal import create_app  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(__file__), os.pardir)
 ACCEPT = {"Accept-Encoding": "br, gzip"}
 CHROMIUM = "/usr/bin/chromium"
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
@@ -39,28 +37,11 @@ def pages(app) -> list[str]:
             f"/posyandu/{biggest}"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def browser_visits(paths: list[str]) -> dict[str, tuple[int, int, float, int]]:
     """{path: (first-visit requests, bytes received, ms to the load event, repeat-visit requests)}"""
     from playwright.sync_api import sync_playwright
-    port = _free_port()
-    server = subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "gunicorn"), "--workers", "1", "--threads", "4",
-                               "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT,
-                              env={**os.environ, "PORTAL_RATELIMIT_ENABLED": "false"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = {}
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(.2)
+    with _server.gunicorn("wsgi:app", workers=1, threads=4) as (port, _master):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for path in paths:
@@ -91,9 +72,6 @@ def browser_visits(paths: list[str]) -> dict[str, tuple[int, int, float, int]]:
                 results[path] = (first, received[0], load_ms, len(requests))
                 context.close()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(30)
     return results
 
 

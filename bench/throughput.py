@@ -15,8 +15,6 @@ import multiprocessing
 import os
 import platform
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
 
-from bench import _nasional  # noqa: E402
+from bench import _nasional, _server  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir)
 SECONDS = 15
@@ -41,12 +39,6 @@ def bench_hello():
 
 gc.freeze()
 '''
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _client(port: int, paths: list[str], until: float, out) -> None:
@@ -109,30 +101,15 @@ def export(port: int, master: int) -> tuple[float, int, int, float]:
 
 
 def run(label: str, url: str, paths: list[str]) -> dict:
-    port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, "bench_app.py"), "w") as f:
             f.write(APP)
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "PYTHONPATH": f"{tmp}:{ROOT}",
-               "PORTAL_RATELIMIT_ENABLED": "false"}
-        server = subprocess.Popen(
-            [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-             f"127.0.0.1:{port}", "--timeout", "120", "bench_app:app"], env=env, cwd=tmp,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/bench-hello")
-                    break
-                except OSError:
-                    time.sleep(.2)
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "PYTHONPATH": f"{tmp}:{ROOT}"}
+        with _server.gunicorn("bench_app:app", workers=2, threads=4, cwd=tmp, env=env) as (port, server):
             rate(port, paths[:5])  # warm up
             hello, hello_errors = rate(port, ["/bench-hello"])
             directory, directory_errors = rate(port, paths)
             seconds, size, rows, peak = export(port, server.pid)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
     return {"label": label, "hello": hello, "directory": directory, "errors": hello_errors + directory_errors,
             "export_s": seconds, "export_bytes": size, "export_rows": rows, "export_rss": peak}
 

@@ -47,7 +47,8 @@ def versi_data() -> tuple[int, datetime | None]:
     return (row[0], row[1]) if row else (0, None)
 
 
-def _fragment() -> bool:
+def fragmen() -> bool:
+    """htmx asked for a fragment (not a history restore, which needs the whole page)."""
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
@@ -62,7 +63,7 @@ def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False):
                 response.vary.add("Cookie")
                 return response
             version, at = versi_data()
-            etag = f"{version}-{current_app.config['SIDIK_KODE']}-{'f' if _fragment() else 'p'}"
+            etag = f"{version}-{current_app.config['SIDIK_KODE']}-{'f' if fragmen() else 'p'}"
             if request.if_none_match.contains_weak(etag):
                 response = current_app.response_class(status=304)
             else:

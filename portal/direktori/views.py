@@ -10,15 +10,11 @@ from portal import access, caching
 from portal.direktori import profil, service
 from portal.extensions import db, limiter
 from portal.models.posyandu import Posyandu
-from portal.models.wilayah import Wilayah
+from portal.models.wilayah import Wilayah, anak_dari
 from portal.wilayah import service as wilayah_service
 
 bp = Blueprint("direktori", __name__)
 EKSPOR_LIMIT = "20/minute"
-
-
-def _fragment() -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 @bp.get("/posyandu")
@@ -28,12 +24,13 @@ def index():
     s = service.Saring.dari(request.args)
     total, rows = service.cari(s)
     pages = max((total.n + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
-    context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN)
-    if _fragment():
+    has_next = len(rows) == service.PER_HALAMAN and (not total.tepat or s.page < pages)
+    context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN, has_next=has_next,
+                   fragmen=caching.fragmen())
+    if context["fragmen"]:
         return render_template("direktori/_hasil.html", **context)
     kode = s.kode
-    pilihan = db.session.scalars(select(Wilayah).where(
-        Wilayah.parent_kode == kode if kode else Wilayah.parent_kode.is_(None)).order_by(Wilayah.kode)).all()
+    pilihan = db.session.scalars(select(Wilayah).where(anak_dari(kode)).order_by(Wilayah.kode)).all()
     return render_template("direktori/index.html", path=wilayah_service.path(kode) if kode else [],
                            pilihan_wilayah=pilihan, status_pilihan=service.STATUS_PILIHAN, urutan=service.URUTAN,
                            **context)
@@ -51,6 +48,11 @@ def detail(posyandu_id: int):
 
 def _ekspor_nama(s: service.Saring, ext: str) -> str:
     return f"posyandu-{s.kode.replace('.', '') or 'indonesia'}.{ext}"
+
+
+def _ekspor(chunks, mimetype: str, disposition: str) -> Response:
+    """A streamed export: the request context stays open while the rows are read page by page."""
+    return Response(stream_with_context(chunks), mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/posyandu.csv")
@@ -72,8 +74,7 @@ def ekspor_csv():
                 buffer.truncate()
         yield buffer.getvalue()
 
-    return Response(stream_with_context(generate()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_ekspor_nama(s, "csv")}"'})
+    return _ekspor(generate(), "text/csv", f'attachment; filename="{_ekspor_nama(s, "csv")}"')
 
 
 @bp.get("/posyandu.json")
@@ -103,5 +104,4 @@ def ekspor_json():
                 chunk = []
         yield "".join(chunk) + "]}"
 
-    return Response(stream_with_context(generate()), mimetype="application/json",
-                    headers={"Content-Disposition": f'inline; filename="{_ekspor_nama(s, "json")}"'})
+    return _ekspor(generate(), "application/json", f'inline; filename="{_ekspor_nama(s, "json")}"')

@@ -65,6 +65,11 @@ def within_clause(column, scope: str | None) -> ColumnElement[bool]:
     return or_(column == scope, and_(column > scope + ".", column < scope + "/"))
 
 
+def anak_dari(kode: str) -> ColumnElement[bool]:
+    """The wilayah directly below kode ('' = the provinces, the wilayah without a parent: an index look-up)."""
+    return Wilayah.parent_kode == kode if kode else Wilayah.parent_kode.is_(None)
+
+
 def desa_clause(column, scope: str | None) -> ColumnElement[bool]:
     """within_clause for a column that holds desa codes only (posyandu.desa_kode): one equality or one range, never
     an OR, so the database walks a single index range in order."""
