@@ -48,7 +48,8 @@ def versi_data() -> tuple[int, datetime | None]:
 
 
 def fragmen() -> bool:
-    """htmx asked for a fragment (not a history restore, which needs the whole page)."""
+    """htmx asked for a fragment. A history restore (the back button after hx-push-url) asks with HX-Request too,
+    but needs the whole page."""
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 

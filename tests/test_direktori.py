@@ -287,3 +287,14 @@ def test_logged_in_pages_are_private_and_not_cached(as_user, posyandu):
     response = client.get("/posyandu")
     assert response.status_code == 200 and "ETag" not in response.headers
     assert response.headers["Cache-Control"] == "private, no-cache" and "Cookie" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("path, user", [("/posyandu?q=mawar", None), ("/wilayah?q=hapalah", None),
+                                        ("/beranda?q=mawar", "kab_tabalong"), ("/pengguna?q=desa", "kab_tabalong")])
+def test_back_button_gets_the_whole_page_wherever_htmx_pushes_the_url(client, as_user, path, user):
+    """htmx restores history with HX-Request set as well: the answer must be the page, not the fragment."""
+    c = as_user(user) if user else client
+    fragment = c.get(path, headers={"HX-Request": "true"}).get_data(as_text=True)
+    restore = c.get(path, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" not in fragment
+    assert restore.status_code == 200 and "<html" in restore.get_data(as_text=True)

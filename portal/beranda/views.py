@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from portal import access, rekap
+from portal import access, caching, rekap
 from portal.posyandu import kelengkapan
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")
@@ -19,7 +19,7 @@ def index():
     page = min(page, pages)
     context = dict(rows=rows[(page - 1) * PER_PAGE:page * PER_PAGE], total=len(rows), page=page, pages=pages, q=q,
                    lengkap=sum(1 for r in rows if r.aktif and not r.kurang), nonaktif=sum(1 for r in rows if not r.aktif))
-    if request.headers.get("HX-Request"):
+    if caching.fragmen():
         return render_template("beranda/_posyandu.html", **context)
     return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope),
                            may_manage_users=access.may_manage_users(current_user),

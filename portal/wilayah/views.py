@@ -16,7 +16,7 @@ def index():
     q = request.args.get("q", "").strip()[:100]
     if q:
         results = service.search(q)
-        template = "wilayah/_results.html" if request.headers.get("HX-Request") else "wilayah/search.html"
+        template = "wilayah/_results.html" if caching.fragmen() else "wilayah/search.html"
         return render_template(template, q=q, results=results)
     return _detail(None)
 
