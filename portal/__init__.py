@@ -1,7 +1,7 @@
 """The Posyandu 6 SPM portal."""
 import os
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,12 +30,15 @@ def create_app(test_config=None):
     from portal.beranda.views import bp as beranda_bp
     from portal.direktori.views import bp as direktori_bp
     from portal.impor.views import bp as impor_bp
+    from portal.kegiatan.views import bp as kegiatan_bp
+    from portal.kegiatan.views import sertifikat_bp
     from portal.pengguna.views import bp as pengguna_bp
     from portal.posyandu.views import bp as kelola_bp
     from portal.public.views import bp as public_bp
     from portal.wilayah.views import bp as wilayah_bp
 
-    for bp in (public_bp, direktori_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp):
+    for bp in (public_bp, direktori_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp, kegiatan_bp,
+               sertifikat_bp):
         app.register_blueprint(bp)
     assets.init_app(app, os.path.join(app.root_path, os.pardir, "static"))
     app.config.setdefault("SIDIK_KODE", caching.sidik_kode(os.path.join(app.root_path, os.pardir)))
@@ -113,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -122,6 +126,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """A request that may write takes SQLite's write lock when its transaction starts. Left to the driver, it reads
+    first and asks for the lock at its first write; that fails at once (SQLITE_BUSY_SNAPSHOT, no waiting) when another
+    request committed in between. Taken up front, it waits its turn (busy_timeout): concurrent writes queue instead
+    of failing. Reads (GET, the command line) keep the driver's lazy transactions."""
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _vary_on_htmx(response):

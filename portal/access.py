@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from portal.models.kegiatan import Kegiatan
 from portal.models.posyandu import Posyandu
 from portal.models.user import ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import desa_clause, kode_within, level_of, within_clause
@@ -121,6 +122,45 @@ def may_edit_katalog(user) -> bool:
 def posyandu_in_scope(user):
     """WHERE clause for the Posyandu a user may see."""
     return desa_clause(Posyandu.desa_kode, user.scope)
+
+
+# --- kegiatan -------------------------------------------------------------------------------------------------------
+
+# Who creates and runs kegiatan in their region. A penyelenggara runs only its own; kabupaten and admin run any.
+PENYELENGGARA = ("admin", "kabupaten", "penyelenggara")
+# Who may follow (read, print, export) the kegiatan held in their region without running them.
+PENGAMAT_KEGIATAN = ("admin", "kabupaten", "kecamatan")
+
+
+def may_create_kegiatan(user, wilayah_kode: str | None = None) -> bool:
+    """Without a code: may the user create kegiatan at all; with one: aimed at that wilayah."""
+    if not (is_staff(user) and user.role in PENYELENGGARA):
+        return False
+    return wilayah_kode is None or in_scope(user, wilayah_kode)
+
+
+def _own_kegiatan(user, kegiatan) -> bool:
+    return kegiatan.dibuat_oleh_id == user.id and user.role in PENYELENGGARA
+
+
+def may_view_kegiatan(user, kegiatan) -> bool:
+    """Its pages, daftar hadir, recap and exports. Others' kegiatan stay hidden from a penyelenggara (404)."""
+    return in_scope(user, kegiatan.wilayah_kode) and (
+        _own_kegiatan(user, kegiatan) or user.role in PENGAMAT_KEGIATAN)
+
+
+def may_run_kegiatan(user, kegiatan) -> bool:
+    """Change it, list peserta, mark attendance."""
+    return in_scope(user, kegiatan.wilayah_kode) and (
+        _own_kegiatan(user, kegiatan) or user.role in ("admin", "kabupaten"))
+
+
+def kegiatan_in_scope(user):
+    """WHERE clause for the kegiatan a user may see."""
+    clause = within_clause(Kegiatan.wilayah_kode, user.scope)
+    if user.role in PENGAMAT_KEGIATAN:
+        return clause
+    return clause & (Kegiatan.dibuat_oleh_id == user.id)
 
 
 # --- view decorators ------------------------------------------------------------------------------------------------

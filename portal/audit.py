@@ -23,7 +23,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict | None = None,
-           on_behalf_of: str | None = None, posyandu_id: int | None = None) -> AuditLog:
+           on_behalf_of: str | None = None, posyandu_id: int | None = None,
+           kegiatan_id: int | None = None) -> AuditLog:
     entry = AuditLog(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -32,6 +33,7 @@ def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict |
         wilayah_kode=wilayah_kode,
         on_behalf_of=on_behalf_of,
         posyandu_id=posyandu_id,
+        kegiatan_id=kegiatan_id,
         changes=changes or {},
     )
     db.session.add(entry)

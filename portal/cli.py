@@ -85,6 +85,8 @@ def demo_seed(if_empty):
         click.echo(f"Data demo: {line}")
     if not result.kelembagaan:
         click.echo("Data demo: Kalimantan Selatan sudah berisi Posyandu, data kelembagaan demo dilewati.")
+    for line in result.kegiatan:
+        click.echo(f"Data demo: {line}")
 
 
 @demo_cli.command("accounts")

@@ -64,4 +64,6 @@ USERS_PER_PAGE = 25
 # Domain assumptions [U] (DOMAIN.md): configurable, never law.
 KADER_MINIMUM = 15
 PILOT_TARGET_PER_KABUPATEN = 3
+# The longest kegiatan (days; each day is a sesi with its own attendance column).
+KEGIATAN_MAKS_HARI = 14
 NOMOR_REGISTRASI_PATTERN = r"^{desa}\.\d{3}$"

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from portal import rekap
 from portal.extensions import db
 from portal.formatting import angka
+from portal.kegiatan import demo as demo_kegiatan
 from portal.models.audit import AuditLog
 from portal.models.base import utcnow
 from portal.models.posyandu import BIDANG, Kader, KatalogKegiatan, Pengurus, Posyandu, posyandu_layanan
@@ -68,12 +69,15 @@ def is_empty() -> bool:
 class SeedResult:
     accounts: list[str]  # the usernames created
     kelembagaan: list[str]  # what institutional data was generated, one line each (empty: skipped)
+    kegiatan: list[str] = field(default_factory=list)  # the demo kegiatan created, one line each
 
 
 def seed(instance_path: str) -> SeedResult:
     """The demo accounts that do not exist yet, and the institutional data of Kalimantan Selatan when the province
     has no Posyandu yet. Idempotent."""
-    return SeedResult(seed_accounts(instance_path), seed_kelembagaan())
+    accounts, kelembagaan = seed_accounts(instance_path), seed_kelembagaan()
+    organiser = db.session.scalar(select(User).where(User.username == DEMO_PENYELENGGARA))
+    return SeedResult(accounts, kelembagaan, demo_kegiatan.seed(organiser))
 
 
 def seed_accounts(instance_path: str) -> list[str]:
@@ -99,6 +103,7 @@ TABALONG_PILOT = 3
 POSYANDU_PER_DESA = 5
 POSYANDU_LAIN = (3, 8)
 PILOT_LAIN = (1, 3)
+DEMO_PENYELENGGARA = "penyelenggara"
 # The `desa` account's desa: several Posyandu, complete and not, so the operator has something to do.
 DEMO_DESA = next(kode for _u, role, kode, _n in DEMO_ACCOUNTS if role == "desa")
 SUMBER = "Data demo buatan (flask demo seed), bukan isian petugas."

@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from lokal.phone import parse_phone
 
+from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, STATUS_SINGKAT
 from portal.models.posyandu import (BIDANG, BIDANG_SINGKAT, JENIS_KELAMIN, KELOMPOK_STATUS, LEVEL_KADER,
                                      STATUS_REGISTRASI, mask_nik)
 
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
@@ -33,8 +35,44 @@ def waktu(value: datetime | None) -> str:
     """Times are stored in UTC and shown in the deployment's zone (TIMEZONE, TIMEZONE_LABEL)."""
     if value is None:
         return "–"
-    local = value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    local = _lokal(value)
     return f"{tanggal(local)} {local:%H.%M} {current_app.config['TIMEZONE_LABEL']}"
+
+
+def hari(value: date) -> str:
+    """Rabu: the day of the week, as a daftar hadir names it."""
+    return HARI[value.weekday()]
+
+
+def hari_ini() -> date:
+    """Today where the portal is used (TIMEZONE), not on the server's clock: a sesi's day."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def samarkan(nama: str | None) -> str:
+    """Siti Aminah → S*** A*****: enough to compare with a paper in hand, not a name to harvest."""
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in (nama or "").split())
+
+
+def _lokal(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def jam(value: datetime | None) -> str:
+    """08.12: the local time of a stored UTC moment."""
+    return "–" if value is None else f"{_lokal(value):%H.%M}"
+
+
+def rentang(k) -> str:
+    """15–16 Okt 2025, 30 Okt – 2 Nov 2025, 24 Nov 2025: the dates of a kegiatan."""
+    a, b = k.tanggal_mulai, k.tanggal_selesai
+    if a == b:
+        return tanggal(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{tanggal(b)}"
+    if a.year == b.year:
+        return f"{a.day} {BULAN[a.month - 1]} – {tanggal(b)}"
+    return f"{tanggal(a)} – {tanggal(b)}"
 
 
 def telepon(e164: str | None) -> str:
@@ -60,7 +98,10 @@ def nilai(value, field: str = "") -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon)
+    app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon,
+                                 jam=jam, rentang=rentang, samarkan=samarkan, hari=hari)
     app.jinja_env.globals.update(BIDANG=BIDANG, BIDANG_SINGKAT=BIDANG_SINGKAT, LEVEL_KADER=LEVEL_KADER,
                                  JENIS_KELAMIN=JENIS_KELAMIN, STATUS_REGISTRASI=STATUS_REGISTRASI,
-                                 KELOMPOK_STATUS=KELOMPOK_STATUS)
+                                 KELOMPOK_STATUS=KELOMPOK_STATUS, JENIS_KEGIATAN=JENIS_KEGIATAN, PERAN=PERAN,
+                                 SASARAN=SASARAN, STATUS_HADIR=STATUS_HADIR, STATUS_SINGKAT=STATUS_SINGKAT,
+                                 CARA_CATAT=CARA_CATAT)

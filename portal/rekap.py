@@ -3,7 +3,8 @@
 At national scale (300,000 Posyandu, 3.6 M kader) no page may count the records per request. So, beside the records:
 - `posyandu.lengkap` and `posyandu.layanan_bidang`: the kelengkapan verdict and the bidang it runs activities in;
 - `posyandu_kata`: the words of its name, desa and kecamatan, for the directory's search;
-- `rekap_wilayah`: one row of counts per wilayah (portal/models/rekap.py).
+- `rekap_wilayah`: one row of counts per wilayah (portal/models/rekap.py), including the kader trained in a bimtek
+  (portal/kegiatan/service.py calls `perbarui` for the desa whose kader passed or lost a training).
 
 How they stay right: an `after_flush` listener notes which Posyandu and desa an ORM change touched (a Posyandu, its
 kader, pengurus or layanan); `before_commit` recomputes exactly those from the records, in the same transaction — the
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.base import utcnow
+from portal.models.kegiatan import JENIS_PELATIHAN, Kegiatan, Peserta
 from portal.models.posyandu import (BIDANG, BIT_BIDANG, Kader, KatalogKegiatan, Pengurus, Posyandu, posyandu_kata,
                                     posyandu_layanan)
 from portal.models.rekap import UKURAN, rekap_wilayah
@@ -165,6 +167,14 @@ def hitung_desa(session: Session, where) -> dict[str, dict[str, int]]:
             select(Posyandu.desa_kode, func.count()).join(Posyandu)
             .select_from(Pengurus).where(Pengurus.aktif.is_(True), *active).group_by(Posyandu.desa_kode)):
         hasil[kode]["pengurus"] += n
+    # Trained kader, counted from the peserta side: few rows even at national scale.
+    for kode, n in session.execute(
+            select(Posyandu.desa_kode, func.count(Kader.id.distinct())).select_from(Peserta)
+            .join(Kegiatan, Kegiatan.id == Peserta.kegiatan_id).join(Kader, Kader.id == Peserta.kader_id)
+            .join(Posyandu, Posyandu.id == Kader.posyandu_id)
+            .where(Peserta.aktif.is_(True), Peserta.lulus.is_(True), Kegiatan.jenis.in_(JENIS_PELATIHAN),
+                   Kegiatan.dibatalkan.is_(False), Kader.aktif.is_(True), *active).group_by(Posyandu.desa_kode)):
+        hasil[kode]["kader_terlatih"] += n
     for row in hasil.values():
         row["desa"], row["desa_berposyandu"] = 1, int(row["posyandu"] > 0)
     return hasil

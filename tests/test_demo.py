@@ -9,14 +9,17 @@ from lokal.nik import parse_nik
 from sqlalchemy import delete, func, select
 
 from portal import demo, rekap
+from portal.kegiatan import laporan
 from portal.extensions import db
 from portal.models.posyandu import BIDANG
 from portal.formatting import angka
-from portal.models import AuditLog, Kader, KatalogKegiatan, Pengurus, Posyandu, Wilayah
+from portal.models import (AuditLog, Kader, KatalogKegiatan, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu,
+                           Wilayah)
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.wilayah import within_clause
 from portal.posyandu import kelengkapan, rules, service
 from portal.wilayah.service import normalize_name
+from tests.conftest import login
 
 TABALONG = "63.09"
 
@@ -169,7 +172,8 @@ def fingerprint():
 def test_every_install_gets_the_same_data(instance):
     demo.seed(instance)
     first = fingerprint()
-    for table in (AuditLog.__table__, posyandu_layanan, posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
+    for table in (Kehadiran.__table__, Peserta.__table__, Kegiatan.__table__, AuditLog.__table__, posyandu_layanan,
+                  posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
         db.session.execute(delete(table))
     db.session.commit()
     lines = demo.seed_kelembagaan()
@@ -188,3 +192,41 @@ def test_a_province_with_posyandu_is_left_alone(instance):
     service.create_posyandu(None, desa, {"nama": "Posyandu Kenanga"})
     assert len(demo.seed(instance).accounts) == 5
     assert count(Posyandu) == 1 and count(Kader) == 0
+
+
+# --- the demo kegiatan (DOMAIN.md §6) -------------------------------------------------------------------------------
+
+def test_the_bintang_ara_bimtek_as_reported(instance, client):
+    demo.seed(instance)
+    bimtek = db.session.scalar(select(Kegiatan).where(Kegiatan.jenis == "bimtek"))
+    assert (bimtek.tanggal_mulai, bimtek.tanggal_selesai) == (date(2025, 10, 15), date(2025, 10, 16))
+    assert bimtek.tempat.startswith("Aston Tanjung City Hotel") and bimtek.wilayah_kode == "63.09.12"
+    r = laporan.rekap(bimtek)
+    assert r.peserta == 84 and len(r.desa) == 7 and r.jumlah_desa == 9 and len(r.tanpa_peserta) == 2
+    assert all(p.peran == "kader" and p.kader_id for p in laporan.peserta(bimtek))
+    # Realistic days: nearly everyone present, a few izin, on the second day a few absent; every mark by the
+    # organiser's account, on the day itself.
+    assert r.hadir == [83, 80] and r.izin == [1, 2]
+    marks = db.session.scalars(select(Kehadiran).join(Peserta).where(Peserta.kegiatan_id == bimtek.id)).all()
+    assert len(marks) == 168 and {m.dicatat_oleh.username for m in marks} == {"penyelenggara"}
+    # The organiser's recap names the two desa that sent nobody, before the table.
+    assert login(client, "penyelenggara", demo.demo_passwords(instance)["penyelenggara"]).status_code == 303
+    html = client.get(f"/kegiatan/{bimtek.id}/rekap").get_data(as_text=True)
+    assert "84 peserta dari 7 dari 9 desa/kelurahan" in html and "Belum mengirim peserta: 2 desa/kelurahan" in html
+    for row in r.tanpa_peserta:
+        assert html.index(row.desa.nama_lengkap) < html.index("<table")
+    # Those who came both days are trained in 6 SPM: trained in 6 SPM, in the rollups.
+    trained = sum(p.lulus for p in laporan.peserta(bimtek))
+    assert trained == rekap.wilayah("63.09.12").kader_terlatih == rekap.wilayah(TABALONG).kader_terlatih
+
+
+def test_the_tabalong_sosialisasi_as_reported(instance):
+    demo.seed(instance)
+    sosialisasi = db.session.scalar(select(Kegiatan).where(Kegiatan.jenis == "sosialisasi"))
+    assert sosialisasi.hari == [date(2025, 11, 24)] and "Pendopo Bersinar Pembataan" in sosialisasi.tempat
+    r = laporan.rekap(sosialisasi)
+    assert r.jumlah_desa == 131 and not r.tanpa_peserta  # a kader from every desa/kelurahan
+    ketua = [p for p in laporan.peserta(sosialisasi) if p.peran == "tp_kecamatan"]
+    assert len(ketua) == 12 and all(p.jabatan.startswith("Ketua TP Posyandu Kecamatan") for p in ketua)
+    assert r.peserta == 131 + 12
+    assert demo.seed(instance).kegiatan == []  # never twice

@@ -2,6 +2,8 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from portal import access, caching, rekap
+from portal.formatting import hari_ini
+from portal.kegiatan import service as kegiatan_service
 from portal.posyandu import kelengkapan
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")
@@ -21,7 +23,11 @@ def index():
                    lengkap=sum(1 for r in rows if r.aktif and not r.kurang), nonaktif=sum(1 for r in rows if not r.aktif))
     if caching.fragmen():
         return render_template("beranda/_posyandu.html", **context)
-    return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope),
+    kegiatan = None
+    if current_user.role in access.PENYELENGGARA + access.PENGAMAT_KEGIATAN:
+        kegiatan = kegiatan_service.daftar_kegiatan(access.kegiatan_in_scope(current_user), hari_ini(), 3)
+    return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope), kegiatan=kegiatan,
+                           may_create_kegiatan=access.may_create_kegiatan(current_user),
                            may_manage_users=access.may_manage_users(current_user),
                            may_create=current_user.role in access.EDITORS,
                            may_import=access.may_import(current_user),

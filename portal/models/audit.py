@@ -29,6 +29,8 @@ class AuditLog(db.Model):
     on_behalf_of: Mapped[str | None] = mapped_column(KodeWilayah)
     # The Posyandu the change belongs to (itself, or one of its pengurus or kader): its "Riwayat".
     posyandu_id: Mapped[int | None] = mapped_column(index=True)
+    # The kegiatan the change belongs to (itself, a peserta, an attendance mark): the kegiatan's "Riwayat".
+    kegiatan_id: Mapped[int | None] = mapped_column(index=True)
     # {field: [before, after]}
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

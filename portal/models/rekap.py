@@ -18,6 +18,8 @@ UKURAN = [
     *(f"status_{s}" for s in STATUS_REGISTRASI),
     *(f"layanan_{b}" for b in BIDANG),  # Posyandu running at least one activity of the bidang
     *(f"kader_{b}" for b in BIDANG),
+    # Active kader who met the attendance rule of a bimtek (models/kegiatan.py JENIS_PELATIHAN): trained in 6 SPM.
+    "kader_terlatih",
 ]
 
 rekap_wilayah = Table(

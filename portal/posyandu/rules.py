@@ -43,7 +43,7 @@ def nama(value) -> str | None:
     return value
 
 
-def _choice(options: dict[str, str], what: str, aliases: dict[str, str] | None = None):
+def choice(options: dict[str, str], what: str, aliases: dict[str, str] | None = None):
     lookup = {k.lower(): k for k in options} | {v.lower(): k for k, v in options.items()} | (aliases or {})
 
     def clean(value):
@@ -57,17 +57,26 @@ def _choice(options: dict[str, str], what: str, aliases: dict[str, str] | None =
     return clean
 
 
-bidang = _choice(BIDANG, "Bidang", {"pekerjaan umum": "pu", "pupr": "pu", "perumahan": "perumahan",
+bidang = choice(BIDANG, "Bidang", {"pekerjaan umum": "pu", "pupr": "pu", "perumahan": "perumahan",
                                      "trantib": "trantibumlinmas", "linmas": "trantibumlinmas"})
-jabatan = _choice(JABATAN, "Jabatan", {"koordinator": "koordinator"})
-level_kader = _choice(LEVEL_KADER, "Level kader")
-jenis_kelamin = _choice(JENIS_KELAMIN, "Jenis kelamin", {"lk": "L", "laki": "L", "laki laki": "L", "pr": "P",
+jabatan = choice(JABATAN, "Jabatan", {"koordinator": "koordinator"})
+level_kader = choice(LEVEL_KADER, "Level kader")
+jenis_kelamin = choice(JENIS_KELAMIN, "Jenis kelamin", {"lk": "L", "laki": "L", "laki laki": "L", "pr": "P",
                                                          "wanita": "P"})
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
 def tanggal(value) -> date | None:
+    """A date of the past (SK, musyawarah, birth)."""
+    result = baca_tanggal(value)
+    if result is not None and not date(1900, 1, 1) <= result <= date.today():
+        raise Invalid("Tanggal harus antara 1900 dan hari ini.")
+    return result
+
+
+def baca_tanggal(value) -> date | None:
+    """Any of the accepted spellings of a date, or an Excel date; no range check."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -86,8 +95,6 @@ def tanggal(value) -> date | None:
                 continue
         else:
             raise Invalid("Tanggal tidak dikenali. Tulis seperti 15-10-2025.")
-    if not date(1900, 1, 1) <= result <= date.today():
-        raise Invalid("Tanggal harus antara 1900 dan hari ini.")
     return result
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.domain import DomainError
+from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.posyandu import conflict, kelengkapan, rules, service
@@ -282,8 +283,9 @@ def person_add(pid: int, jenis: str):
 @access.staff
 def person_row(jenis: str, person_id: int):
     person = _person(jenis, person_id)
-    if not _htmx():
-        return redirect(url_for(".detail", pid=person.posyandu_id, _anchor=f"{jenis}-{person.id}"))
+    if not _htmx():  # the person's own page: their data (masked) and the kegiatan they attended
+        return render_template("kelola/orang.html", jenis=jenis, person=person, p=person.posyandu,
+                               kegiatan=kegiatan_service.riwayat_orang(jenis, person.id))
     return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu,
                            may_edit=access.may_edit_posyandu(current_user, person.posyandu))
 

@@ -6,7 +6,7 @@ from portal.wilayah import service
 
 bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.
-TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "layanan": "Layanan 6 SPM"}
+TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "layanan": "Layanan 6 SPM", "pelatihan": "Kader terlatih"}
 
 
 @bp.get("")

@@ -81,6 +81,12 @@ class Journey:
         self.page.fill("#password", password)
         self.page.click("button.primary")
 
+    def login_as(self, username, password):
+        """Log in from the login page and land on the Beranda."""
+        self.goto("/login")
+        self.login(username, password)
+        self.page.wait_for_url(re.compile(r"/beranda$"))
+
     def shot(self, label):
         self.step += 1
         os.makedirs(ARTIFACTS, exist_ok=True)

@@ -1,9 +1,11 @@
 """What a new user does on a 360 px phone, with and without JavaScript."""
+import os
 import re
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
@@ -75,9 +77,7 @@ def test_kabupaten_creates_an_account_and_the_new_user_logs_in(journey, javascri
 def test_desa_operator_keeps_a_posyandu(journey, javascript):
     j = journey(f"operator-{'js' if javascript else 'nojs'}", javascript)
     page = j.page
-    j.goto("/login")
-    j.login("desa_hapalah", PASSWORD)
-    page.wait_for_url(re.compile(r"/beranda$"))
+    j.login_as("desa_hapalah", PASSWORD)
     j.shot("beranda")
     page.click("text=+ Tambah Posyandu")
     page.fill("#nama", "Posyandu Melati 1")
@@ -131,8 +131,7 @@ def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
                      "63.09.04.2006;Posyandu Luar;Dusun II;1;\n", encoding="utf-8")
     j = journey(f"impor-{'js' if javascript else 'nojs'}", javascript)
     page = j.page
-    j.goto("/login")
-    j.login("desa_hapalah", PASSWORD)
+    j.login_as("desa_hapalah", PASSWORD)
     page.click("text=Impor Excel/CSV")
     assert page.locator("a[href$='posyandu.xlsx']").count() == 1  # the template to fill in
     j.shot("impor")
@@ -207,3 +206,91 @@ def test_public_searches_the_directory_and_opens_a_posyandu(journey, directory_d
     assert page.locator("h1").inner_text() == "Posyandu Mawar Indah"
     assert "63.09.12.2003.001" in page.content() and "RT 003" in page.content()
     j.shot("profil")
+
+
+@pytest.fixture
+def kader_bintang_ara(app):
+    """84 kader in two desa of Kecamatan Bintang Ara (42 each), one Posyandu each."""
+    from portal.extensions import db
+    from portal.posyandu import service
+    with app.app_context():
+        for desa, nama in (("63.09.12.2001", "Posyandu Melati"), ("63.09.12.2003", "Posyandu Mawar")):
+            p = service.create_posyandu(None, desa, {"nama": nama})
+            for i in range(42):
+                service.add_kader(None, p, {"nama": f"Kader {nama[9:]} {i + 1:02d}", "jenis_kelamin": "P",
+                                            "bidang": ["kesehatan", "pendidikan", "sosial"][i % 3]}, commit=False)
+            db.session.commit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_organiser_runs_a_bimtek_and_prints_the_daftar_hadir(journey, kader_bintang_ara, app, javascript, tmp_path):
+    from datetime import timedelta
+
+    from portal.formatting import hari_ini
+    with app.app_context():
+        today = hari_ini()
+    j = journey(f"bimtek-{'js' if javascript else 'nojs'}", javascript)
+    page = j.page
+    j.login_as("peny_tabalong", PASSWORD)
+    page.click("text=+ Buat kegiatan")
+    page.select_option("#jenis", "bimtek")
+    page.fill("#judul", "Bimtek Kader Posyandu 6 SPM Bintang Ara")
+    page.fill("#penyelenggara", "DPMD Kabupaten Tabalong")
+    page.fill("#tempat", "Aston Tanjung City Hotel, Tanjung")
+    page.fill("#tanggal_mulai", today.isoformat())
+    page.fill("#tanggal_selesai", (today + timedelta(days=1)).isoformat())
+    page.fill("#wilayah_kode", "63.09.12")
+    j.shot("buat-kegiatan")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r"/kegiatan/\d+$"))
+    kid = page.url.rsplit("/", 1)[1]
+    j.shot("kegiatan")
+
+    # Pick the 84 kader on record at once.
+    page.click("text=+ Pilih dari data kader/pengurus")
+    boxes = page.locator("input[name=kader]")
+    assert boxes.count() == 84
+    for i in range(84):
+        boxes.nth(i).check()
+    j.shot("pilih-peserta")
+    page.click("text=Tambahkan yang dicentang")
+    assert "84 peserta ditambahkan" in page.content()
+    j.goto(f"/kegiatan/{kid}/rekap")
+    assert "84 peserta dari 2 dari 9 desa/kelurahan" in page.content()
+    assert "Belum mengirim peserta: 7 desa/kelurahan" in page.content()
+    j.shot("rekap-sebelum")
+
+    # Today's list: one tap per peserta.
+    j.goto(f"/kegiatan/{kid}/hadir")
+    assert page.locator("li.tap").count() == 84
+    j.shot("hadir-awal")
+    sizes = []
+    if javascript:
+        page.on("response", lambda r: sizes.append(r.request.sizes()["responseBodySize"])
+                if r.request.method == "POST" else None)
+        for i in range(84):
+            row = page.locator("li.tap").nth(i)
+            row.locator("button.s-hadir").click()
+            row.locator("button.s-hadir[aria-pressed=true]").wait_for()
+        page.wait_for_function("document.querySelector('#hitung strong').textContent === '84'")
+        assert len(sizes) == 84 and max(sizes) < 2048, max(sizes)
+    else:
+        for i in range(3):  # a plain form post per tap, the list reloads at the row
+            with page.expect_navigation():
+                page.locator("li.tap").nth(i).locator("button.s-hadir").click()
+            assert re.search(r"#p\d+$", page.url)
+        assert "Hadir <strong>3</strong>" in page.content()
+    j.shot("hadir-ditandai")
+
+    # The daftar hadir, A4 on paper.
+    page.click("text=" + "Bimtek Kader Posyandu 6 SPM Bintang Ara")
+    page.click("text=Daftar hadir (A4)")
+    assert page.locator("table.dh tbody tr").count() == 84 + 5
+    assert page.locator("table.dh thead th.ttd").count() == 2
+    j.shot("daftar-hadir")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    page.screenshot(path=str(tmp_path / "cetak.png"))
+    if javascript:
+        page.pdf(path=os.path.join(ARTIFACTS, "bimtek-daftar-hadir.pdf"), format="A4", prefer_css_page_size=True)
+    page.emulate_media(media="screen")
