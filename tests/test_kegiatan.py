@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from portal import rekap
 from portal.extensions import db
 from portal.formatting import hari_ini
-from portal.kegiatan import service
+from portal.kegiatan import laporan, service
 from portal.models import AuditLog, Kader, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu, User
 from portal.models.rekap import rekap_wilayah
 from portal.pengguna import service as pengguna
 from portal.posyandu import service as posyandu_service
-from tests.conftest import PASSWORD, form_values, post
+from tests.conftest import PASSWORD, form_values, login, post
 
 BINTANG_ARA = "63.09.12"
 WALING, BINTANG_ARA_DESA = "63.09.12.2001", "63.09.12.2003"
@@ -328,7 +328,10 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     token = service.token_qr(p)
     url = f"/kegiatan/qr/{token}"
     cards = organiser.get(f"/kegiatan/{data}/kartu").get_data(as_text=True)
-    assert "<svg" in cards and "Siti Aminah" in cards
+    image = f"/kegiatan/{data}/peserta/{p.id}/qr.svg"
+    assert f'src="{image}"' in cards and "Siti Aminah" in cards
+    svg = organiser.get(image)  # the card's QR encodes exactly this check-in URL
+    assert svg.mimetype == "image/svg+xml" and svg.data == laporan.qr_svg(f"http://localhost{url}")
     # Not logged in: to the login page, and back here afterwards.
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
@@ -588,3 +591,20 @@ def test_kader_history_lists_the_kegiatan_attended(as_user, ctx, data):
     assert "Belum tercatat mengikuti kegiatan" in other
     posyandu = db.session.scalar(select(Posyandu.id).where(Posyandu.nama == "Posyandu Melati"))
     assert f"/kelola/kader/{_kader_id('Rahmah')}" in client.get(f"/kelola/posyandu/{posyandu}").get_data(as_text=True)
+
+
+def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_path):
+    """The demo bimtek (84 peserta) and sosialisasi (143): every page within 14 KB compressed, QR codes as images
+    of their own."""
+    from portal import demo
+    ctx.instance_path = str(tmp_path)
+    demo.seed(ctx.instance_path)
+    assert login(client, "penyelenggara", demo.demo_passwords(ctx.instance_path)["penyelenggara"]).status_code == 303
+    for k in db.session.scalars(select(Kegiatan)):
+        p = laporan.peserta(k)[0]
+        pages = ["", "/peserta", "/peserta/pilih", "/peserta/baru", "/kartu", "/daftar-hadir", "/sertifikat",
+                 f"/sertifikat/{p.id}", "/rekap", "/riwayat", "/ubah"] + [f"/hadir/{d.isoformat()}" for d in k.hari]
+        for page in pages:
+            response = client.get(f"/kegiatan/{k.id}{page}", headers={"Accept-Encoding": "gzip"})
+            assert response.status_code == 200, page
+            assert len(response.data) <= 14 * 1024, (k.jenis, page, len(response.data))

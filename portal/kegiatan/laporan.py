@@ -172,6 +172,9 @@ def xlsx_kehadiran(k: Kegiatan) -> bytes:
 
 # --- QR codes -------------------------------------------------------------------------------------------------------
 
-def qr_svg(url: str, scale: int = 3) -> str:
-    """An inline SVG QR code (segno): no image request, prints sharp."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=2, title=None)
+def qr_svg(url: str, scale: int = 3) -> bytes:
+    """A QR code as an SVG document (segno): prints sharp at any size, about 2 KB. Served as an image of its own so
+    the printable pages stay within the HTML budget."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=scale, border=2, xmldecl=False)
+    return buffer.getvalue()

@@ -353,9 +353,29 @@ def qr(token: str):
 def kartu(kid: int):
     """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in."""
     k = _kegiatan(kid)
-    daftar = laporan.peserta(k)
-    qr = {p.id: laporan.qr_svg(url_for(".qr", token=service.token_qr(p), _external=True)) for p in daftar}
-    return render_template("kegiatan/kartu.html", k=k, daftar=daftar, qr=qr)
+    return render_template("kegiatan/kartu.html", k=k, daftar=laporan.peserta(k))
+
+
+def _svg(svg: bytes) -> Response:
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.get("/<int:kid>/peserta/<int:pid>/qr.svg")
+@access.staff
+def kartu_qr(kid: int, pid: int):
+    """The QR of a peserta's card: the signed check-in URL."""
+    k = _kegiatan(kid)
+    p = _peserta(k, pid)
+    return _svg(laporan.qr_svg(url_for(".qr", token=service.token_qr(p), _external=True)))
+
+
+@bp.get("/<int:kid>/peserta/<int:pid>/sertifikat-qr.svg")
+@access.staff
+def sertifikat_qr(kid: int, pid: int):
+    """The QR on a sertifikat: its public verification URL."""
+    k = _kegiatan(kid)
+    p = _peserta(k, pid)
+    return _svg(laporan.qr_svg(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True), scale=2))
 
 
 @bp.get("/<int:kid>/daftar-hadir")
@@ -368,9 +388,7 @@ def daftar_hadir(kid: int):
 
 
 def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
-    qr = {p.id: laporan.qr_svg(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True), scale=2)
-          for p in daftar}
-    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, qr=qr, tampil_kode=service.tampil_kode)
+    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode)
 
 
 @bp.get("/<int:kid>/sertifikat")
