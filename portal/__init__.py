@@ -4,6 +4,7 @@ import os
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal.extensions import compress, csrf, db, limiter, login_manager, migrate, talisman
 
@@ -19,9 +20,19 @@ CSP = {
 }
 
 
+class RecordId(IntegerConverter):
+    """<int:…> in every URL: a number beyond the integer keys' range is simply not found (404), never a database
+    error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True, static_folder=None,
                 template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"))
+    app.url_map.converters["int"] = RecordId
     _configure(app, test_config)
     _init_extensions(app)
 

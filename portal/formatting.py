@@ -63,6 +63,14 @@ def jam(value: datetime | None) -> str:
     return "–" if value is None else f"{_lokal(value):%H.%M}"
 
 
+def saat(value: datetime | None, day: date) -> str:
+    """When a mark of that day was made: 08.12 on the day itself, 17 Okt 2025 08.12 when corrected later."""
+    if value is None:
+        return "–"
+    local = _lokal(value)
+    return f"{local:%H.%M}" if local.date() == day else f"{tanggal(local)} {local:%H.%M}"
+
+
 def rentang(k) -> str:
     """15–16 Okt 2025, 30 Okt – 2 Nov 2025, 24 Nov 2025: the dates of a kegiatan."""
     a, b = k.tanggal_mulai, k.tanggal_selesai
@@ -99,7 +107,7 @@ def nilai(value, field: str = "") -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon,
-                                 jam=jam, rentang=rentang, samarkan=samarkan, hari=hari)
+                                 jam=jam, rentang=rentang, samarkan=samarkan, hari=hari, saat=saat)
     app.jinja_env.globals.update(BIDANG=BIDANG, BIDANG_SINGKAT=BIDANG_SINGKAT, LEVEL_KADER=LEVEL_KADER,
                                  JENIS_KELAMIN=JENIS_KELAMIN, STATUS_REGISTRASI=STATUS_REGISTRASI,
                                  KELOMPOK_STATUS=KELOMPOK_STATUS, JENIS_KEGIATAN=JENIS_KEGIATAN, PERAN=PERAN,

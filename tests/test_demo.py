@@ -212,7 +212,7 @@ def test_the_bintang_ara_bimtek_as_reported(instance, client):
     # The organiser's recap names the two desa that sent nobody, before the table.
     assert login(client, "penyelenggara", demo.demo_passwords(instance)["penyelenggara"]).status_code == 303
     html = client.get(f"/kegiatan/{bimtek.id}/rekap").get_data(as_text=True)
-    assert "84 peserta dari 7 dari 9 desa/kelurahan" in html and "Belum mengirim peserta: 2 desa/kelurahan" in html
+    assert "84 peserta · 7 dari 9 desa/kelurahan sasaran mengirim peserta" in html and "Belum mengirim peserta: 2 desa/kelurahan" in html
     for row in r.tanpa_peserta:
         assert html.index(row.desa.nama_lengkap) < html.index("<table")
     # Those who came both days are trained in 6 SPM: trained in 6 SPM, in the rollups.

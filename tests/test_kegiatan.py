@@ -41,14 +41,14 @@ def _kader_id(nama):
 @pytest.fixture
 def data(ctx, users):
     """Kader in two desa of Kecamatan Bintang Ara and one in Hapalah (Banua Lawas), a 2-day bimtek aimed at
-    Bintang Ara made by the Tabalong organiser, running today and tomorrow."""
+    Bintang Ara made by the Tabalong organiser, that began yesterday and ends today."""
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan"), ("Rahmah", "pendidikan")],
               pengurus=[("Hj. Mahdiah", "ketua")])
     _posyandu(BINTANG_ARA_DESA, "Posyandu Mawar", kader=[("Norhayati", "sosial")])
     _posyandu(HAPALAH, "Posyandu Kenanga", kader=[("Jamilah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.buat(organiser, _form(today, today + timedelta(days=1)))
+    k = service.buat(organiser, _form(today - timedelta(days=1), today))
     return k.id
 
 
@@ -255,8 +255,9 @@ def test_bad_marks_are_refused(as_user, ctx, data):
     p = _peserta(data, "Siti Aminah")
     today = hari_ini()
     assert _mark(client, data, today, p.id, "terlambat").status_code == 303  # flashed, nothing stored
-    assert _mark(client, data, today - timedelta(days=1), p.id, "hadir").status_code == 404  # not a day of it
-    assert post(client, f"/kegiatan/{data}/hadir/{today.isoformat()}", {"t": "abc"}).status_code == 400
+    assert _mark(client, data, today + timedelta(days=1), p.id, "hadir").status_code == 404  # not a day of it
+    for bad in ("abc", "99999999999999999999:hadir", ":hadir"):
+        assert post(client, f"/kegiatan/{data}/hadir/{today.isoformat()}", {"t": bad}).status_code == 400
     other = as_user("kec_bintangara")  # may follow, not mark
     assert _mark(other, data, today, p.id, "hadir").status_code == 403
     refused = _mark(client, data, today, p.id, "terlambat", htmx=True)
@@ -501,7 +502,7 @@ def test_recap_names_the_target_desa_that_sent_nobody_first(as_user, ctx, data):
     k = db.session.get(Kegiatan, data)
     _mark(client, data, k.hari[0], _peserta(data, "Rahmah").id, "hadir")
     html = client.get(f"/kegiatan/{data}/rekap").get_data(as_text=True)
-    assert "3 peserta dari 2 dari 9 desa/kelurahan" in html
+    assert "3 peserta · 2 dari 9 desa/kelurahan sasaran mengirim peserta" in html
     assert "Belum mengirim peserta: 7 desa/kelurahan" in html
     nobody, table = html.index("Belum mengirim peserta"), html.index("<table")
     assert nobody < table and html.index("Hegarmanah") < table  # one of the 7, named before the table
@@ -608,3 +609,53 @@ def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_
             response = client.get(f"/kegiatan/{k.id}{page}", headers={"Accept-Encoding": "gzip"})
             assert response.status_code == 200, page
             assert len(response.data) <= 14 * 1024, (k.jenis, page, len(response.data))
+
+
+def test_days_to_come_cannot_be_marked_yet(as_user, ctx, users):
+    _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = service.buat(organiser, _form(today, today + timedelta(days=1)))
+    client = as_user("peny_tabalong")
+    _add(client, k.id, "Siti Aminah")
+    p = _peserta(k.id, "Siti Aminah")
+    refused = _mark(client, k.id, today + timedelta(days=1), p.id, "hadir", htmx=True)
+    assert refused.status_code == 422 and "belum tiba" in refused.get_data(as_text=True)
+    assert _mark(client, k.id, today, p.id, "hadir", htmx=True).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 1
+    assert not _peserta(k.id, "Siti Aminah").lulus  # so no sertifikat before the last day is over
+
+
+def test_a_kecamatan_level_peserta_does_not_block_editing(as_user, ctx, data):
+    client = as_user("peny_tabalong")
+    assert post(client, f"/kegiatan/{data}/peserta/baru", {"nama": "Hj. Rusmiati", "asal_kode": BINTANG_ARA,
+                                                            "peran": "tp_kecamatan"}).status_code == 303
+    k = db.session.get(Kegiatan, data)
+    form = _form(k.tanggal_mulai, k.tanggal_selesai, keterangan="Dibuka Bupati", version=str(k.version))
+    assert post(client, f"/kegiatan/{data}/ubah", form).status_code == 303
+    db.session.expire_all()
+    narrower = post(client, f"/kegiatan/{data}/ubah", {**form, "wilayah_kode": WALING,
+                                                       "version": str(db.session.get(Kegiatan, data).version)})
+    assert narrower.status_code == 422 and "Hj. Rusmiati berasal dari luar wilayah itu" in narrower.get_data(as_text=True)
+
+
+def test_numbers_beyond_any_id_are_not_found(as_user, ctx, data):
+    client = as_user("peny_tabalong")
+    for path in ("/kegiatan/99999999999999999999999", f"/kegiatan/{data}/sertifikat/99999999999999999",
+                 "/kelola/posyandu/99999999999999999999", "/kelola/kader/2147483648"):
+        assert client.get(path).status_code == 404, path
+    assert post(client, f"/kegiatan/{data}/peserta/pilih", {"kader": ["99999999999999999999"]}).status_code == 422
+
+
+def test_the_same_person_offer_ticks_the_likeliest_record(as_user, ctx, data):
+    posyandu = db.session.scalar(select(Posyandu).where(Posyandu.nama == "Posyandu Melati"))
+    posyandu_service.add_kader(None, posyandu, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "sosial"})
+    client = as_user("peny_tabalong")
+    response = post(client, f"/kegiatan/{data}/peserta/baru", {"nama": "Siti Aminah", "asal_kode": WALING,
+                                                                "peran": "kader", "bidang": "sosial"})
+    html = response.get_data(as_text=True)
+    ids = db.session.scalars(select(Kader.id).where(Kader.nama == "Siti Aminah").order_by(Kader.id)).all()
+    assert response.status_code == 422 and "Mungkin orang yang sama" in html
+    assert f'value="{ids[0]}">' in html and f'value="{ids[1]}" checked>' in html  # the Sosial one only
+    chosen = post(client, f"/kegiatan/{data}/peserta/pilih", {"kader": [str(ids[1])], "kembali": "baru"})
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith(f"/kegiatan/{data}/peserta/baru")

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import login
 
@@ -11,7 +12,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 def _example_value(converter):
     if hasattr(converter, "items"):  # <any(a, b):x>
         return sorted(converter.items)[0]
-    return 1 if converter.__class__.__name__ == "IntegerConverter" else "63.09"
+    return 1 if isinstance(converter, IntegerConverter) else "63.09"
 
 
 def _example_url(rule) -> str:

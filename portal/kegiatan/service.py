@@ -25,7 +25,7 @@ from portal.formatting import tanggal as tanggal_id
 from portal.models.base import utcnow
 from portal.models.kegiatan import JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
-from portal.models.wilayah import Wilayah, desa_clause, kode_within, level_of
+from portal.models.wilayah import Wilayah, desa_clause, kode_within, level_of, within_clause
 from portal.posyandu import rules
 from portal.posyandu.service import ConflictError, FormErrors
 from portal.teks import lipat
@@ -52,10 +52,10 @@ def _tanggal_kegiatan(value) -> date | None:
 
 def _bilangan(low: int, high: int, what: str):
     def clean(value) -> int | None:
-        raw = rules.text(10)(value)
+        raw = rules.text(1000)(value)
         if raw is None:
             return None
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
             raise rules.Invalid(f"{what} harus bilangan bulat {low}–{high}.")
         return int(raw)
     return clean
@@ -156,9 +156,8 @@ def ubah(actor, k: Kegiatan, raw: dict[str, Any], version) -> Kegiatan:
     if values["kuota"] is not None and values["kuota"] < jumlah:
         errors["kuota"] = f"Sudah ada {jumlah} peserta: kuota tidak boleh kurang dari itu."
     outside = db.session.scalar(select(Peserta.nama).where(Peserta.kegiatan_id == k.id, Peserta.aktif.is_(True),
-                                                            ~desa_clause(Peserta.asal_kode, values["wilayah_kode"])
-                                                            if level_of(values["wilayah_kode"]) < 4 else
-                                                            Peserta.asal_kode != values["wilayah_kode"]).limit(1))
+                                                            ~within_clause(Peserta.asal_kode, values["wilayah_kode"]))
+                                .limit(1))
     if outside:
         errors["wilayah_kode"] = f"Peserta {outside} berasal dari luar wilayah itu: wilayah sasaran tidak dapat " \
                                  "dipersempit selama mereka terdaftar."
@@ -257,6 +256,7 @@ class Kandidat:
     desa_kode: str
     posyandu: str
     terdaftar: bool
+    cocok: bool = False  # offered ticked when it looks like the person being registered
 
 
 PILIHAN_PERAN = {"kader": "Semua kader", **{f"kader_{b}": f"Kader {label}" for b, label in BIDANG.items()},
@@ -313,14 +313,25 @@ def _cek_kuota(k: Kegiatan, tambahan: int) -> None:
                           f"{tambahan}. Kurangi pilihan atau ubah kuotanya.")
 
 
+ID_MAKS = 2**31 - 1  # the integer primary keys' range on PostgreSQL (and well inside SQLite's)
+
+
+def baca_id(value) -> int | None:
+    """A record id from a form or a URL; None for anything that cannot be one (also a number out of range)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 10 and int(text) <= ID_MAKS else None
+
+
 def _ids(values) -> list[int]:
-    return sorted({int(v) for v in values or [] if str(v).isdigit()})
+    return sorted({i for i in map(baca_id, values or []) if i is not None})
 
 
 def tambah_dari_data(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> HasilTambah:
     """Adds kader and pengurus on record. Everyone must come from the kegiatan's target wilayah; otherwise nothing
     is added. Someone already listed is skipped; someone taken off earlier is listed again."""
     _pastikan_berjalan(k)
+    if not _ids(kader_ids) and not _ids(pengurus_ids):
+        raise DomainError("Centang dulu orang yang akan ditambahkan.")
     _kunci(k)
     orang: list[Kader | Pengurus] = []
     for model, ids in ((Kader, _ids(kader_ids)), (Pengurus, _ids(pengurus_ids))):
@@ -387,7 +398,6 @@ class MungkinSama(DomainError):
         super().__init__("Nama ini sudah ada di data kader/pengurus desa tersebut. Tambahkan dari data supaya "
                          "pelatihannya tercatat pada orangnya, atau tandai bahwa ini orang lain.")
         self.kandidat = kandidat
-        self.errors = {"nama": self.message}
 
 
 DI_TEMPAT = {
@@ -405,7 +415,7 @@ def daftar_di_tempat(actor, k: Kegiatan, raw: dict[str, Any], tetap_baru: bool =
     kode = parse_kode(raw.get("asal_kode"))
     asal = db.session.get(Wilayah, kode) if kode else None
     if asal is None or level_of(kode) < 3:
-        errors["asal_kode"] = "Tulis kode desa/kelurahan (atau kecamatan untuk Tim Pembina), mis. 63.09.12.2003."
+        errors["asal_kode"] = "Pilih asal peserta: desa/kelurahan, atau kecamatan untuk Tim Pembina."
     elif not _dalam_sasaran(k, kode):
         errors["asal_kode"] = f"Asal harus di dalam wilayah sasaran kegiatan ({k.wilayah.nama}, {k.wilayah_kode})."
     if not errors and values["peran"] == "kader" and not values["bidang"]:
@@ -423,6 +433,10 @@ def daftar_di_tempat(actor, k: Kegiatan, raw: dict[str, Any], tetap_baru: bool =
     if not tetap_baru and level_of(kode) == 4:
         sama = [c for jenis in ("kader", "pengurus") for c in kandidat(k, jenis, kode, batas=500)[0]
                 if nama_inti(c.nama) == inti]
+        # The likeliest one is offered ticked: the only match, or the kader of the bidang given.
+        for c in sama:
+            c.cocok = len(sama) == 1 or (values["bidang"] is not None and c.jenis == "kader"
+                                          and c.peran == f"Kader {BIDANG[values['bidang']]}")
         if sama:
             raise MungkinSama(sama)
     _cek_kuota(k, 1)
@@ -469,7 +483,7 @@ class Tanda:
     berubah: bool  # False: the same mark was already there (a double tap, a repeated request)
 
 
-def tandai(actor, p: Peserta, tanggal: date, status: str, cara: str = "daftar") -> Tanda:
+def tandai(actor, p: Peserta, tanggal: date, status: str, cara: str = "daftar", hari_ini: date | None = None) -> Tanda:
     """Marks a peserta on one day. Idempotent: the same mark again changes nothing and records nothing; concurrent
     marks of one peserta queue on the peserta's row (PostgreSQL) or on SQLite's write lock, and the unique
     (peserta, tanggal) key stops a second row in any case."""
@@ -479,6 +493,9 @@ def tandai(actor, p: Peserta, tanggal: date, status: str, cara: str = "daftar") 
         raise DomainError("Status kehadiran tidak dikenal. Pilihan: hadir, izin, tidak hadir.")
     if tanggal not in k.hari:
         raise DomainError(f"{tanggal_id(tanggal)} bukan hari kegiatan ini.")
+    if tanggal > (hari_ini or formatting.hari_ini()):
+        raise DomainError(f"Hari {k.hari.index(tanggal) + 1} ({tanggal_id(tanggal)}) belum tiba: kehadiran dicatat "
+                          "pada harinya.")
     if not p.aktif:
         raise DomainError(f"{p.nama} sudah dikeluarkan dari daftar peserta.")
     db.session.execute(select(Peserta.id).where(Peserta.id == p.id).with_for_update())
@@ -571,4 +588,4 @@ def berlaku_hari_ini(k: Kegiatan, hari_ini: date) -> None:
 
 def check_in(actor, p: Peserta, hari_ini: date) -> Tanda:
     berlaku_hari_ini(p.kegiatan, hari_ini)
-    return tandai(actor, p, hari_ini, "hadir", cara="qr")
+    return tandai(actor, p, hari_ini, "hadir", cara="qr", hari_ini=hari_ini)

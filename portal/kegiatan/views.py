@@ -13,8 +13,8 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import laporan, service
+from portal.kegiatan import riwayat as riwayat_kegiatan
 from portal.kegiatan.forms import BatalForm, DiTempatForm, KegiatanForm
-from portal.models.audit import AuditLog
 from portal.models.kegiatan import STATUS_HADIR, Kegiatan, Kehadiran, Peserta
 from portal.models.wilayah import Wilayah, level_of, within_clause
 from portal.posyandu.forms import pilihan
@@ -200,6 +200,8 @@ def pilih(kid: int):
             if hasil.sudah:
                 message += f" Sudah terdaftar sebelumnya: {', '.join(hasil.sudah)}."
             flash(message)
+            if request.form.get("kembali") == "baru":  # from the registration desk's "same person?" offer
+                return redirect(url_for(".daftar_baru", kid=k.id), 303)
             return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa, q=q or None), 303)
     kandidat, lebih = service.kandidat(k, peran, desa, q)
     context = dict(k=k, kandidat=kandidat, lebih=lebih, peran=peran, desa=desa, q=q,
@@ -221,7 +223,7 @@ def daftar_baru(kid: int):
         select(Wilayah).where(Wilayah.level == 3, within_clause(Wilayah.kode, k.wilayah_kode)).order_by(Wilayah.kode)))
     if level_of(k.wilayah_kode) == 3:
         kecamatan = [k.wilayah]
-    form.asal_kode.choices = pilihan({w.kode: f"{w.nama} ({w.kode})" for w in desa + kecamatan})
+    form.asal_kode.choices = pilihan({w.kode: f"{w.nama_lengkap} ({w.kode})" for w in kecamatan + desa})
     status, mirip = 200, []
     if request.method == "POST":
         try:
@@ -229,7 +231,7 @@ def daftar_baru(kid: int):
                                          | {"asal_kode": request.form.get("asal_kode")},
                                          tetap_baru=request.form.get("tetap_baru") == "1")
         except service.MungkinSama as e:
-            mirip, status = e.kandidat, _errors(form, e)
+            mirip, status = e.kandidat, 422
         except DomainError as e:
             status = _errors(form, e)
         else:
@@ -249,7 +251,7 @@ def keluarkan(kid: int, pid: int):
         flash(e.message)
     else:
         flash(f"{p.nama} dikeluarkan dari daftar peserta. Data dan kehadirannya tetap tersimpan; tambahkan lagi "
-              "untuk memulihkannya.")
+              "(dari data, atau daftarkan di tempat) untuk memulihkannya.")
     return redirect(url_for(".peserta", kid=k.id), 303)
 
 
@@ -301,19 +303,21 @@ def tandai(kid: int, tanggal: str):
     k = _kegiatan(kid, run=True)
     day = _hari(k, tanggal)
     pid, _, status = (request.form.get("t") or "").partition(":")
-    p = _peserta(k, int(pid)) if pid.isdigit() else abort(400)
+    p = _peserta(k, service.baca_id(pid) or abort(400))
     try:
-        service.tandai(current_user, p, day, status)
+        service.tandai(current_user, p, day, status, hari_ini=hari_ini())
     except DomainError as e:
         if not caching.fragmen():
             flash(e.message)
-            return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat()), 303)
+            return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), q=request.form.get("q") or None),
+                            303)
         return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
                                notice=e.message), 422
     if caching.fragmen():
         return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
                                hitung_baru=_hitung(k, day))
-    return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), _anchor=f"p{p.id}"), 303)
+    return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), q=request.form.get("q") or None,
+                            _anchor=f"p{p.id}"), 303)
 
 
 def _mark(p: Peserta, day: date) -> Kehadiran | None:
@@ -441,9 +445,9 @@ def kehadiran(kid: int, ext: str):
 @access.staff
 def riwayat(kid: int):
     k = _kegiatan(kid)
-    entries = db.session.scalars(select(AuditLog).where(AuditLog.kegiatan_id == k.id)
-                                 .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(500)).all()
-    return render_template("kegiatan/riwayat.html", k=k, entries=entries)
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries, pages = riwayat_kegiatan.entries(k.id, page)
+    return render_template("kegiatan/riwayat.html", k=k, entries=entries, page=page, pages=pages)
 
 
 # --- public: is this sertifikat real? -------------------------------------------------------------------------------
@@ -454,6 +458,8 @@ def cek():
     kode = service.baca_kode(request.args.get("kode"))
     if kode:
         return redirect(url_for(".verifikasi", kode=kode))
+    if "kode" in request.args:
+        flash("Tulis kode verifikasi yang tercetak pada sertifikat.")
     return render_template("kegiatan/verifikasi.html", p=None, kode="", dicari=False)
 
 

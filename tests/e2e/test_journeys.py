@@ -201,6 +201,7 @@ def test_public_searches_the_directory_and_opens_a_posyandu(journey, directory_d
     page.wait_for_url(re.compile(r"status=teregistrasi"))
     page.wait_for_function("document.querySelectorAll('#hasil li').length === 1")
     j.shot("teregistrasi")
+    page.wait_for_load_state("networkidle")  # a late swap of an earlier search must not take the link away
     page.click("#hasil >> text=Posyandu Mawar Indah")
     page.wait_for_url(re.compile(r"/posyandu/\d+$"))
     assert page.locator("h1").inner_text() == "Posyandu Mawar Indah"
@@ -256,7 +257,7 @@ def test_organiser_runs_a_bimtek_and_prints_the_daftar_hadir(journey, kader_bint
     page.click("text=Tambahkan yang dicentang")
     assert "84 peserta ditambahkan" in page.content()
     j.goto(f"/kegiatan/{kid}/rekap")
-    assert "84 peserta dari 2 dari 9 desa/kelurahan" in page.content()
+    assert "84 peserta · 2 dari 9 desa/kelurahan sasaran mengirim peserta" in page.content()
     assert "Belum mengirim peserta: 7 desa/kelurahan" in page.content()
     j.shot("rekap-sebelum")
 

@@ -1,0 +1,74 @@
+"""The "Riwayat" of a kegiatan as a person reads it: who changed the event, its list of peserta, or a mark, when."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.formatting import nilai
+from portal.models.audit import AuditLog
+from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, STATUS_HADIR, Peserta
+from portal.models.posyandu import BIDANG
+
+PER_HALAMAN = 100
+LABEL = {
+    "jenis": "Jenis", "judul": "Judul", "penyelenggara": "Penyelenggara", "tempat": "Tempat",
+    "tanggal_mulai": "Tanggal mulai", "tanggal_selesai": "Tanggal selesai", "wilayah_kode": "Wilayah sasaran",
+    "sasaran": "Sasaran", "kuota": "Kuota", "syarat_hadir": "Syarat hari hadir", "penandatangan": "Penandatangan",
+    "jabatan_penandatangan": "Jabatan penandatangan", "keterangan": "Keterangan", "dibatalkan": "Dibatalkan",
+    "alasan_batal": "Alasan pembatalan", "nama": "Nama", "asal_kode": "Asal", "peran": "Peran", "bidang": "Bidang",
+    "jabatan": "Jabatan", "cara_daftar": "Didaftarkan", "aktif": "Dalam daftar peserta", "status": "Kehadiran",
+    "tanggal": "Hari", "peserta": "Peserta", "cara": "Dicatat lewat", "sumber": "Sumber",
+}
+CHOICES = {"jenis": JENIS_KEGIATAN, "status": STATUS_HADIR, "cara": CARA_CATAT, "peran": PERAN, "bidang": BIDANG,
+           "cara_daftar": {"data": "dari data", "di_tempat": "di tempat"}}
+ACTION = {"buat": "membuat", "ubah": "mengubah", "batal": "membatalkan", "tambah": "menambahkan",
+          "keluarkan": "mengeluarkan", "pulihkan": "memulihkan", "tandai": "menandai", "koreksi": "mengoreksi"}
+OBJEK = {"kegiatan": "kegiatan", "peserta": "peserta", "kehadiran": "kehadiran"}
+
+
+@dataclass
+class Entry:
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _value(name: str, value) -> str:
+    if name in CHOICES and value in CHOICES[name]:
+        return CHOICES[name][value]
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+        try:
+            return nilai(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return nilai(value, name)
+
+
+def entries(kegiatan_id: int, page: int = 1) -> tuple[list[Entry], int]:
+    """One page of the kegiatan's history, newest first, and the number of pages."""
+    where = AuditLog.kegiatan_id == kegiatan_id
+    total = db.session.scalar(select(func.count()).select_from(AuditLog).where(where))
+    rows = db.session.scalars(select(AuditLog).where(where).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+                              .limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN)).all()
+    ids = [int(r.object_id) for r in rows if r.object_type == "peserta"]
+    nama = dict(db.session.execute(select(Peserta.id, Peserta.nama).where(Peserta.id.in_(ids))).all()) if ids else {}
+    result = []
+    for r in rows:
+        changes = dict(r.changes or {})
+        subject = OBJEK.get(r.object_type, r.object_type)
+        if r.object_type == "peserta":
+            subject += f" {nama.get(int(r.object_id), '')}".rstrip()
+        elif r.object_type == "kehadiran":
+            who = (changes.pop("peserta", None) or [None, ""])[1]
+            day = (changes.pop("tanggal", None) or [None, None])[1]
+            subject += f" {who}" + (f", {_value('tanggal', day)}" if day else "")
+        result.append(Entry(r.at, r.actor.name if r.actor else "Sistem", ACTION.get(r.action, r.action), subject,
+                            [(LABEL.get(k, k), _value(k, v[0]), _value(k, v[1])) for k, v in changes.items()]))
+    return result, max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1)
