@@ -1,8 +1,7 @@
 """The "Riwayat" of a kegiatan as a person reads it: who changed the event, its list of peserta, or a mark, when."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -11,6 +10,7 @@ from portal.formatting import nilai
 from portal.models.audit import AuditLog
 from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, STATUS_HADIR, Peserta
 from portal.models.posyandu import BIDANG
+from portal.posyandu.riwayat import Entry
 
 PER_HALAMAN = 100
 LABEL = {
@@ -27,15 +27,6 @@ CHOICES = {"jenis": JENIS_KEGIATAN, "status": STATUS_HADIR, "cara": CARA_CATAT, 
 ACTION = {"buat": "membuat", "ubah": "mengubah", "batal": "membatalkan", "tambah": "menambahkan",
           "keluarkan": "mengeluarkan", "pulihkan": "memulihkan", "tandai": "menandai", "koreksi": "mengoreksi"}
 OBJEK = {"kegiatan": "kegiatan", "peserta": "peserta", "kehadiran": "kehadiran"}
-
-
-@dataclass
-class Entry:
-    at: datetime
-    actor: str
-    action: str
-    subject: str
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _value(name: str, value) -> str:
@@ -70,5 +61,5 @@ def entries(kegiatan_id: int, page: int = 1) -> tuple[list[Entry], int]:
             day = (changes.pop("tanggal", None) or [None, None])[1]
             subject += f" {who}" + (f", {_value('tanggal', day)}" if day else "")
         result.append(Entry(r.at, r.actor.name if r.actor else "Sistem", ACTION.get(r.action, r.action), subject,
-                            [(LABEL.get(k, k), _value(k, v[0]), _value(k, v[1])) for k, v in changes.items()]))
+                            None, [(LABEL.get(k, k), _value(k, v[0]), _value(k, v[1])) for k, v in changes.items()]))
     return result, max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1)
