@@ -6,6 +6,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from portal.models.base import ID_MAKS
 from portal.extensions import compress, csrf, db, limiter, login_manager, migrate, talisman
 
 CSP = {
@@ -25,7 +26,7 @@ class RecordId(IntegerConverter):
     error."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ID_MAKS)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -81,9 +81,9 @@ def _kegiatan(values: dict, actor: User | None) -> Kegiatan:
 
 
 def _peserta(k: Kegiatan, actor, kader: Kader | None = None, **fields) -> Peserta:
+    """A kader on record (as the organiser's picker adds them), or someone registered at the venue."""
     if kader is not None:
-        fields = dict(nama=kader.nama, asal_kode=kader.posyandu.desa_kode, peran="kader", bidang=kader.bidang,
-                      kader_id=kader.id, posyandu_id=kader.posyandu_id, cara_daftar="data")
+        return service.peserta_dari_data(actor, k, kader)
     p = Peserta(kegiatan_id=k.id, nama_lipat=service.nama_inti(fields["nama"]),
                 kode_sertifikat=service._kode_sertifikat(), didaftarkan_oleh_id=actor.id if actor else None, **fields)
     db.session.add(p)

@@ -64,15 +64,18 @@ class Rekap:
         return len(self.desa) + len(self.tanpa_peserta)
 
 
+def desa_sasaran(k: Kegiatan, limit: int | None = None) -> list[Wilayah]:
+    """The desa/kelurahan the kegiatan is aimed at: its target itself, or those inside it."""
+    if level_of(k.wilayah_kode) == 4:
+        return [k.wilayah]
+    return list(db.session.scalars(select(Wilayah).where(Wilayah.level == 4, within_clause(Wilayah.kode, k.wilayah_kode))
+                                   .order_by(Wilayah.kode).limit(limit)))
+
+
 def rekap(k: Kegiatan) -> Rekap:
     hari = k.hari
     index = {d: i for i, d in enumerate(hari)}
-    if level_of(k.wilayah_kode) == 4:
-        sasaran = [k.wilayah]
-    else:
-        sasaran = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 4,
-                                                                 within_clause(Wilayah.kode, k.wilayah_kode))
-                                          .order_by(Wilayah.kode)))
+    sasaran = desa_sasaran(k)
     kecamatan = nama_wilayah({d.parent_kode for d in sasaran if d.parent_kode})
     rows = {d.kode: BarisDesa(d, kecamatan[d.parent_kode].nama if d.parent_kode in kecamatan else "",
                               hadir=[0] * len(hari)) for d in sasaran}

@@ -15,19 +15,18 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, rekap
+from portal import audit, formatting, rekap
 from portal.domain import DomainError
 from portal.extensions import db
-from portal import formatting
 from portal.formatting import tanggal as tanggal_id
-from portal.models.base import utcnow
-from portal.models.kegiatan import JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Kegiatan, Kehadiran, Peserta
+from portal.models.base import ID_MAKS, utcnow
+from portal.models.kegiatan import (JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Kegiatan, Kehadiran, Peserta,
+                                     hari_antara)
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import Wilayah, desa_clause, kode_within, level_of, within_clause
 from portal.posyandu import rules
-from portal.posyandu.service import ConflictError, FormErrors
+from portal.posyandu.service import FormErrors, check_version, commit_or_conflict
 from portal.teks import lipat
 from portal.wilayah.service import parse_kode
 
@@ -133,19 +132,13 @@ def daftar_kegiatan(where, today: date, limit: int, offset: int = 0) -> list[tup
         .limit(limit).offset(offset))]
 
 
-def _check_version(obj, version) -> None:
-    if str(version) != str(obj.version):
-        raise ConflictError(obj)
-
-
 def ubah(actor, k: Kegiatan, raw: dict[str, Any], version) -> Kegiatan:
     """Changes the kegiatan. Days that already hold attendance cannot be dropped; the quota cannot fall below the
     peserta already listed. A new rule or new days re-judge every peserta's sertifikat."""
-    _check_version(k, version)
+    check_version(k, version)
     values = _bersihkan_kegiatan(actor, raw)
     errors = {}
-    hari_baru = {values["tanggal_mulai"] + timedelta(days=i)
-                 for i in range((values["tanggal_selesai"] - values["tanggal_mulai"]).days + 1)}
+    hari_baru = set(hari_antara(values["tanggal_mulai"], values["tanggal_selesai"]))
     tercatat = set(db.session.scalars(select(Kehadiran.tanggal).distinct().join(Peserta)
                                       .where(Peserta.kegiatan_id == k.id)))
     hilang = sorted(tercatat - hari_baru)
@@ -169,7 +162,7 @@ def ubah(actor, k: Kegiatan, raw: dict[str, Any], version) -> Kegiatan:
     changes = audit.diff(before, values)
     if changes:
         _catat(actor, "ubah", k, k, changes)
-        _commit(k)
+        commit_or_conflict(k)
         if {"jenis", "tanggal_mulai", "tanggal_selesai", "syarat_hadir"} & set(changes):
             _nilai_ulang(k, [p.id for p in k.peserta])
             # A bimtek that became a rakor (or back) changes who counts as trained.
@@ -183,26 +176,17 @@ def ubah(actor, k: Kegiatan, raw: dict[str, Any], version) -> Kegiatan:
 def batalkan(actor, k: Kegiatan, alasan, version) -> Kegiatan:
     """A cancelled kegiatan stays on record with its reason; nobody can be marked any more and its trainings no
     longer count."""
-    _check_version(k, version)
+    check_version(k, version)
     try:
         alasan = rules.required(rules.text(1000))(alasan)
     except rules.Invalid:
         raise FormErrors({"alasan_batal": "Tulis alasan pembatalan."}) from None
     k.dibatalkan, k.alasan_batal = True, alasan
     _catat(actor, "batal", k, k, {"dibatalkan": [False, True], "alasan_batal": [None, alasan]})
-    _commit(k)
+    commit_or_conflict(k)
     _perbarui_rekap(k, [p.kader for p in k.peserta if p.kader_id and p.lulus])
     db.session.commit()
     return k
-
-
-def _commit(obj) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(obj)
-        raise ConflictError(obj) from None
 
 
 def jumlah_peserta(k: Kegiatan) -> int:
@@ -256,6 +240,7 @@ class Kandidat:
     desa_kode: str
     posyandu: str
     terdaftar: bool
+    bidang: str | None = None  # of a kader
     cocok: bool = False  # offered ticked when it looks like the person being registered
 
 
@@ -293,7 +278,7 @@ def kandidat(k: Kegiatan, peran: str, desa_kode: str = "", q: str = "", batas: i
         .where(*where).order_by(Posyandu.desa_kode, Posyandu.nama, model.nama, model.id).limit(batas + 1)).all()
     hasil = [Kandidat("kader" if model is Kader else "pengurus", person.id, person.nama,
                       f"Kader {BIDANG[person.bidang]}" if model is Kader else person.jabatan_label,
-                      desa, kode, posyandu, bool(sudah))
+                      desa, kode, posyandu, bool(sudah), person.bidang if model is Kader else None)
              for person, posyandu, desa, kode, sudah in rows[:batas]]
     return hasil, len(rows) > batas
 
@@ -313,9 +298,6 @@ def _cek_kuota(k: Kegiatan, tambahan: int) -> None:
                           f"{tambahan}. Kurangi pilihan atau ubah kuotanya.")
 
 
-ID_MAKS = 2**31 - 1  # the integer primary keys' range on PostgreSQL (and well inside SQLite's)
-
-
 def baca_id(value) -> int | None:
     """A record id from a form or a URL; None for anything that cannot be one (also a number out of range)."""
     text = str(value or "")
@@ -330,11 +312,12 @@ def tambah_dari_data(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> Hasil
     """Adds kader and pengurus on record. Everyone must come from the kegiatan's target wilayah; otherwise nothing
     is added. Someone already listed is skipped; someone taken off earlier is listed again."""
     _pastikan_berjalan(k)
-    if not _ids(kader_ids) and not _ids(pengurus_ids):
+    dipilih = ((Kader, _ids(kader_ids)), (Pengurus, _ids(pengurus_ids)))
+    if not any(ids for _, ids in dipilih):
         raise DomainError("Centang dulu orang yang akan ditambahkan.")
     _kunci(k)
     orang: list[Kader | Pengurus] = []
-    for model, ids in ((Kader, _ids(kader_ids)), (Pengurus, _ids(pengurus_ids))):
+    for model, ids in dipilih:
         if ids:
             found = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(ids)))}
             for i in ids:
@@ -364,15 +347,7 @@ def tambah_dari_data(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> Hasil
         _catat(actor, "pulihkan", p, k, {"aktif": [False, True]})
         hasil.ditambah.append(p)
     for person in baru:
-        is_kader = isinstance(person, Kader)
-        p = Peserta(kegiatan_id=k.id, nama=person.nama, nama_lipat=nama_inti(person.nama),
-                    asal_kode=person.posyandu.desa_kode, peran="kader" if is_kader else "pengurus",
-                    bidang=person.bidang, jabatan=None if is_kader else person.jabatan_label,
-                    kader_id=person.id if is_kader else None, pengurus_id=None if is_kader else person.id,
-                    posyandu_id=person.posyandu_id, kode_sertifikat=_kode_sertifikat(),
-                    didaftarkan_oleh_id=actor.id if actor else None, cara_daftar="data")
-        db.session.add(p)
-        hasil.ditambah.append(p)
+        hasil.ditambah.append(peserta_dari_data(actor, k, person))
     db.session.flush()
     for p in hasil.ditambah:
         if p not in pulih:
@@ -381,6 +356,19 @@ def tambah_dari_data(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> Hasil
     _perbarui_rekap(k, [p.kader for p in pulih if p.kader_id and p.lulus])
     _simpan_peserta()
     return hasil
+
+
+def peserta_dari_data(actor, k: Kegiatan, person: Kader | Pengurus) -> Peserta:
+    """A new peserta row for a kader or pengurus on record (added to the session, not audited or committed)."""
+    is_kader = isinstance(person, Kader)
+    p = Peserta(kegiatan_id=k.id, nama=person.nama, nama_lipat=nama_inti(person.nama),
+                asal_kode=person.posyandu.desa_kode, peran="kader" if is_kader else "pengurus",
+                bidang=person.bidang, jabatan=None if is_kader else person.jabatan_label,
+                kader_id=person.id if is_kader else None, pengurus_id=None if is_kader else person.id,
+                posyandu_id=person.posyandu_id, kode_sertifikat=_kode_sertifikat(),
+                didaftarkan_oleh_id=actor.id if actor else None, cara_daftar="data")
+    db.session.add(p)
+    return p
 
 
 def _simpan_peserta() -> None:
@@ -435,8 +423,7 @@ def daftar_di_tempat(actor, k: Kegiatan, raw: dict[str, Any], tetap_baru: bool =
                 if nama_inti(c.nama) == inti]
         # The likeliest one is offered ticked: the only match, or the kader of the bidang given.
         for c in sama:
-            c.cocok = len(sama) == 1 or (values["bidang"] is not None and c.jenis == "kader"
-                                          and c.peran == f"Kader {BIDANG[values['bidang']]}")
+            c.cocok = len(sama) == 1 or (values["bidang"] is not None and c.bidang == values["bidang"])
         if sama:
             raise MungkinSama(sama)
     _cek_kuota(k, 1)
@@ -567,7 +554,7 @@ def peserta_dari_token(token: str) -> Peserta:
     try:
         pid, kid = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
-        raise DomainError("Kode QR ini tidak sah. Pindai kartu peserta yang dicetak dari portal ini.") from None
+        pid = kid = None
     p = db.session.get(Peserta, pid) if isinstance(pid, int) else None
     if p is None or p.kegiatan_id != kid:
         raise DomainError("Kode QR ini tidak sah. Pindai kartu peserta yang dicetak dari portal ini.")

@@ -16,7 +16,7 @@ from portal.kegiatan import laporan, service
 from portal.kegiatan import riwayat as riwayat_kegiatan
 from portal.kegiatan.forms import BatalForm, DiTempatForm, KegiatanForm
 from portal.models.kegiatan import STATUS_HADIR, Kegiatan, Kehadiran, Peserta
-from portal.models.wilayah import Wilayah, level_of, within_clause
+from portal.models.wilayah import Wilayah, within_clause
 from portal.posyandu.forms import pilihan
 from portal.posyandu.service import ConflictError
 
@@ -166,16 +166,10 @@ def cancel(kid: int):
 @access.staff
 def peserta(kid: int):
     k = _kegiatan(kid)
-    return render_template("kegiatan/peserta.html", k=k, daftar=laporan.peserta(k),
-                           keluar=[p for p in laporan.peserta(k, aktif=False) if not p.aktif],
+    semua = laporan.peserta(k, aktif=False)
+    return render_template("kegiatan/peserta.html", k=k, daftar=[p for p in semua if p.aktif],
+                           keluar=[p for p in semua if not p.aktif],
                            may_run=access.may_run_kegiatan(current_user, k))
-
-
-def _desa_sasaran(k: Kegiatan) -> list[Wilayah]:
-    if level_of(k.wilayah_kode) == 4:
-        return [k.wilayah]
-    return list(db.session.scalars(select(Wilayah).where(Wilayah.level == 4, within_clause(Wilayah.kode, k.wilayah_kode))
-                                   .order_by(Wilayah.kode).limit(500)))
 
 
 @bp.route("/<int:kid>/peserta/pilih", methods=["GET", "POST"])
@@ -205,7 +199,7 @@ def pilih(kid: int):
             return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa, q=q or None), 303)
     kandidat, lebih = service.kandidat(k, peran, desa, q)
     context = dict(k=k, kandidat=kandidat, lebih=lebih, peran=peran, desa=desa, q=q,
-                   pilihan_desa=_desa_sasaran(k), jumlah=service.jumlah_peserta(k),
+                   pilihan_desa=laporan.desa_sasaran(k, limit=500), jumlah=service.jumlah_peserta(k),
                    pilihan_peran=service.PILIHAN_PERAN)
     if caching.fragmen():
         return render_template("kegiatan/_kandidat.html", **context)
@@ -218,11 +212,11 @@ def daftar_baru(kid: int):
     """Register someone at the venue who is not on record (or whose record the organiser cannot find)."""
     k = _kegiatan(kid, run=True)
     form = DiTempatForm()
-    desa = _desa_sasaran(k)
-    kecamatan = [] if level_of(k.wilayah_kode) == 4 else list(db.session.scalars(
-        select(Wilayah).where(Wilayah.level == 3, within_clause(Wilayah.kode, k.wilayah_kode)).order_by(Wilayah.kode)))
-    if level_of(k.wilayah_kode) == 3:
-        kecamatan = [k.wilayah]
+    desa = laporan.desa_sasaran(k, limit=500)
+    # Tim Pembina come from a kecamatan: the target's own, or those inside it (none for a desa target).
+    kecamatan = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 3,
+                                                              within_clause(Wilayah.kode, k.wilayah_kode))
+                                        .order_by(Wilayah.kode)))
     form.asal_kode.choices = pilihan({w.kode: f"{w.nama_lengkap} ({w.kode})" for w in kecamatan + desa})
     status, mirip = 200, []
     if request.method == "POST":
@@ -305,7 +299,7 @@ def tandai(kid: int, tanggal: str):
     pid, _, status = (request.form.get("t") or "").partition(":")
     p = _peserta(k, service.baca_id(pid) or abort(400))
     try:
-        service.tandai(current_user, p, day, status, hari_ini=hari_ini())
+        tanda = service.tandai(current_user, p, day, status, hari_ini=hari_ini())
     except DomainError as e:
         if not caching.fragmen():
             flash(e.message)
@@ -314,7 +308,7 @@ def tandai(kid: int, tanggal: str):
         return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
                                notice=e.message), 422
     if caching.fragmen():
-        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
+        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=tanda.kehadiran, may_run=True,
                                hitung_baru=_hitung(k, day))
     return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), q=request.form.get("q") or None,
                             _anchor=f"p{p.id}"), 303)

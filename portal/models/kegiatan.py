@@ -54,6 +54,11 @@ STATUS_SINGKAT = {"hadir": "H", "izin": "I", "tidak_hadir": "TH"}
 CARA_CATAT = {"daftar": "daftar hadir", "qr": "kode QR", "koreksi": "koreksi"}
 
 
+def hari_antara(mulai: date, selesai: date) -> list[date]:
+    """Every day from mulai to selesai: one sesi each."""
+    return [mulai + timedelta(days=i) for i in range((selesai - mulai).days + 1)]
+
+
 class Kegiatan(db.Model):
     __tablename__ = "kegiatan"
 
@@ -92,7 +97,7 @@ class Kegiatan(db.Model):
     @property
     def hari(self) -> list[date]:
         """Every day of the kegiatan: one sesi each."""
-        return [self.tanggal_mulai + timedelta(days=i) for i in range((self.tanggal_selesai - self.tanggal_mulai).days + 1)]
+        return hari_antara(self.tanggal_mulai, self.tanggal_selesai)
 
     @property
     def syarat(self) -> int:

@@ -48,7 +48,7 @@ def _snapshot(obj, fields) -> dict[str, Any]:
     return {f: _MASKED.get(f, lambda v: v)(getattr(obj, f)) for f in fields}
 
 
-def _check_version(obj, version) -> None:
+def check_version(obj, version) -> None:
     try:
         submitted = int(version)
     except (TypeError, ValueError):
@@ -57,7 +57,7 @@ def _check_version(obj, version) -> None:
         raise ConflictError(obj)
 
 
-def _commit(obj, commit: bool = True) -> None:
+def commit_or_conflict(obj, commit: bool = True) -> None:
     """Commit, or only flush when the caller (the import) commits many changes at once."""
     try:
         db.session.commit() if commit else db.session.flush()
@@ -102,13 +102,13 @@ def create_posyandu(actor, desa_kode: str, raw: dict, commit: bool = True, sumbe
     db.session.add(p)
     db.session.flush()
     _record(actor, "buat", p, p, {}, {"desa_kode": desa_kode, **values}, sumber)
-    _commit(p, commit)
+    commit_or_conflict(p, commit)
     return p
 
 
 def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True,
                     sumber: str | None = None) -> Posyandu:
-    _check_version(p, version)
+    check_version(p, version)
     values = _clean(rules.PROFIL, raw)
     same = find_by_name(p.desa_kode, values["nama"])
     if same is not None and same.id != p.id:
@@ -118,13 +118,13 @@ def update_posyandu(actor, p: Posyandu, raw: dict, version, commit: bool = True,
         setattr(p, field, value)
     if audit.diff(before, values):
         _record(actor, "ubah", p, p, before, values, sumber)
-        _commit(p, commit)
+        commit_or_conflict(p, commit)
     return p
 
 
 def close_posyandu(actor, p: Posyandu, tanggal: Any, alasan: Any, version) -> Posyandu:
     """Closing keeps the record, with the date and the reason. It can be reopened."""
-    _check_version(p, version)
+    check_version(p, version)
     errors, values = {}, {}
     try:
         values["ditutup_tanggal"] = rules.required(rules.tanggal)(tanggal)
@@ -142,27 +142,27 @@ def close_posyandu(actor, p: Posyandu, tanggal: Any, alasan: Any, version) -> Po
     p.aktif = False
     p.ditutup_tanggal, p.alasan_tutup = values["ditutup_tanggal"], values["alasan_tutup"]
     _record(actor, "nonaktifkan", p, p, before, {"aktif": False, **values})
-    _commit(p)
+    commit_or_conflict(p)
     return p
 
 
 def reopen_posyandu(actor, p: Posyandu, version) -> Posyandu:
-    _check_version(p, version)
+    check_version(p, version)
     if p.aktif:
         return p
     before = _snapshot(p, ["aktif", "ditutup_tanggal", "alasan_tutup"])
     p.aktif, p.ditutup_tanggal, p.alasan_tutup = True, None, None
     _record(actor, "aktifkan", p, p, before, {"aktif": True, "ditutup_tanggal": None, "alasan_tutup": None})
-    _commit(p)
+    commit_or_conflict(p)
     return p
 
 
 def set_pilot(actor, p: Posyandu, pilot: bool, version) -> Posyandu:
-    _check_version(p, version)
+    check_version(p, version)
     if p.pilot != pilot:
         _record(actor, "ubah", p, p, {"pilot": p.pilot}, {"pilot": pilot})
         p.pilot = pilot
-        _commit(p)
+        commit_or_conflict(p)
     return p
 
 
@@ -175,7 +175,7 @@ def katalog(only_active: bool = True) -> list[KatalogKegiatan]:
 
 def set_layanan(actor, p: Posyandu, kegiatan_ids: list, version) -> Posyandu:
     """The activities of the catalogue this Posyandu runs, per bidang."""
-    _check_version(p, version)
+    check_version(p, version)
     try:
         wanted = {int(i) for i in kegiatan_ids}
     except (TypeError, ValueError):
@@ -189,7 +189,7 @@ def set_layanan(actor, p: Posyandu, kegiatan_ids: list, version) -> Posyandu:
         p.layanan = chosen
         p.updated_at = utcnow()  # the services are part of the profile: this UPDATE bumps its version too
         _record(actor, "ubah", p, p, {"layanan": before}, {"layanan": after})
-        _commit(p)
+        commit_or_conflict(p)
     return p
 
 
@@ -210,12 +210,12 @@ def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | 
     db.session.add(kader)
     db.session.flush()
     _record(actor, "buat", kader, p, {}, _snapshot(kader, values), sumber)
-    _commit(kader, commit)
+    commit_or_conflict(kader, commit)
     return kader
 
 
 def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True, sumber: str | None = None) -> Kader:
-    _check_version(kader, version)
+    check_version(kader, version)
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], kader.id):
         raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
@@ -225,7 +225,7 @@ def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True, s
     after = _snapshot(kader, values)
     if audit.diff(before, after):
         _record(actor, "ubah", kader, kader.posyandu, before, after, sumber)
-        _commit(kader, commit)
+        commit_or_conflict(kader, commit)
     return kader
 
 
@@ -255,7 +255,7 @@ def add_pengurus(actor, p: Posyandu, raw: dict) -> Pengurus:
 
 
 def update_pengurus(actor, person: Pengurus, raw: dict, version) -> Pengurus:
-    _check_version(person, version)
+    check_version(person, version)
     values = _clean(rules.PENGURUS, raw)
     if person.aktif:
         _check_jabatan_free(person.posyandu, values, person.id)
@@ -264,13 +264,13 @@ def update_pengurus(actor, person: Pengurus, raw: dict, version) -> Pengurus:
         setattr(person, field, value)
     if audit.diff(before, values):
         _record(actor, "ubah", person, person.posyandu, before, values)
-        _commit(person)
+        commit_or_conflict(person)
     return person
 
 
 def set_person_active(actor, person: Kader | Pengurus, aktif: bool, version) -> Kader | Pengurus:
     """Deactivate or reactivate a kader or a pengurus; nobody is deleted."""
-    _check_version(person, version)
+    check_version(person, version)
     if person.aktif == aktif:
         return person
     if aktif and isinstance(person, Pengurus):
@@ -278,7 +278,7 @@ def set_person_active(actor, person: Kader | Pengurus, aktif: bool, version) -> 
     _record(actor, "aktifkan" if aktif else "nonaktifkan", person, person.posyandu, {"aktif": person.aktif},
             {"aktif": aktif})
     person.aktif = aktif
-    _commit(person)
+    commit_or_conflict(person)
     return person
 
 
