@@ -163,6 +163,25 @@ def kegiatan_in_scope(user):
     return clause & (Kegiatan.dibuat_oleh_id == user.id)
 
 
+# --- registrasi nasional ------------------------------------------------------------------------------------------
+
+# Who follow the registration of the Posyandu of their region: the dossier, its documents, its timeline. Which of them
+# may take which step is the state machine's own rule (registrasi/workflow.py).
+REGISTRASI = EDITORS
+# Who put the tahap to the ministry together, send it and record the numbers.
+PENGUSUL = ("admin", "kabupaten")
+
+
+def may_view_usulan(user, posyandu) -> bool:
+    """The dossier and its documents: only for users whose region covers the Posyandu (else 404)."""
+    return in_scope(user, posyandu.desa_kode) and user.role in REGISTRASI
+
+
+def may_manage_tahap(user, kabupaten_kode: str | None) -> bool:
+    return (is_staff(user) and user.role in PENGUSUL and level_of(kabupaten_kode or "") == 2
+            and in_scope(user, kabupaten_kode))
+
+
 # --- view decorators ------------------------------------------------------------------------------------------------
 
 def public(view):

@@ -85,7 +85,7 @@ def demo_seed(if_empty):
         click.echo(f"Data demo: {line}")
     if not result.kelembagaan:
         click.echo("Data demo: Kalimantan Selatan sudah berisi Posyandu, data kelembagaan demo dilewati.")
-    for line in result.kegiatan:
+    for line in result.kegiatan + result.registrasi:
         click.echo(f"Data demo: {line}")
 
 

@@ -50,8 +50,10 @@ COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
 TIMEZONE = "Asia/Makassar"
 TIMEZONE_LABEL = "WITA"
 
-# Uploads (spreadsheet import): the largest request body accepted.
-MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+# Uploads (spreadsheet import, one dossier document): the largest request body accepted.
+MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+# A dossier document (PDF, JPG or PNG) may be at most this large.
+DOKUMEN_MAKS_MB = 5
 # Where uploads wait (import files between preview and confirmation). None: instance/uploads. With several
 # machines, a shared volume.
 UPLOAD_FOLDER = None
@@ -66,4 +68,8 @@ KADER_MINIMUM = 15
 PILOT_TARGET_PER_KABUPATEN = 3
 # The longest kegiatan (days; each day is a sesi with its own attendance column).
 KEGIATAN_MAKS_HARI = 14
+# A nomor registrasi from Kemendagri: {desa} stands for the Posyandu's own desa code (reportedly PP.KK.CC.DDDD.NNN).
 NOMOR_REGISTRASI_PATTERN = r"^{desa}\.\d{3}$"
+# The documents a dossier needs before the desa may submit it (keys of models/registrasi.py JENIS_DOKUMEN). The list
+# of pengurus and kader is not among them by default: the portal prints it from the profile.
+REGISTRASI_DOKUMEN_WAJIB = ("berita_acara", "sk")

@@ -34,6 +34,7 @@ from portal.models.user import User
 from portal.models.wilayah import Wilayah, desa_clause, jenis_of, within_clause
 from portal.pengguna import service as pengguna
 from portal.posyandu.kelengkapan import KURSI_PENGURUS
+from portal.registrasi import demo as demo_registrasi
 
 DEMO_ACCOUNTS = [
     # username, role, kode wilayah, name
@@ -70,6 +71,7 @@ class SeedResult:
     accounts: list[str]  # the usernames created
     kelembagaan: list[str]  # what institutional data was generated, one line each (empty: skipped)
     kegiatan: list[str] = field(default_factory=list)  # the demo kegiatan created, one line each
+    registrasi: list[str] = field(default_factory=list)  # the demo usulan and tahap, one line
 
 
 def seed(instance_path: str) -> SeedResult:
@@ -77,7 +79,7 @@ def seed(instance_path: str) -> SeedResult:
     has no Posyandu yet. Idempotent."""
     accounts, kelembagaan = seed_accounts(instance_path), seed_kelembagaan()
     organiser = db.session.scalar(select(User).where(User.username == DEMO_PENYELENGGARA))
-    return SeedResult(accounts, kelembagaan, demo_kegiatan.seed(organiser))
+    return SeedResult(accounts, kelembagaan, demo_kegiatan.seed(organiser), demo_registrasi.seed())
 
 
 def seed_accounts(instance_path: str) -> list[str]:

@@ -6,6 +6,7 @@ from flask import current_app
 from lokal.phone import parse_phone
 
 from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, STATUS_SINGKAT
+from portal.models.user import ROLE_LABEL
 from portal.models.posyandu import (BIDANG, BIDANG_SINGKAT, JENIS_KELAMIN, KELOMPOK_STATUS, LEVEL_KADER,
                                      STATUS_REGISTRASI, mask_nik)
 
@@ -112,4 +113,4 @@ def init_app(app) -> None:
                                  JENIS_KELAMIN=JENIS_KELAMIN, STATUS_REGISTRASI=STATUS_REGISTRASI,
                                  KELOMPOK_STATUS=KELOMPOK_STATUS, JENIS_KEGIATAN=JENIS_KEGIATAN, PERAN=PERAN,
                                  SASARAN=SASARAN, STATUS_HADIR=STATUS_HADIR, STATUS_SINGKAT=STATUS_SINGKAT,
-                                 CARA_CATAT=CARA_CATAT)
+                                 CARA_CATAT=CARA_CATAT, ROLE_LABEL=ROLE_LABEL)

@@ -29,3 +29,10 @@ def kata(*texts: str | None) -> list[str]:
             if word not in KATA_UMUM:
                 seen.setdefault(word[:PANJANG_KATA], None)
     return list(seen)
+
+
+def aman(value):
+    """A spreadsheet cell that cannot run as a formula (CSV injection): text starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -16,6 +16,7 @@ from portal.formatting import angka
 from portal.models import (AuditLog, Kader, KatalogKegiatan, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu,
                            Wilayah)
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
+from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.wilayah import within_clause
 from portal.posyandu import kelengkapan, rules, service
 from portal.wilayah.service import normalize_name
@@ -172,7 +173,8 @@ def fingerprint():
 def test_every_install_gets_the_same_data(instance):
     demo.seed(instance)
     first = fingerprint()
-    for table in (Kehadiran.__table__, Peserta.__table__, Kegiatan.__table__, AuditLog.__table__, posyandu_layanan,
+    for table in (LangkahUsulan.__table__, DokumenUsulan.__table__, Usulan.__table__, Tahap.__table__,
+                  Kehadiran.__table__, Peserta.__table__, Kegiatan.__table__, AuditLog.__table__, posyandu_layanan,
                   posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
         db.session.execute(delete(table))
     db.session.commit()
@@ -230,3 +232,41 @@ def test_the_tabalong_sosialisasi_as_reported(instance):
     assert len(ketua) == 12 and all(p.jabatan.startswith("Ketua TP Posyandu Kecamatan") for p in ketua)
     assert r.peserta == 131 + 12
     assert demo.seed(instance).kegiatan == []  # never twice
+
+
+# --- the demo registration (DOMAIN.md §5) ---------------------------------------------------------------------------
+
+def test_tabalong_tahap_i_as_reported(instance, client):
+    from portal.registrasi import service as registrasi
+    result = demo.seed(instance)
+    assert result.registrasi and "Usulan Tahap I 206 Posyandu di 87 desa/kelurahan" in result.registrasi[0]
+    tahap = db.session.scalar(select(Tahap))
+    rows = registrasi.isi_tahap(tahap)
+    assert (tahap.nama, tahap.status, len(rows), len({r.desa_kode for r in rows})) == ("Usulan Tahap I", "dikirim",
+                                                                                       206, 87)
+    numbered = [r for r in rows if r.nomor_registrasi]
+    assert 0 < len(numbered) < 206 and all(r.nomor_registrasi.startswith(r.desa_kode + ".") for r in numbered)
+    # The other 82 active Posyandu are on their way, in every state before the ministry; each dossier past draf was
+    # complete with its documents when submitted.
+    rest = db.session.scalars(select(Usulan).where(Usulan.tahap_id.is_(None))).all()
+    states = Counter(u.status for u in rest)
+    assert sum(states.values()) == 82 and set(states) == {"draf", "diajukan", "dikembalikan",
+                                                          "diverifikasi_kecamatan", "diverifikasi_kabupaten"}
+    for u in rest:
+        if u.status != "draf":
+            assert u.potret and set(u.dokumen_aktif) == {"berita_acara", "sk"}
+        if u.status in ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"):
+            assert u.posyandu.lengkap
+    assert db.session.scalar(select(func.count()).select_from(DokumenUsulan)) == 2 * sum(
+        n for s, n in states.items() if s != "draf")
+    # Every active Posyandu of Tabalong has its status on record, the rekap agrees, and the demo accounts have work.
+    counts = rekap.wilayah(TABALONG)
+    assert counts.status_belum == 0 and counts.status_diusulkan + counts.status_teregistrasi == 206
+    assert counts.status_teregistrasi == len(numbered)
+    assert any(u.status == "diajukan" and u.posyandu.desa_kode.startswith("63.09.12.") for u in rest)
+    assert any(u.status == "draf" and u.posyandu.desa_kode == demo.DEMO_DESA and u.posyandu.lengkap for u in rest)
+    # The public kabupaten rollup says it.
+    html = client.get("/wilayah/63.09?tabel=registrasi").get_data(as_text=True)
+    assert "Usulan Tahap I</strong>: 206 Posyandu di 87 desa/kelurahan" in html
+    assert "Desa/kelurahan dengan Posyandu belum diusulkan: 44" in html
+    assert demo.seed(instance).registrasi == []  # never twice

@@ -5,6 +5,7 @@ from portal import access, caching, rekap
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
 from portal.posyandu import kelengkapan
+from portal.registrasi import service as registrasi
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")
 PER_PAGE = 30
@@ -26,7 +27,9 @@ def index():
     kegiatan = None
     if current_user.role in access.PENYELENGGARA + access.PENGAMAT_KEGIATAN:
         kegiatan = kegiatan_service.daftar_kegiatan(access.kegiatan_in_scope(current_user), hari_ini(), 3)
+    menunggu = registrasi.menunggu(current_user) if current_user.role in access.REGISTRASI else None
     return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope), kegiatan=kegiatan,
+                           menunggu=menunggu,
                            may_create_kegiatan=access.may_create_kegiatan(current_user),
                            may_manage_users=access.may_manage_users(current_user),
                            may_create=current_user.role in access.EDITORS,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal import formatting
+from portal.teks import aman
 from portal.models.kegiatan import STATUS_HADIR, Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, level_of, within_clause
@@ -130,13 +131,6 @@ def _nama_posyandu(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Posyandu.id, Posyandu.nama).where(Posyandu.id.in_(sorted(ids)))).all())
-
-
-def aman(value):
-    """A spreadsheet cell that cannot run as a formula (CSV injection): text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def csv_kehadiran(k: Kegiatan) -> str:

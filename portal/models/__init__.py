@@ -3,9 +3,11 @@ from portal.models.audit import AuditLog
 from portal.models.kegiatan import Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import (BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, Kader, KatalogKegiatan, Pengurus,
                                      Posyandu, mask_nik)
+from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
 from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import Wilayah
 
 __all__ = ["AuditLog", "BIDANG", "JABATAN", "JENIS_KELAMIN", "LEVEL_KADER", "Kader", "KatalogKegiatan", "Kegiatan",
-           "Kehadiran", "Pengurus", "Peserta", "Posyandu", "mask_nik", "rekap_wilayah", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah"]
+           "Kehadiran", "Pengurus", "Peserta", "Posyandu", "mask_nik", "rekap_wilayah", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah",
+           "DokumenUsulan", "LangkahUsulan", "Tahap", "Usulan"]

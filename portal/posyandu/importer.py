@@ -254,9 +254,15 @@ class Preview:
         self.problems.append(Problem(row, self.headers.get(column, column), message))
 
 
+def rows_of(data: bytes, ext: str) -> Iterator:
+    """Every row of the first sheet of an .xlsx, or of a .csv (comma, semicolon or tab), as read; FileRefused if
+    the file cannot be read."""
+    return _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
+
+
 def _read(kind: Kind, data: bytes, ext: str, preview: Preview) -> list[tuple[int, dict[str, Any]]]:
     """The non-blank data rows as (row number, {column: value}); header problems land in the preview."""
-    rows = _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
+    rows = rows_of(data, ext)
     header = next(rows, None) or ()
     wanted = {c.name: c for c in kind.columns}
     where: dict[str, int] = {}
@@ -518,7 +524,7 @@ def store_upload(folder: str, user_id: int, jenis: str, filename: str, ext: str,
     return token
 
 
-def load_upload(folder: str, token: str, user_id: int) -> Upload | None:
+def load_upload(folder: str, token: str, user_id: int, kinds=KINDS) -> Upload | None:
     """The user's stored upload, or None (unknown, expired, or someone else's). FileRefused if it was altered."""
     if not TOKEN.match(token or ""):
         return None
@@ -526,7 +532,7 @@ def load_upload(folder: str, token: str, user_id: int) -> Upload | None:
     try:
         with open(meta_path, encoding="utf-8") as f:
             meta = json.load(f)
-        if meta.get("user_id") != user_id or meta.get("ext") not in EXTENSIONS or meta.get("jenis") not in KINDS:
+        if meta.get("user_id") != user_id or meta.get("ext") not in EXTENSIONS or meta.get("jenis") not in kinds:
             return None
         if os.path.getmtime(meta_path) < time.time() - UPLOAD_TTL_SECONDS:
             delete_upload(folder, token)

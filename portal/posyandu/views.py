@@ -14,6 +14,8 @@ from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.posyandu import conflict, kelengkapan, rules, service
 from portal.posyandu.riwayat import entries as riwayat_entries
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
+from portal.registrasi import service as registrasi
+from portal.registrasi import workflow
 from portal.wilayah import service as wilayah
 
 bp = Blueprint("kelola", __name__, url_prefix="/kelola")
@@ -108,7 +110,9 @@ def _profile_context(p: Posyandu) -> dict:
     return dict(p=p, path=wilayah.path(p.desa_kode) + [p.desa], syarat=_kelengkapan(p), layanan=layanan,
                 kader_per_bidang=kader_per_bidang, may_edit=access.may_edit_posyandu(current_user, p),
                 may_set_pilot=access.may_set_pilot(current_user, p), kader_form=KaderForm(formdata=None),
-                pengurus_form=PengurusForm(formdata=None))
+                pengurus_form=PengurusForm(formdata=None), usulan=registrasi.terakhir(p.id),
+                may_view_usulan=access.may_view_usulan(current_user, p),
+                may_create_usulan=workflow.mungkin(current_user, p, None, "buat") and p.aktif)
 
 
 # --- the Posyandu ---------------------------------------------------------------------------------------------------

@@ -2,11 +2,17 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import access, caching, rekap
 from portal.models.wilayah import JENIS_LABEL
+from portal.registrasi import service as registrasi
 from portal.wilayah import service
 
 bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.
-TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "layanan": "Layanan 6 SPM", "pelatihan": "Kader terlatih"}
+TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usulan", "layanan": "Layanan 6 SPM",
+         "pelatihan": "Kader terlatih"}
+# The states of an usulan as short column heads of the "alur" table.
+SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Ajuan",
+                  "diverifikasi_kecamatan": "V.Kec", "diverifikasi_kabupaten": "V.Kab", "diusulkan": "Usul",
+                  "teregistrasi": "Reg"}
 
 
 @bp.get("")
@@ -37,8 +43,11 @@ def _detail(wilayah):
     if tabel not in TABEL:
         tabel = "ringkasan"
     children = rekap.anak(kode) if not wilayah or wilayah.level < 4 else []
+    kabupaten = wilayah is not None and wilayah.level == 2 and tabel in ("registrasi", "alur")
     return render_template("wilayah/detail.html", wilayah=wilayah, path=service.path(kode) if kode else [],
                            totals=rekap.wilayah(kode), children=children, tabel=tabel, tabel_pilihan=TABEL,
                            maks_posyandu=max((c.posyandu for _, c in children), default=0),
                            composition=service.composition(kode), jenis_label=JENIS_LABEL,
-                           pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"])
+                           pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"], singkat_status=SINGKAT_STATUS,
+                           tahap=registrasi.daftar_tahap(kode) if kabupaten else None,
+                           belum_diusulkan=registrasi.desa_belum_diusulkan(kode) if kabupaten else None)

@@ -295,3 +295,132 @@ def test_organiser_runs_a_bimtek_and_prints_the_daftar_hadir(journey, kader_bint
     if javascript:
         page.pdf(path=os.path.join(ARTIFACTS, "bimtek-daftar-hadir.pdf"), format="A4", prefer_css_page_size=True)
     page.emulate_media(media="screen")
+
+
+@pytest.fixture
+def dossier_ready(app, ctx, users, tmp_path):
+    """A complete Posyandu in Desa Hapalah; uploads go to the test's own folder."""
+    from portal.posyandu import service
+    from tests.test_posyandu import _complete
+    app.config["UPLOAD_FOLDER"] = ctx.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    p = service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati"})
+    _complete(p.id)
+    scans = {}
+    for name in ("berita-acara.pdf", "sk-lama.pdf", "sk-baru.pdf"):
+        path = tmp_path / name
+        path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+        scans[name] = str(path)
+    return p.id, scans
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_dossier_goes_from_draf_to_teregistrasi_with_one_return(journey, dossier_ready, javascript):
+    """The desa submits, the kecamatan returns it with a reason, the desa fixes and resubmits, the kecamatan and the
+    kabupaten verify, the kabupaten sends it in Tahap I and records the number; the public sees it."""
+    pid, scans = dossier_ready
+    tag = "js" if javascript else "nojs"
+    j = journey(f"registrasi-{tag}", javascript)
+    page = j.page
+
+    def logout():
+        page.click("header button:has-text('Keluar')")
+        page.wait_for_url(re.compile(r"/$|/login"))
+
+    # Desa: a draf, two documents, not ready until both are there; then submit.
+    j.login_as("desa_hapalah", PASSWORD)
+    page.click("nav >> text=Registrasi")
+    page.click("text=Belum diusulkan")
+    j.shot("desa-antrian")
+    page.click("button:has-text('Buat usulan')")
+    page.wait_for_url(re.compile(r"/registrasi/usulan/\d+$"))
+    uid = page.url.rsplit("/", 1)[1]
+    assert "Belum dapat diajukan" in page.content() and "belum diunggah" in page.content()
+    j.shot("desa-draf")
+    page.set_input_files("#berkas-berita_acara", scans["berita-acara.pdf"])
+    page.locator("form:has(#berkas-berita_acara) button").click()
+    page.wait_for_url(re.compile(r"#dokumen$"))
+    page.set_input_files("#berkas-sk", scans["sk-lama.pdf"])
+    page.locator("form:has(#berkas-sk) button").click()
+    page.wait_for_url(re.compile(r"#dokumen$"))
+    j.shot("desa-dokumen")
+    page.click("button:has-text('Ajukan ke kecamatan')")
+    assert "Usulan diajukan ke kecamatan." in page.content()
+    j.shot("desa-diajukan")
+    logout()
+
+    # Kecamatan: the Beranda counts it; the dossier is returned with a reason.
+    j.login_as("kec_banualawas", PASSWORD)
+    assert "1 usulan menunggu verifikasi kecamatan" in page.inner_text("main")
+    j.shot("kecamatan-beranda")
+    page.click("text=usulan menunggu verifikasi kecamatan")
+    page.click("text=Posyandu Melati")
+    j.shot("kecamatan-berkas")
+    page.click("summary:has-text('Kembalikan untuk perbaikan')")
+    page.fill("#catatan-k", "SK belum ditandatangani kepala desa; unggah SK yang sudah ditandatangani.")
+    page.click("button:has-text('Kembalikan ke desa')")
+    assert "Usulan dikembalikan ke desa" in page.content()
+    j.shot("kecamatan-dikembalikan")
+    logout()
+
+    # Desa: reads the reason, replaces the SK, submits again.
+    j.login_as("desa_hapalah", PASSWORD)
+    assert "1 usulan dikembalikan untuk diperbaiki" in page.inner_text("main")
+    page.click("text=usulan dikembalikan untuk diperbaiki")
+    page.click("text=Posyandu Melati")
+    assert "SK belum ditandatangani kepala desa" in page.content()
+    page.set_input_files("#berkas-sk", scans["sk-baru.pdf"])
+    page.locator("form:has(#berkas-sk) button").click()
+    page.wait_for_url(re.compile(r"#dokumen$"))
+    assert "sk-baru.pdf" in page.content() and "Dokumen lama (1)" in page.content()
+    j.shot("desa-perbaikan")
+    page.click("button:has-text('Ajukan ke kecamatan')")
+    assert "Usulan diajukan ke kecamatan." in page.content()
+    logout()
+
+    # Kecamatan verifies.
+    j.login_as("kec_banualawas", PASSWORD)
+    j.goto(f"/registrasi/usulan/{uid}")
+    assert "Sama dengan profil saat ini" in page.content()
+    page.click("button:has-text('verifikasi kecamatan')")
+    assert "Diverifikasi kecamatan" in page.content()
+    logout()
+
+    # Kabupaten: verifies, builds Tahap I, sends it, records the number.
+    j.login_as("kab_tabalong", PASSWORD)
+    assert "1 usulan menunggu verifikasi kabupaten" in page.inner_text("main")
+    page.click("text=usulan menunggu verifikasi kabupaten")
+    page.click("text=Posyandu Melati")
+    page.click("button:has-text('verifikasi kabupaten')")
+    assert "Diverifikasi kabupaten" in page.content()
+    j.shot("kabupaten-verifikasi")
+    page.click("nav >> text=Registrasi")
+    page.click("text=Tahap usulan ke Kemendagri")
+    page.click("button:has-text('Susun tahap baru')")
+    page.wait_for_url(re.compile(r"/registrasi/tahap/\d+$"))
+    page.check("input[name=usulan]")
+    page.click("button:has-text('Masukkan yang dicentang')")
+    assert "1 Posyandu di 1 desa/kelurahan (1 kecamatan)" in page.content()
+    j.shot("kabupaten-tahap")
+    page.fill("#nomor_surat", "400.10/123/DPMD/2025")
+    page.click("button:has-text('usulan terkirim')")
+    assert "ditandai terkirim" in page.content()
+    j.shot("kabupaten-terkirim")
+    page.click("text=Daftar pengantar (cetak)")
+    assert "USULAN TAHAP I" in page.content() and "Kecamatan Banua Lawas" in page.content()
+    j.shot("kabupaten-pengantar")
+    j.goto(f"/registrasi/usulan/{uid}")
+    page.fill("#nomor", "63.09.01.2002.001")
+    page.click("button:has-text('Catat nomor registrasi')")
+    assert "harus diawali kode desa Posyandu ini, 63.09.01.2001" in page.content()
+    page.fill("#nomor", "63.09.01.2001.001")
+    page.click("button:has-text('Catat nomor registrasi')")
+    assert "Nomor registrasi dicatat." in page.content()
+    timeline = page.locator("#linimasa li")
+    assert timeline.count() == 8
+    j.shot("kabupaten-teregistrasi")
+    logout()
+
+    # The public profile shows it.
+    j.goto(f"/posyandu/{pid}")
+    assert "63.09.01.2001.001" in page.content() and "Teregistrasi" in page.content()
+    j.shot("publik-profil")

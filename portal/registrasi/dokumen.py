@@ -1,0 +1,115 @@
+"""Documents of a dossier: PDF or image, at most DOKUMEN_MAKS_MB, recognised by their content (the `filetype`
+package reads the first bytes), stored under UPLOAD_FOLDER/dokumen with a random name. Nothing is ever deleted: a
+replaced or withdrawn document keeps its row and its file, marked inactive."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+
+import filetype
+from flask import current_app
+
+from portal import audit
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, DokumenUsulan, Usulan
+from portal.registrasi.workflow import Ditolak, kunci
+
+TIPE = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+BERKAS = re.compile(r"^[0-9a-f]{32}$")
+
+
+def folder() -> str:
+    base = current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads")
+    return os.path.join(base, "dokumen")
+
+
+def path(dok: DokumenUsulan) -> str:
+    if not BERKAS.match(dok.berkas):  # never a path from anywhere else
+        raise FileNotFoundError(dok.berkas)
+    return os.path.join(folder(), dok.berkas)
+
+
+def maks_bytes() -> int:
+    return current_app.config["DOKUMEN_MAKS_MB"] * 1024 * 1024
+
+
+def nama_aman(filename: str | None) -> str:
+    """The uploader's file name for display only: no folders, no control characters, at most 200 characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
+    return (name or "dokumen")[-200:]
+
+
+def baca(stream, filename: str | None) -> tuple[bytes, str]:
+    """The bytes and their type, or Ditolak with the reason. Reads at most one byte past the limit."""
+    if stream is None or not filename:
+        raise Ditolak("Pilih berkas PDF atau foto (JPG/PNG) dokumennya.", "berkas")
+    data = stream.read(maks_bytes() + 1)
+    if not data:
+        raise Ditolak("Berkas itu kosong.", "berkas")
+    if len(data) > maks_bytes():
+        raise Ditolak(f"Berkas lebih dari {current_app.config['DOKUMEN_MAKS_MB']} MB. Perkecil dulu (mis. foto "
+                      "dengan resolusi lebih rendah atau PDF hasil pindai hitam-putih).", "berkas")
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in TIPE:
+        raise Ditolak("Isi berkas bukan PDF, JPG atau PNG (jenis berkas dibaca dari isinya, bukan dari namanya). "
+                      "Pindai atau foto dokumennya, lalu unggah hasilnya.", "berkas")
+    return data, kind.mime
+
+
+def simpan_berkas(data: bytes) -> str:
+    """Writes the bytes under a new random name (complete or not at all); returns the name."""
+    os.makedirs(folder(), exist_ok=True)
+    name = secrets.token_hex(16)
+    target = os.path.join(folder(), name)
+    with open(target + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(target + ".tmp", target)
+    return name
+
+
+def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> DokumenUsulan:
+    """Stores a document; one of the same jenis before it becomes inactive (kept). Commits."""
+    if jenis not in JENIS_DOKUMEN:
+        raise Ditolak("Pilih jenis dokumen.", "jenis")
+    usulan = kunci(usulan.id)
+    if usulan.status not in STATUS_SUNTING:
+        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
+                      f"«{usulan.status_label}».")
+    data, tipe = baca(stream, filename)
+    name = simpan_berkas(data)
+    lama = usulan.dokumen_aktif.get(jenis)
+    if lama is not None:
+        lama.aktif, lama.dinonaktifkan_pada = False, utcnow()
+    dok = DokumenUsulan(usulan=usulan, jenis=jenis, nama_berkas=nama_aman(filename), berkas=name, tipe=tipe,
+                        ukuran=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                        diunggah_oleh_id=user.id if user is not None else None)
+    db.session.add(dok)
+    db.session.flush()
+    audit.record(user, "unggah", dok, wilayah_kode=usulan.posyandu.desa_kode, posyandu_id=usulan.posyandu_id,
+                 changes={"dokumen": [lama.nama_berkas if lama else None, f"{JENIS_DOKUMEN[jenis]}: {dok.nama_berkas}"]})
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        os.remove(os.path.join(folder(), name))
+        raise
+    return dok
+
+
+def tarik(user, dok: DokumenUsulan) -> None:
+    """Withdraws a document from the dossier (kept, inactive). Commits."""
+    usulan = kunci(dok.usulan_id)
+    db.session.refresh(dok)
+    if usulan.status not in STATUS_SUNTING:
+        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
+                      f"«{usulan.status_label}».")
+    if not dok.aktif:
+        return
+    dok.aktif, dok.dinonaktifkan_pada = False, utcnow()
+    audit.record(user, "tarik", dok, wilayah_kode=usulan.posyandu.desa_kode, posyandu_id=usulan.posyandu_id,
+                 changes={"dokumen": [f"{dok.jenis_label}: {dok.nama_berkas}", None]})
+    db.session.commit()

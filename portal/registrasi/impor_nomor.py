@@ -1,0 +1,166 @@
+"""Numbers back in: the ministry's list (.xlsx or .csv) read, every row judged, nothing written until the kabupaten
+confirms; then every number is recorded in one transaction, or none.
+
+A row names its Posyandu by the "ID usulan" of the tahap workbook (ekspor.py) or, in a list of the ministry's own,
+by its desa code and name. Columns are matched by their titles, in any order and spelling of case and spaces.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models.posyandu import Posyandu
+from portal.models.registrasi import Usulan
+from portal.models.wilayah import desa_clause
+from portal.posyandu.importer import FileRefused, column_key, rows_of
+from portal.registrasi import workflow
+from portal.registrasi.workflow import Ditolak
+from portal.teks import lipat
+
+MAKS_BARIS = 5_000
+KOLOM = {
+    "id": ("id_usulan", "id"),
+    "kode": ("kode_wilayah", "kode_desa", "kode"),
+    "nama": ("nama_posyandu", "nama", "posyandu"),
+    "nomor": ("nomor_registrasi", "no_registrasi", "nomor_register", "nomor"),
+}
+
+
+@dataclass
+class Baris:
+    baris: int
+    nama: str
+    nomor: str
+    usulan_id: int | None = None
+    hasil: str = ""  # "catat", "tetap", "kosong" or "salah"
+    pesan: str = ""
+
+
+@dataclass
+class Pratinjau:
+    rows: list[Baris] = field(default_factory=list)
+    masalah_berkas: str = ""
+
+    def hitung(self, hasil: str) -> int:
+        return sum(1 for r in self.rows if r.hasil == hasil)
+
+    @property
+    def salah(self) -> list[Baris]:
+        return [r for r in self.rows if r.hasil == "salah"]
+
+    @property
+    def bisa_diterapkan(self) -> bool:
+        return not self.masalah_berkas and not self.salah and self.hitung("catat") > 0
+
+
+def _teks(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _baca(data: bytes, ext: str, p: Pratinjau) -> list[dict]:
+    rows = rows_of(data, ext)
+    header = [column_key(h) for h in (next(rows, None) or ())]
+    where = {}
+    for key, names in KOLOM.items():
+        where[key] = next((header.index(n) for n in names if n in header), None)
+    if where["nomor"] is None or (where["id"] is None and (where["kode"] is None or where["nama"] is None)):
+        p.masalah_berkas = ("Baris 1 harus memuat judul kolom «Nomor registrasi» dan «ID usulan» (seperti berkas "
+                            "ekspor tahap), atau «Nomor registrasi», «Kode wilayah» dan «Nama Posyandu».")
+        return []
+    records = []
+    for number, values in enumerate(rows, start=2):
+        if number > MAKS_BARIS + 1:
+            p.masalah_berkas = f"Berkas memuat lebih dari {MAKS_BARIS} baris data; bagi menjadi beberapa berkas."
+            return []
+        cell = {k: _teks(values[i]) if i is not None and i < len(values) else "" for k, i in where.items()}
+        if any(cell.values()):
+            records.append({"baris": number, **cell})
+    return records
+
+
+def periksa(user, data: bytes, ext: str) -> Pratinjau:
+    """Judges every row; writes nothing."""
+    p = Pratinjau()
+    try:
+        records = _baca(data, ext, p)
+    except FileRefused as e:
+        p.masalah_berkas = e.message
+        return p
+    if not records and not p.masalah_berkas:
+        p.masalah_berkas = "Berkas tidak memuat baris data di bawah judul kolom."
+    scope = desa_clause(Posyandu.desa_kode, user.scope)
+    usulan = list(db.session.scalars(
+        select(Usulan).join(Posyandu, Posyandu.id == Usulan.posyandu_id)
+        .where(scope)
+        .options(selectinload(Usulan.posyandu))))
+    by_id = {u.id: u for u in usulan}
+    by_nama: dict[tuple[str, str], list[Usulan]] = {}
+    for u in usulan:
+        by_nama.setdefault((u.posyandu.desa_kode, lipat(u.posyandu.nama)), []).append(u)
+    dipakai: dict[str, int] = {}
+    seen: dict[int, int] = {}
+    for r in records:
+        row = Baris(r["baris"], r["nama"], r["nomor"])
+        p.rows.append(row)
+        u = None
+        if r.get("id"):
+            u = by_id.get(int(r["id"])) if r["id"].isdigit() else None
+        elif r.get("kode") and r.get("nama"):
+            found = by_nama.get((r["kode"], lipat(r["nama"])), [])
+            u = max(found, key=lambda x: x.percobaan) if found else None
+        if u is None:
+            row.hasil, row.pesan = "salah", ("Posyandu tidak ditemukan di wilayah Anda: periksa ID usulan, atau kode "
+                                             "wilayah dan nama Posyandu.")
+            continue
+        row.usulan_id, row.nama = u.id, u.posyandu.nama
+        if not row.nomor:
+            row.hasil, row.pesan = "kosong", "Nomor belum diisi; baris dilewati."
+            continue
+        if u.id in seen:
+            row.hasil, row.pesan = "salah", f"Posyandu yang sama sudah ada di baris {seen[u.id]}."
+            continue
+        seen[u.id] = row.baris
+        if u.status == "teregistrasi":
+            if u.nomor_registrasi == row.nomor.replace(" ", ""):
+                row.hasil, row.pesan = "tetap", "Nomor ini sudah tercatat."
+            else:
+                row.hasil, row.pesan = "salah", (f"Posyandu ini sudah tercatat dengan nomor {u.nomor_registrasi}; "
+                                                 "nomor tidak ditimpa.")
+            dipakai.setdefault(u.nomor_registrasi, u.posyandu_id)
+            continue
+        if u.status != "diusulkan":
+            row.hasil, row.pesan = "salah", (f"Usulan ini belum dikirim ke Kemendagri (status «{u.status_label}»); "
+                                             "nomor hanya dicatat untuk usulan dalam tahap yang sudah dikirim.")
+            continue
+        try:
+            nomor = workflow.periksa_nomor(row.nomor, u, dipakai)
+        except Ditolak as e:
+            row.hasil, row.pesan = "salah", e.message
+            continue
+        dipakai[nomor] = u.posyandu_id
+        row.nomor, row.hasil = nomor, "catat"
+    return p
+
+
+def terapkan(user, p: Pratinjau) -> int:
+    """Records every number of the preview in one transaction. Ditolak (nothing written) if any fails now."""
+    done = 0
+    for row in p.rows:
+        if row.hasil != "catat":
+            continue
+        try:
+            workflow.jalankan(user, row.usulan_id, "registrasi", nomor=row.nomor, commit=False,
+                              catatan="Dari impor daftar nomor Kemendagri.")
+        except Ditolak as e:
+            db.session.rollback()
+            raise Ditolak(f"Baris {row.baris} ({row.nama}): {e.message} Tidak ada nomor yang dicatat.") from None
+        done += 1
+    db.session.commit()
+    return done

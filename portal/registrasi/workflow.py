@@ -1,0 +1,286 @@
+"""The one state machine of an usulan (DOMAIN.md §5): which role, in which scope, may move it from which state to which.
+
+    (none) ─buat→ draf ─ajukan→ diajukan ─verifikasi_kecamatan→ diverifikasi_kecamatan ─verifikasi_kabupaten→
+    diverifikasi_kabupaten ─usulkan (a tahap is sent)→ diusulkan ─registrasi (a number)→ teregistrasi
+    diajukan / diverifikasi_kecamatan / diverifikasi_kabupaten ─kembalikan (with a reason)→ dikembalikan ─ajukan→ …
+
+Scope is always the Posyandu's desa code inside the user's region; admin may take every step (support), audited like
+anyone. Every move is stored as a LangkahUsulan and an audit entry, and mirrored on the Posyandu (status and number,
+by a Core UPDATE that leaves the profile's version alone, so nobody editing the profile gets a conflict) and in the
+rekap rows, all in the caller's transaction.
+
+Two people acting on one usulan at once: the row is locked (FOR UPDATE on PostgreSQL; on SQLite every write request
+holds the database's write lock from its first statement), the state is read again, and the version the user saw must
+still be the current one. Whoever comes second is refused with what happened in between.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import access, audit, rekap
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.formatting import waktu
+from portal.models.posyandu import Posyandu
+from portal.models.registrasi import (JENIS_DOKUMEN, STATUS_SUNTING, STATUS_TERBUKA, STATUS_USULAN, LangkahUsulan,
+                                      Tahap, Usulan)
+from portal.models.user import ROLE_LABEL
+from portal.posyandu import kelengkapan
+from portal.registrasi import berkas
+
+VERIFIKASI = ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")
+CATATAN_MAKS = 1000
+
+
+@dataclass(frozen=True)
+class Aturan:
+    label: str  # the button
+    ke: str
+    # role → the states it may take this step from (None: no usulan yet)
+    dari: dict[str, tuple[str | None, ...]]
+    catatan_wajib: bool = False
+
+
+ATURAN: dict[str, Aturan] = {
+    "buat": Aturan("Buat usulan registrasi", "draf", {"desa": (None,), "admin": (None,)}),
+    "ajukan": Aturan("Ajukan ke kecamatan", "diajukan", {"desa": STATUS_SUNTING, "admin": STATUS_SUNTING}),
+    "verifikasi_kecamatan": Aturan("Nyatakan sesuai (verifikasi kecamatan)", "diverifikasi_kecamatan",
+                                   {"kecamatan": ("diajukan",), "admin": ("diajukan",)}),
+    "verifikasi_kabupaten": Aturan("Nyatakan sesuai (verifikasi kabupaten)", "diverifikasi_kabupaten",
+                                   {"kabupaten": ("diverifikasi_kecamatan",), "admin": ("diverifikasi_kecamatan",)}),
+    "kembalikan": Aturan("Kembalikan untuk perbaikan", "dikembalikan",
+                         {"kecamatan": ("diajukan", "diverifikasi_kecamatan"), "kabupaten": VERIFIKASI,
+                          "admin": VERIFIKASI}, catatan_wajib=True),
+    # Only through a tahap being sent (service.kirim_tahap), never a button on one usulan.
+    "usulkan": Aturan("Usulkan ke Kemendagri", "diusulkan",
+                      {"kabupaten": ("diverifikasi_kabupaten",), "admin": ("diverifikasi_kabupaten",)}),
+    "registrasi": Aturan("Catat nomor registrasi", "teregistrasi", {"kabupaten": ("diusulkan",), "admin": ("diusulkan",)}),
+}
+# The steps a person takes on the usulan's own page (usulkan belongs to the tahap page).
+AKSI_HALAMAN = ("ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "kembalikan", "registrasi")
+# What waits for each role: the states its queue shows first.
+ANTRIAN = {
+    "desa": ("dikembalikan", "draf"),
+    "kecamatan": ("diajukan",),
+    "kabupaten": ("diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan"),
+    "admin": ("diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan"),
+}
+
+
+class Ditolak(DomainError):
+    """A step that may not be taken now; the message says why, in the user's words."""
+
+
+def _siapa(peran: tuple[str, ...]) -> str:
+    return ", ".join(ROLE_LABEL[p] for p in peran if p != "admin")
+
+
+def _status_list(states) -> str:
+    return ", ".join(f"«{STATUS_USULAN[s]}»" for s in states if s)
+
+
+def mungkin(user, posyandu: Posyandu, status: str | None, aksi: str) -> bool:
+    """May the user take this step on this Posyandu's usulan in this state (ignoring the dossier's content)?"""
+    aturan = ATURAN[aksi]
+    return (access.in_scope(user, posyandu.desa_kode) and user.role in aturan.dari
+            and status in aturan.dari[user.role])
+
+
+def aksi_tersedia(user, usulan: Usulan) -> list[str]:
+    return [a for a in AKSI_HALAMAN if mungkin(user, usulan.posyandu, usulan.status, a)]
+
+
+def periksa(user, posyandu: Posyandu, status: str | None, aksi: str, usulan: Usulan | None = None) -> None:
+    """Raises Ditolak saying exactly why the step may not be taken."""
+    aturan = ATURAN[aksi]
+    if user is None:  # the system (command line, demo data): any state any role may start from
+        boleh = {s for states in aturan.dari.values() for s in states}
+    elif not access.in_scope(user, posyandu.desa_kode):
+        raise Ditolak("Posyandu ini di luar wilayah kerja Anda.")
+    elif user.role not in aturan.dari:
+        raise Ditolak(f"Langkah «{aturan.label}» bukan wewenang akun {ROLE_LABEL[user.role]}; langkah ini "
+                      f"dilakukan oleh akun {_siapa(tuple(aturan.dari))}.")
+    else:
+        boleh = aturan.dari[user.role]
+    if status not in boleh:
+        if status is None:
+            raise Ditolak("Posyandu ini belum punya usulan registrasi.")
+        if aksi == "buat":
+            raise Ditolak(f"Posyandu ini sudah punya usulan registrasi berstatus «{STATUS_USULAN[status]}».")
+        terakhir = usulan.langkah[-1] if usulan is not None and usulan.langkah else None
+        sejak = f" sejak {waktu(terakhir.pada)}" if terakhir else ""
+        oleh = f" ({_nama(terakhir)})" if terakhir else ""
+        raise Ditolak(f"Usulan ini berstatus «{STATUS_USULAN[status]}»{sejak}{oleh}. Langkah «{aturan.label}» "
+                      f"hanya dapat diambil dari status {_status_list(boleh)}.")
+    if aksi in ("ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "usulkan") and not posyandu.aktif:
+        raise Ditolak("Posyandu ini sudah dinonaktifkan; usulannya tidak dapat diproses. Aktifkan kembali dulu "
+                      "bila Posyandu masih berjalan.")
+
+
+def _nama(langkah: LangkahUsulan) -> str:
+    return langkah.oleh.name if langkah.oleh else "sistem"
+
+
+def syarat_ajukan(usulan: Usulan) -> list[str]:
+    """What the dossier still lacks before the desa may submit it, one sentence each (empty: ready)."""
+    kurang = [f"{s.label}: belum terpenuhi.{' ' + s.detail if s.detail else ''}"
+              for s in kelengkapan.untuk(usulan.posyandu, current_app.config["KADER_MINIMUM"]) if not s.ok]
+    ada = usulan.dokumen_aktif
+    for jenis in current_app.config["REGISTRASI_DOKUMEN_WAJIB"]:
+        if jenis not in ada:
+            kurang.append(f"Dokumen «{JENIS_DOKUMEN[jenis]}» belum diunggah.")
+    return kurang
+
+
+def catatan_bersih(catatan: str | None) -> str | None:
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", (catatan or "")).strip()
+    return text or None
+
+
+def kunci(usulan_id: int) -> Usulan | None:
+    """The usulan read afresh, its row locked until the transaction ends (PostgreSQL; SQLite writers are serial)."""
+    stmt = select(Usulan).where(Usulan.id == usulan_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
+
+
+def _langkah(user, usulan: Usulan, aksi: str, dari: str | None, catatan: str | None) -> None:
+    db.session.add(LangkahUsulan(usulan=usulan, aksi=aksi, dari=dari, ke=usulan.status,
+                                 oleh_id=user.id if user is not None else None,
+                                 peran=user.role if user is not None else None, catatan=catatan))
+    changes = {"status": [dari or "belum", usulan.status]}
+    if catatan:
+        changes["catatan"] = [None, catatan]
+    if aksi == "registrasi":
+        changes["nomor_registrasi"] = [None, usulan.nomor_registrasi]
+    audit.record(user, aksi, usulan, wilayah_kode=usulan.posyandu.desa_kode, changes=changes,
+                 posyandu_id=usulan.posyandu_id,
+                 on_behalf_of=usulan.posyandu.desa_kode if user is not None and user.role != "desa" else None)
+
+
+def cermin(usulan_list: list[Usulan]) -> None:
+    """Posyandu.status_registrasi and .nomor_registrasi follow each usulan, then the rekap of their desa."""
+    table = Posyandu.__table__
+    for u in usulan_list:
+        db.session.execute(update(table).where(table.c.id == u.posyandu_id).values(
+            status_registrasi=u.status, nomor_registrasi=u.nomor_registrasi, updated_at=table.c.updated_at))
+    rekap.perbarui(db.session, desa={u.posyandu.desa_kode for u in usulan_list})
+
+
+def buat(user, posyandu: Posyandu) -> Usulan:
+    """A new draf for a Posyandu without an open usulan (the next attempt if an earlier one ended)."""
+    stmt = select(Posyandu).where(Posyandu.id == posyandu.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    posyandu = db.session.scalar(stmt)
+    terbuka = db.session.scalar(select(Usulan).where(Usulan.posyandu_id == posyandu.id,
+                                                     Usulan.status.in_(STATUS_TERBUKA + ("teregistrasi",))))
+    periksa(user, posyandu, terbuka.status if terbuka else None, "buat", terbuka)
+    if not posyandu.aktif:
+        raise Ditolak("Posyandu ini sudah dinonaktifkan; aktifkan kembali dulu sebelum mengusulkan registrasi.")
+    percobaan = (db.session.scalar(select(func.max(Usulan.percobaan)).where(Usulan.posyandu_id == posyandu.id))
+                 or 0) + 1
+    usulan = Usulan(posyandu=posyandu, percobaan=percobaan, status="draf",
+                    dibuat_oleh_id=user.id if user is not None else None)
+    db.session.add(usulan)
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone else created it a moment earlier
+        db.session.rollback()
+        raise Ditolak("Usulan untuk Posyandu ini baru saja dibuat oleh pengguna lain. Buka usulan itu.") from None
+    _langkah(user, usulan, "buat", None, None)
+    cermin([usulan])
+    return usulan
+
+
+def jalankan(user, usulan_id: int, aksi: str, *, versi=None, catatan: str | None = None,
+             nomor: str | None = None, tahap: Tahap | None = None, commit: bool = True) -> Usulan:
+    """Takes one step, or raises Ditolak and changes nothing. versi: the version the user saw (None: the caller
+    already holds the row, e.g. sending a whole tahap)."""
+    if aksi not in ATURAN or aksi == "buat":
+        raise Ditolak("Langkah tidak dikenal.")
+    aturan = ATURAN[aksi]
+    usulan = kunci(usulan_id)
+    if usulan is None:
+        raise Ditolak("Usulan tidak ditemukan.")
+    if versi is not None and str(versi) != str(usulan.version):
+        terakhir = usulan.langkah[-1] if usulan.langkah else None
+        oleh = f" oleh {_nama(terakhir)}, {waktu(terakhir.pada)}" if terakhir else ""
+        raise Ditolak(f"Usulan ini baru saja berubah{oleh}: kini berstatus «{usulan.status_label}». Langkah Anda "
+                      "tidak dijalankan; periksa keadaannya yang terbaru di bawah.")
+    periksa(user, usulan.posyandu, usulan.status, aksi, usulan)
+    catatan = catatan_bersih(catatan)
+    if catatan and len(catatan) > CATATAN_MAKS:
+        raise Ditolak(f"Catatan paling panjang {CATATAN_MAKS} karakter.", "catatan")
+    if aturan.catatan_wajib and not catatan:
+        raise Ditolak("Tulis alasannya, agar desa tahu apa yang harus diperbaiki.", "catatan")
+    if aksi == "ajukan":
+        kurang = syarat_ajukan(usulan)
+        if kurang:
+            raise Ditolak("Usulan belum dapat diajukan. Yang masih kurang: " + " ".join(kurang))
+        usulan.potret = berkas.potret(usulan.posyandu)
+    if aksi == "registrasi":
+        nomor = periksa_nomor(nomor, usulan)
+        usulan.nomor_registrasi = nomor
+    if aksi == "usulkan":
+        if tahap is None or usulan.tahap_id != tahap.id:
+            raise Ditolak("Usulan dikirim ke Kemendagri hanya bersama tahapnya.")
+    dari = usulan.status
+    if aksi == "kembalikan" and usulan.tahap is not None and usulan.tahap.status == "disusun":
+        catatan += f" (Dikeluarkan dari {usulan.tahap.nama}.)"
+        usulan.tahap = None
+    usulan.status = aturan.ke
+    _langkah(user, usulan, aksi, dari, catatan)
+    try:
+        db.session.flush()
+    except StaleDataError:  # changed under us where no lock is taken (a direct call outside a request on SQLite)
+        db.session.rollback()
+        raise Ditolak("Usulan ini baru saja diubah pengguna lain. Langkah Anda tidak dijalankan; muat ulang "
+                      "halamannya.") from None
+    except IntegrityError:  # the same number recorded for another Posyandu a moment earlier
+        db.session.rollback()
+        raise Ditolak("Nomor registrasi itu baru saja dicatat untuk Posyandu lain.", "nomor") from None
+    cermin([usulan])
+    if commit:
+        db.session.commit()
+    return usulan
+
+
+# --- nomor registrasi -------------------------------------------------------------------------------------------------
+
+def pola_nomor(desa_kode: str) -> re.Pattern:
+    """NOMOR_REGISTRASI_PATTERN with {desa} standing for the Posyandu's own desa code (DOMAIN.md §5: configurable)."""
+    return re.compile(current_app.config["NOMOR_REGISTRASI_PATTERN"].replace("{desa}", re.escape(desa_kode)))
+
+
+def contoh_nomor(desa_kode: str) -> str:
+    return f"{desa_kode}.001"
+
+
+def periksa_nomor(nomor: str | None, usulan: Usulan, dipakai: dict[str, int] | None = None) -> str:
+    """The number cleaned, or Ditolak: it must fit the pattern for the Posyandu's desa and be used by no other."""
+    nomor = re.sub(r"\s+", "", nomor or "")
+    desa = usulan.posyandu.desa_kode
+    if not nomor:
+        raise Ditolak("Isi nomor registrasi dari Kemendagri.", "nomor")
+    if len(nomor) > 40:
+        raise Ditolak("Nomor registrasi paling panjang 40 karakter.", "nomor")
+    if not nomor.startswith(desa + "."):
+        raise Ditolak(f"Nomor registrasi harus diawali kode desa Posyandu ini, {desa} (contoh: "
+                      f"{contoh_nomor(desa)}).", "nomor")
+    if not pola_nomor(desa).fullmatch(nomor):
+        raise Ditolak(f"Nomor registrasi tidak sesuai pola yang berlaku (contoh: {contoh_nomor(desa)}).", "nomor")
+    lain = db.session.scalar(select(Posyandu.nama).where(Posyandu.nomor_registrasi == nomor,
+                                                         Posyandu.id != usulan.posyandu_id))
+    if lain is None and dipakai is not None and dipakai.get(nomor, usulan.posyandu_id) != usulan.posyandu_id:
+        lain = "Posyandu lain dalam berkas yang sama"
+    if lain is not None:
+        raise Ditolak(f"Nomor {nomor} sudah dipakai {lain}.", "nomor")
+    return nomor

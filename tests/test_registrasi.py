@@ -1,0 +1,505 @@
+"""Registrasi nasional (issue 6): every step for every role and scope, concurrent steps, the kelengkapan gate, the
+documents, the tahap and its exports, and the numbers coming back."""
+import csv
+import io
+import threading
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
+
+from portal.extensions import db
+from portal.models import AuditLog, Posyandu
+from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
+from portal.models.rekap import rekap_wilayah
+from portal.posyandu import service as posyandu_service
+from portal.registrasi import berkas, dokumen, workflow
+from tests.conftest import ACCOUNTS, csrf_token, post
+from tests.test_posyandu import _complete as complete_profile
+
+HAPALAH = "63.09.01.2001"  # Kec. Banua Lawas, Kab. Tabalong
+PASAR_ARBA = "63.09.01.2002"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+
+
+def _complete(desa, nama, kader_per_bidang=3):
+    """A Posyandu whose profile is complete (SK 141/1/2025, every seat, kader in every bidang)."""
+    return complete_profile(posyandu_service.create_posyandu(None, desa, {"nama": nama}).id, kader_per_bidang)
+
+
+@pytest.fixture
+def uploads(app, ctx, tmp_path):
+    app.config["UPLOAD_FOLDER"] = ctx.config["UPLOAD_FOLDER"] = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def melati(ctx, users, uploads):
+    """A complete Posyandu in Desa Hapalah with a draf usulan holding both required documents."""
+    p = _complete(HAPALAH, "Posyandu Melati")
+    u = workflow.buat(None, p)
+    db.session.commit()
+    for jenis in ("berita_acara", "sk"):
+        dokumen.unggah(None, u, jenis, io.BytesIO(PDF), f"{jenis}.pdf")
+    return u.id
+
+
+def _u(uid) -> Usulan:
+    return db.session.scalar(select(Usulan).where(Usulan.id == uid).execution_options(populate_existing=True))
+
+
+def _set_state(uid, status, tahap_id=None):
+    """Puts an usulan straight into a state (test setup only)."""
+    u = _u(uid)
+    nomor = f"{HAPALAH}.9{u.version % 100:02d}" if status == "teregistrasi" else None
+    db.session.execute(update(Posyandu).where(Posyandu.id == u.posyandu_id).values(nomor_registrasi=None))
+    db.session.execute(update(Usulan).where(Usulan.id == uid).values(status=status, tahap_id=tahap_id,
+                                                                     nomor_registrasi=nomor))
+    workflow.cermin([_u(uid)])  # the Posyandu and the rekap follow, as after a real step
+    db.session.commit()
+    return _u(uid)
+
+
+def _langkah_count(uid):
+    return db.session.scalar(select(func.count()).select_from(LangkahUsulan).where(LangkahUsulan.usulan_id == uid))
+
+
+# --- the state machine: every step, every role and scope ----------------------------------------------------------
+
+STATES = ["draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan",
+          "teregistrasi"]
+AKSI = ["ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "kembalikan", "registrasi"]
+# Written out by hand from DOMAIN.md §5 and the issue, not from the code: (role, step) → the states it may start from.
+LEGAL = {
+    ("desa", "ajukan"): {"draf", "dikembalikan"},
+    ("admin", "ajukan"): {"draf", "dikembalikan"},
+    ("kecamatan", "verifikasi_kecamatan"): {"diajukan"},
+    ("admin", "verifikasi_kecamatan"): {"diajukan"},
+    ("kabupaten", "verifikasi_kabupaten"): {"diverifikasi_kecamatan"},
+    ("admin", "verifikasi_kabupaten"): {"diverifikasi_kecamatan"},
+    ("kecamatan", "kembalikan"): {"diajukan", "diverifikasi_kecamatan"},
+    ("kabupaten", "kembalikan"): {"diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"},
+    ("admin", "kembalikan"): {"diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"},
+    ("kabupaten", "registrasi"): {"diusulkan"},
+    ("admin", "registrasi"): {"diusulkan"},
+}
+TARGET = {"ajukan": "diajukan", "verifikasi_kecamatan": "diverifikasi_kecamatan",
+          "verifikasi_kabupaten": "diverifikasi_kabupaten", "kembalikan": "dikembalikan", "registrasi": "teregistrasi"}
+IN_SCOPE = {"admin_nasional", "admin_kalsel", "kab_tabalong", "kec_banualawas", "desa_hapalah", "peny_tabalong"}
+
+
+def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
+    """7 states × 10 accounts × 5 steps over HTTP: the legal ones move the usulan exactly as the table says; every
+    other one is refused (404 outside the region, 403 for a role that has no part, 422 with the reason otherwise) and
+    changes nothing."""
+    clients = {name: as_user(name) for name in ACCOUNTS}
+    tokens = {name: csrf_token(c) for name, c in clients.items()}
+    checked = legal_seen = 0
+    for state in STATES:
+        for name, (role, _kode) in ACCOUNTS.items():
+            for aksi in AKSI:
+                u = _set_state(melati, state)
+                before = (_langkah_count(melati), u.version)
+                nomor = f"{HAPALAH}.{checked % 1000:03d}"
+                response = clients[name].post(f"/registrasi/usulan/{melati}/{aksi}", data={
+                    "csrf_token": tokens[name], "version": u.version, "catatan": "SK belum ditandatangani.",
+                    "nomor": nomor})
+                after = _u(melati)
+                legal = name in IN_SCOPE and state in LEGAL.get((role, aksi), set())
+                where = f"{state} {name} {aksi}"
+                if legal:
+                    legal_seen += 1
+                    assert response.status_code == 303, where
+                    assert after.status == TARGET[aksi], where
+                    assert _langkah_count(melati) == before[0] + 1, where
+                    step = db.session.scalars(select(LangkahUsulan).where(LangkahUsulan.usulan_id == melati)
+                                              .order_by(LangkahUsulan.id.desc())).first()
+                    assert (step.dari, step.ke, step.peran) == (state, TARGET[aksi], role), where
+                    assert db.session.get(Posyandu, after.posyandu_id).status_registrasi == TARGET[aksi], where
+                    if aksi == "registrasi":
+                        assert after.nomor_registrasi == nomor, where
+                else:
+                    expected = 404 if name not in IN_SCOPE else 403 if role == "penyelenggara" else 422
+                    assert response.status_code == expected, where
+                    assert (_langkah_count(melati), after.version, after.status) == (*before, state), where
+                    if expected == 422:
+                        assert "Langkah" in response.get_data(as_text=True) or "wewenang" in \
+                            response.get_data(as_text=True), where
+                checked += 1
+    assert checked == 7 * 10 * 5 and legal_seen == sum(
+        len(states) * sum(1 for n in IN_SCOPE if ACCOUNTS[n][0] == role) for (role, _a), states in LEGAL.items())
+
+
+def test_the_refusal_says_why(ctx, users, melati):
+    from portal.models import User
+    kec = db.session.get(User, users["kec_banualawas"])
+    desa = db.session.get(User, users["desa_hapalah"])
+    with pytest.raises(workflow.Ditolak, match="bukan wewenang akun Kecamatan"):
+        workflow.jalankan(kec, melati, "ajukan")
+    with pytest.raises(workflow.Ditolak, match=r"berstatus «Draf usulan».*hanya dapat diambil dari status «Diajukan"):
+        workflow.jalankan(kec, melati, "verifikasi_kecamatan")
+    workflow.jalankan(desa, melati, "ajukan")
+    with pytest.raises(workflow.Ditolak, match="Tulis alasannya"):
+        workflow.jalankan(kec, melati, "kembalikan", catatan="   \x00 ")
+    with pytest.raises(workflow.Ditolak, match="baru saja berubah"):
+        workflow.jalankan(kec, melati, "verifikasi_kecamatan", versi=1)
+    assert _u(melati).status == "diajukan"
+
+
+def test_one_dossier_from_draf_to_teregistrasi_with_a_return(as_user, ctx, melati):
+    desa, kec, kab = as_user("desa_hapalah"), as_user("kec_banualawas"), as_user("kab_tabalong")
+
+    def step(client, aksi, **data):
+        u = _u(melati)
+        return post(client, f"/registrasi/usulan/{melati}/{aksi}", {"version": u.version, **data})
+
+    assert step(desa, "ajukan").status_code == 303
+    assert step(kec, "kembalikan", catatan="Tanggal SK tidak sesuai dokumen.").status_code == 303
+    page = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "Tanggal SK tidak sesuai dokumen." in page and "Dikembalikan untuk perbaikan" in page
+    assert step(desa, "ajukan").status_code == 303
+    assert step(kec, "verifikasi_kecamatan").status_code == 303
+    assert step(kab, "verifikasi_kabupaten").status_code == 303
+    assert post(kab, "/registrasi/tahap").status_code == 303
+    tahap = db.session.scalar(select(Tahap))
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/tambah", {"usulan": str(melati),
+                                                               "version": tahap.version}).status_code == 303
+    tahap = db.session.get(Tahap, tahap.id, populate_existing=True)
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/kirim", {"version": tahap.version, "tanggal": "2025-09-30",
+                                                              "nomor_surat": "400/123/DPMD"}).status_code == 303
+    assert _u(melati).status == "diusulkan"
+    assert step(kab, "registrasi", nomor=f"{HAPALAH}.001").status_code == 303
+    u = _u(melati)
+    assert (u.status, u.nomor_registrasi) == ("teregistrasi", f"{HAPALAH}.001")
+    assert [s.ke for s in u.langkah] == ["draf", "diajukan", "dikembalikan", "diajukan", "diverifikasi_kecamatan",
+                                         "diverifikasi_kabupaten", "diusulkan", "teregistrasi"]
+    # The timeline is the same for everyone involved.
+    for client in (desa, kec, kab):
+        html = client.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+        assert html.count("<li><strong>") >= 8 and "Tanggal SK tidak sesuai dokumen." in html
+    # Public: the profile and the directory show it; the rekap counts it.
+    public = ctx.test_client()
+    assert f"{HAPALAH}.001" in public.get(f"/posyandu/{u.posyandu_id}").get_data(as_text=True)
+    assert "Posyandu Melati" in public.get("/posyandu?status=teregistrasi").get_data(as_text=True)
+    row = db.session.execute(select(rekap_wilayah.c.status_teregistrasi).where(rekap_wilayah.c.kode == HAPALAH)).scalar()
+    assert row == 1
+    # Every step is audited on the Posyandu's history.
+    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.posyandu_id == u.posyandu_id)))
+    assert {"ajukan", "kembalikan", "verifikasi_kecamatan", "verifikasi_kabupaten", "usulkan", "registrasi"} <= actions
+
+
+@pytest.mark.parametrize("a, b", [("verifikasi_kecamatan", "verifikasi_kecamatan"),
+                                  ("verifikasi_kecamatan", "kembalikan")])
+def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, melati, a, b):
+    _set_state(melati, "diajukan")
+    version = _u(melati).version
+    clients = [as_user(name) for name in ("kec_banualawas", "admin_kalsel") * 3]
+    aksi = [a, b] * 3
+    tokens = [csrf_token(c) for c in clients]
+    barrier = threading.Barrier(len(clients))
+    codes = []
+
+    def act(client, token, step):
+        barrier.wait()
+        r = client.post(f"/registrasi/usulan/{melati}/{step}", data={
+            "csrf_token": token, "version": version, "catatan": "Berkas kurang jelas."})
+        codes.append(r.status_code)
+
+    threads = [threading.Thread(target=act, args=args) for args in zip(clients, tokens, aksi)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [303] + [409] * 5
+    assert _langkah_count(melati) == 2  # buat, and the winner's step
+    assert _u(melati).status in (workflow.ATURAN[a].ke, workflow.ATURAN[b].ke)
+
+
+# --- the dossier: kelengkapan gate and documents ------------------------------------------------------------------
+
+def test_kelengkapan_gate_says_exactly_what_is_missing(as_user, ctx, users, uploads):
+    p = posyandu_service.create_posyandu(None, HAPALAH, {"nama": "Posyandu Kenanga"})
+    posyandu_service.add_kader(None, p, {"nama": "Siti", "jenis_kelamin": "P", "bidang": "kesehatan"})
+    desa = as_user("desa_hapalah")
+    assert post(desa, f"/registrasi/posyandu/{p.id}").status_code == 303
+    uid = db.session.scalar(select(Usulan.id).where(Usulan.posyandu_id == p.id))
+    page = desa.get(f"/registrasi/usulan/{uid}").get_data(as_text=True)
+    assert "Belum dapat diajukan" in page and "Ajukan ke kecamatan</button>" not in page
+    refused = post(desa, f"/registrasi/usulan/{uid}/ajukan", {"version": _u(uid).version})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    for missing in ("SK pembentukan (nomor dan tanggal)", "Tanggal musyawarah desa", "Belum ada: Ketua",
+                    "Baru 1 kader aktif", "Belum ada kader: Pendidikan", "«Berita acara musyawarah desa» belum diunggah",
+                    "«SK pembentukan Posyandu» belum diunggah"):
+        assert missing in text, missing
+    assert _u(uid).status == "draf" and _u(uid).potret is None
+    # A second draf for the same Posyandu is refused and leads to the first.
+    again = post(desa, f"/registrasi/posyandu/{p.id}")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/registrasi/usulan/{uid}")
+    assert db.session.scalar(select(func.count()).select_from(Usulan)) == 1
+
+
+def test_submitting_takes_a_picture_that_verifiers_compare(as_user, ctx, melati):
+    desa = as_user("desa_hapalah")
+    assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
+    u = _u(melati)
+    assert len(u.potret["kader"]) == 18 and len(u.potret["pengurus"]) == 9 and "nik" not in str(u.potret)
+    p = db.session.get(Posyandu, u.posyandu_id)
+    posyandu_service.add_kader(None, p, {"nama": "Aulia Rahmah", "jenis_kelamin": "P", "bidang": "sosial"})
+    kec = as_user("kec_banualawas")
+    page = kec.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "Berubah sejak diajukan" in page and "Kader baru: Aulia Rahmah (Sosial)" in page
+    printed = kec.get(f"/registrasi/usulan/{melati}/daftar").get_data(as_text=True)
+    assert "Kader pendidikan A" in printed and "Aulia Rahmah" not in printed  # the list as submitted
+
+
+@pytest.mark.parametrize("name, data, ok", [
+    ("ba.pdf", PDF, True), ("foto.jpg", JPEG, True), ("scan.png", PNG, True),
+    ("sk.pdf", b"<html><script>alert(1)</script></html>", False),  # HTML named .pdf
+    ("sk.jpg", b"MZ\x90\x00" + b"\x00" * 60, False),  # a Windows program named .jpg
+    ("kosong.pdf", b"", False),
+])
+def test_upload_type_is_read_from_the_content(as_user, ctx, melati, uploads, name, data, ok):
+    _set_state(melati, "dikembalikan")
+    desa = as_user("desa_hapalah")
+    before = db.session.scalar(select(func.count()).select_from(DokumenUsulan))
+    r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(data), name)},
+             content_type="multipart/form-data")
+    after = db.session.scalar(select(func.count()).select_from(DokumenUsulan))
+    if ok:
+        assert r.status_code == 303 and after == before + 1
+        dok = db.session.scalars(select(DokumenUsulan).order_by(DokumenUsulan.id.desc())).first()
+        assert dok.nama_berkas == name and dok.berkas != name and (uploads / "dokumen" / dok.berkas).read_bytes() == data
+        served = desa.get(f"/registrasi/dokumen/{dok.id}")
+        assert served.status_code == 200 and served.data == data and served.mimetype == dok.tipe
+        csp = served.headers["Content-Security-Policy"]
+        assert served.headers["X-Content-Type-Options"] == "nosniff" and "sandbox" in csp and "default-src 'none'" in csp
+        inline = not served.headers.get("Content-Disposition", "").startswith("attachment")
+        assert inline == dok.tipe.startswith("image/")  # a PDF is downloaded, never rendered as a page of the site
+        # The one it replaced is kept, inactive.
+        assert db.session.scalar(select(func.count()).select_from(DokumenUsulan).where(
+            DokumenUsulan.jenis == "sk", DokumenUsulan.aktif.is_(False))) == 1
+    else:
+        assert r.status_code == 422 and after == before
+        assert "bukan PDF, JPG atau PNG" in r.get_data(as_text=True) or "kosong" in r.get_data(as_text=True)
+
+
+def test_upload_over_the_limit_is_refused(as_user, ctx, melati, uploads):
+    desa = as_user("desa_hapalah")
+    big = PDF + b"0" * (5 * 1024 * 1024)
+    r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(big), "sk.pdf")},
+             content_type="multipart/form-data")
+    assert r.status_code == 422 and "lebih dari 5 MB" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(DokumenUsulan)) == 2
+    assert len(list((uploads / "dokumen").iterdir())) == 2
+
+
+def test_documents_only_for_those_whose_region_covers_the_posyandu(as_user, ctx, melati, client):
+    dok = db.session.scalars(select(DokumenUsulan)).first()
+    for name in ("desa_hapalah", "kec_banualawas", "kab_tabalong", "admin_kalsel"):
+        assert as_user(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 200, name
+    for name in ("kab_balangan", "kec_bintangara", "desa_pamarangan", "admin_kaltim"):
+        assert as_user(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 404, name
+        assert as_user(name).get(f"/registrasi/usulan/{melati}").status_code == 404, name
+    assert as_user("peny_tabalong").get(f"/registrasi/dokumen/{dok.id}").status_code == 403
+    assert client.get(f"/registrasi/dokumen/{dok.id}").status_code == 302  # to the login
+    assert as_user("kab_tabalong").get("/registrasi/dokumen/2147483647").status_code == 404
+
+
+def test_documents_are_frozen_once_submitted_and_withdrawal_keeps_them(as_user, ctx, melati):
+    desa = as_user("desa_hapalah")
+    dok = db.session.scalars(select(DokumenUsulan)).first()
+    assert post(desa, f"/registrasi/dokumen/{dok.id}/tarik").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(DokumenUsulan, dok.id).aktif is False
+    assert desa.get(f"/registrasi/dokumen/{dok.id}").status_code == 200  # still there, in the history
+    _set_state(melati, "diajukan")
+    r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(PDF), "b.pdf")},
+             content_type="multipart/form-data")
+    assert r.status_code == 422
+    kec = as_user("kec_banualawas")
+    _set_state(melati, "draf")
+    r = post(kec, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(PDF), "b.pdf")},
+             content_type="multipart/form-data")
+    assert r.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(DokumenUsulan)) == 2
+
+
+# --- queues and Beranda -----------------------------------------------------------------------------------------------
+
+def test_queues_and_beranda_counts(as_user, ctx, melati):
+    _set_state(melati, "diajukan")
+    other = _complete(PASAR_ARBA, "Posyandu Mawar")
+    u2 = workflow.buat(None, other)
+    db.session.commit()
+    _set_state(u2.id, "diverifikasi_kecamatan")
+    kec = as_user("kec_banualawas")
+    assert "1</strong> usulan menunggu verifikasi kecamatan" in kec.get("/beranda").get_data(as_text=True)
+    queue = kec.get("/registrasi").get_data(as_text=True)
+    assert "Posyandu Melati" in queue and "Posyandu Mawar" not in queue
+    kab = as_user("kab_tabalong")
+    assert "1</strong> usulan menunggu verifikasi kabupaten" in kab.get("/beranda").get_data(as_text=True)
+    assert "Posyandu Mawar" in kab.get("/registrasi").get_data(as_text=True)
+    assert "Posyandu Melati" not in as_user("kec_bintangara").get("/registrasi?status=diajukan").get_data(as_text=True)
+    assert as_user("peny_tabalong").get("/registrasi").status_code == 403
+
+
+# --- tahap ----------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def verified(ctx, users, uploads):
+    """Three usulan verified by the kabupaten: two in Hapalah, one in Pasar Arba; one in Balangan."""
+    ids = []
+    for desa, nama in ((HAPALAH, "Posyandu Melati"), (HAPALAH, "Posyandu =HYPERLINK(\"x\")"),
+                       (PASAR_ARBA, "Posyandu Mawar"), ("63.11.01.2001", "Posyandu Balangan")):
+        u = workflow.buat(None, _complete(desa, nama, kader_per_bidang=2 + len(ids)))
+        db.session.commit()
+        u.potret = berkas.potret(u.posyandu)
+        db.session.commit()
+        _set_state(u.id, "diverifikasi_kabupaten")
+        ids.append(u.id)
+    return ids
+
+
+def test_tahap_export_and_cover_list(as_user, ctx, verified):
+    kab = as_user("kab_tabalong")
+    assert post(kab, "/registrasi/tahap").status_code == 303
+    tahap = db.session.scalar(select(Tahap))
+    assert tahap.nama == "Usulan Tahap I" and tahap.kabupaten_kode == "63.09"
+    page = kab.get(f"/registrasi/tahap/{tahap.id}").get_data(as_text=True)
+    assert "Posyandu Mawar" in page and "Posyandu Balangan" not in page  # another kabupaten's
+    # Another kabupaten's usulan cannot be slipped in.
+    refused = post(kab, f"/registrasi/tahap/{tahap.id}/tambah", {"usulan": [str(i) for i in verified],
+                                                                  "version": tahap.version})
+    assert refused.status_code == 422 and db.session.scalar(select(func.count()).select_from(Usulan).where(
+        Usulan.tahap_id.is_not(None))) == 0
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/tambah", {"pakai": "semua", "semua": [str(i) for i in verified[:3]],
+                                                               "version": tahap.version}).status_code == 303
+    cover = kab.get(f"/registrasi/tahap/{tahap.id}/cetak").get_data(as_text=True)
+    assert "3 Posyandu di 2 desa/kelurahan (1 kecamatan)" in cover and "Kecamatan Banua Lawas" in cover
+    book = load_workbook(io.BytesIO(kab.get(f"/registrasi/tahap/{tahap.id}.xlsx").data))
+    rows = list(book["Usulan"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("No", "ID usulan", "Kode wilayah", "Desa/Kelurahan", "Kecamatan", "Nama Posyandu")
+    assert rows[0][6:] == ("Nomor SK pembentukan", "Tanggal SK", "Jumlah pengurus", "Jumlah kader",
+                           "Nomor registrasi")
+    body = {r[5]: r for r in rows[1:]}
+    assert set(body) == {"Posyandu Melati", "'Posyandu =HYPERLINK(\"x\")", "Posyandu Mawar"} or \
+        set(body) == {"Posyandu Melati", "Posyandu =HYPERLINK(\"x\")", "Posyandu Mawar"}
+    melati = body["Posyandu Melati"]
+    assert melati[1] == verified[0] and melati[2] == HAPALAH and melati[3] == "Hapalah" and melati[4] == "Banua Lawas"
+    assert melati[6] == "141/1/2025" and melati[8:10] == (9, 12) and melati[10] is None
+    assert body["Posyandu Mawar"][9] == 24
+    assert "3 Posyandu di 2 desa/kelurahan" in book["Keterangan"]["A2"].value
+    # Sending: all three become diusulkan, the tahap is frozen.
+    tahap = db.session.get(Tahap, tahap.id, populate_existing=True)
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/kirim", {"version": tahap.version, "tanggal": "2999-01-01"}
+                ).status_code == 422
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/kirim", {"version": tahap.version}).status_code == 303
+    assert {_u(i).status for i in verified[:3]} == {"diusulkan"} and _u(verified[3]).status == "diverifikasi_kabupaten"
+    tahap = db.session.get(Tahap, tahap.id, populate_existing=True)
+    assert post(kab, f"/registrasi/tahap/{tahap.id}/keluarkan", {"usulan": verified[0], "version": tahap.version}
+                ).status_code == 422
+    # Public rollup of the kabupaten.
+    public = ctx.test_client().get("/wilayah/63.09?tabel=registrasi").get_data(as_text=True)
+    assert "Usulan Tahap I</strong>: 3 Posyandu di 2 desa/kelurahan" in public
+    # Other kabupaten and other roles: not theirs.
+    assert as_user("kab_balangan").get(f"/registrasi/tahap/{tahap.id}").status_code == 404
+    assert as_user("kec_banualawas").get(f"/registrasi/tahap/{tahap.id}").status_code == 403
+
+
+# --- numbers back in ----------------------------------------------------------------------------------------------
+
+def _csv(rows):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_number_import_reports_every_bad_row_and_writes_nothing_until_confirmed(as_user, ctx, verified):
+    for uid in verified[:3]:
+        _set_state(uid, "diusulkan")
+    m, h, w, b = verified
+    taken = _complete(PASAR_ARBA, "Posyandu Lama")
+    db.session.execute(update(Posyandu).where(Posyandu.id == taken.id).values(nomor_registrasi=f"{PASAR_ARBA}.007"))
+    db.session.commit()
+    data = _csv([
+        ["ID usulan", "Nama Posyandu", "Nomor registrasi"],
+        [m, "Posyandu Melati", f"{HAPALAH}.001"],
+        [h, "x", f"{PASAR_ARBA}.001"],  # another desa's code
+        [w, "Posyandu Mawar", f"{PASAR_ARBA}.007"],  # used by another Posyandu
+        [m, "Posyandu Melati", f"{HAPALAH}.002"],  # the same Posyandu twice
+        [b, "Posyandu Balangan", "63.11.01.2001.001"],  # another kabupaten: not found
+        [999999, "?", f"{HAPALAH}.003"],  # unknown
+    ])
+    kab = as_user("kab_tabalong")
+    r = post(kab, "/registrasi/nomor", {"berkas": (io.BytesIO(data), "nomor.csv")}, content_type="multipart/form-data")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 422 and "5 baris salah" in text
+    for message in ("harus diawali kode desa Posyandu ini, 63.09.01.2001", "sudah dipakai Posyandu Lama",
+                    "sudah ada di baris 2", "tidak ditemukan di wilayah Anda"):
+        assert message in text, message
+    assert "Catat" not in text  # nothing to confirm
+    assert {_u(i).status for i in verified[:3]} == {"diusulkan"}
+    # A number within the file twice, and a usulan not yet sent.
+    _set_state(w, "diverifikasi_kabupaten")
+    dup = _csv([["ID usulan", "Nomor registrasi"], [m, f"{HAPALAH}.001"], [h, f"{HAPALAH}.001"],
+                [w, f"{PASAR_ARBA}.002"], [m, f"{HAPALAH}.7"]])
+    text = post(kab, "/registrasi/nomor", {"berkas": (io.BytesIO(dup), "n.csv")},
+                content_type="multipart/form-data").get_data(as_text=True)
+    assert "sudah dipakai Posyandu lain dalam berkas yang sama" in text and "belum dikirim ke Kemendagri" in text
+    assert "sudah ada di baris 2" in text
+    # A clean file: previewed, nothing written, then confirmed.
+    _set_state(w, "diusulkan")
+    good = _csv([["Kode wilayah", "Nama Posyandu", "Nomor registrasi"], [HAPALAH, "POSYANDU MELATI", f"{HAPALAH}.001"],
+                 [PASAR_ARBA, "Posyandu Mawar", ""]])
+    r = post(kab, "/registrasi/nomor", {"berkas": (io.BytesIO(good), "n.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 200 and "Catat 1 nomor registrasi" in r.get_data(as_text=True)
+    assert _u(m).status == "diusulkan"
+    token = r.get_data(as_text=True).split("/registrasi/nomor/")[1].split('"')[0]
+    assert as_user("kab_balangan").post(f"/registrasi/nomor/{token}").status_code in (400, 404)
+    assert post(kab, f"/registrasi/nomor/{token}").status_code == 303
+    assert (_u(m).status, _u(m).nomor_registrasi) == ("teregistrasi", f"{HAPALAH}.001")
+    assert _u(w).status == "diusulkan"
+    assert db.session.get(Posyandu, _u(m).posyandu_id, populate_existing=True).nomor_registrasi == f"{HAPALAH}.001"
+
+
+def test_manual_number_is_checked(as_user, ctx, verified):
+    m = verified[0]
+    _set_state(m, "diusulkan")
+    kab = as_user("kab_tabalong")
+    for bad, message in ((f"{PASAR_ARBA}.001", "harus diawali kode desa"), (f"{HAPALAH}.12345", "tidak sesuai pola"),
+                         ("", "Isi nomor registrasi")):
+        r = post(kab, f"/registrasi/usulan/{m}/registrasi", {"version": _u(m).version, "nomor": bad})
+        assert r.status_code == 422 and message in r.get_data(as_text=True), bad
+    assert _u(m).status == "diusulkan"
+
+
+def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_path):
+    """Tahap I of 206 Posyandu, its cover list, the queues and one dossier per state: each within 14 KB compressed,
+    for the kabupaten, the kecamatan and the desa of the demo."""
+    from portal import demo
+    from tests.conftest import login
+    ctx.instance_path = str(tmp_path)
+    demo.seed(ctx.instance_path)
+    passwords = demo.demo_passwords(ctx.instance_path)
+    per_state = {}
+    for u in db.session.scalars(select(Usulan).order_by(Usulan.id)):
+        per_state.setdefault(u.status, u.id)
+    tid = db.session.scalar(select(Tahap.id))
+    pages = {
+        "kabupaten": ["/beranda", "/registrasi/tahap", f"/registrasi/tahap/{tid}", f"/registrasi/tahap/{tid}/cetak",
+                      "/registrasi/nomor", "/wilayah/63.09?tabel=registrasi", "/wilayah/63.09?tabel=alur"]
+        + [f"/registrasi?status={s}" for s in ("belum", *workflow.STATUS_USULAN)]
+        + [f"/registrasi/usulan/{uid}" for uid in per_state.values()]
+        + [f"/registrasi/usulan/{uid}/daftar" for uid in per_state.values()],
+        "kecamatan": ["/beranda", "/registrasi"], "desa": ["/beranda", "/registrasi"],
+    }
+    for username, paths in pages.items():
+        c = app.test_client()
+        assert login(c, username, passwords[username]).status_code == 303
+        for path in paths:
+            response = c.get(path, headers={"Accept-Encoding": "gzip"})
+            assert response.status_code == 200, path
+            assert len(response.data) <= 14 * 1024, (path, len(response.data))
