@@ -503,3 +503,15 @@ def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_p
             response = c.get(path, headers={"Accept-Encoding": "gzip"})
             assert response.status_code == 200, path
             assert len(response.data) <= 14 * 1024, (path, len(response.data))
+
+
+def test_the_posyandu_riwayat_tells_the_registration_steps(as_user, ctx, melati):
+    desa = as_user("desa_hapalah")
+    assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
+    kec = as_user("kec_banualawas")
+    assert post(kec, f"/registrasi/usulan/{melati}/kembalikan", {"version": _u(melati).version,
+                                                                  "catatan": "Foto SK buram."}).status_code == 303
+    html = kec.get(f"/kelola/posyandu/{_u(melati).posyandu_id}/riwayat").get_data(as_text=True)
+    for text in ("mengajukan usulan registrasi", "mengembalikan usulan registrasi", "Foto SK buram.",
+                 "Diajukan desa", "mengunggah dokumen usulan registrasi"):
+        assert text in html, text

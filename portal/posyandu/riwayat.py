@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.extensions import db
 from portal.formatting import nilai
-from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, Kader, Pengurus
+from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, STATUS_REGISTRASI, Kader, Pengurus
 from portal.models.wilayah import Wilayah
 
 FIELD_LABEL = {
@@ -19,9 +19,18 @@ FIELD_LABEL = {
     "ditutup_tanggal": "Tanggal nonaktif", "alasan_tutup": "Alasan", "pilot": "Pilot project",
     "jenis_kelamin": "Jenis kelamin", "bidang": "Bidang", "level": "Level", "tanggal_lahir": "Tanggal lahir",
     "telepon": "Telepon", "nik": "NIK", "jabatan": "Jabatan", "sumber": "Sumber",
+    "status": "Status registrasi", "catatan": "Catatan", "nomor_registrasi": "Nomor registrasi", "dokumen": "Dokumen",
+    "tahap": "Tahap",
 }
-CHOICES = {"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN}
-ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan", "aktifkan": "mengaktifkan kembali"}
+CHOICES = {"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN,
+           "status": STATUS_REGISTRASI}
+ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan", "aktifkan": "mengaktifkan kembali",
+          # registrasi nasional (registrasi/workflow.py)
+          "ajukan": "mengajukan", "verifikasi_kecamatan": "memverifikasi (kecamatan)",
+          "verifikasi_kabupaten": "memverifikasi (kabupaten)", "kembalikan": "mengembalikan",
+          "usulkan": "mengusulkan ke Kemendagri", "registrasi": "mencatat nomor", "unggah": "mengunggah",
+          "tarik": "menarik", "tahap": "mengubah tahap"}
+SUBJECT = {"usulan": "usulan registrasi", "dokumen_usulan": "dokumen usulan registrasi"}
 
 
 @dataclass
@@ -73,6 +82,8 @@ def entries(posyandu_id: int) -> list[Entry]:
             subject = f"kader {kader.get(int(e.object_id), '')}"
         elif e.object_type == "pengurus":
             subject = f"pengurus {pengurus.get(int(e.object_id), '')}"
+        elif e.object_type in SUBJECT:
+            subject = SUBJECT[e.object_type]
         elif set(e.changes) == {"pilot"}:
             subject = "tanda pilot project"
         elif set(e.changes) == {"layanan"}:
