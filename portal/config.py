@@ -50,8 +50,9 @@ COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
 TIMEZONE = "Asia/Makassar"
 TIMEZONE_LABEL = "WITA"
 
-# Uploads (spreadsheet import, one dossier document): the largest request body accepted.
-MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+# Uploads (spreadsheet import, one dossier document): the largest request body accepted. Well above
+# DOKUMEN_MAKS_MB, so a document a little too large is refused beside its field, not by a bare 413 page.
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 # A dossier document (PDF, JPG or PNG) may be at most this large.
 DOKUMEN_MAKS_MB = 5
 # Where uploads wait (import files between preview and confirmation). None: instance/uploads. With several

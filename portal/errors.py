@@ -11,7 +11,8 @@ MESSAGES = {
     403: ("Akses ditolak", "Akun Anda tidak berwenang melakukan tindakan ini."),
     404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada."),
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
-    413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran."),
+    413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran. Kembali ke halaman sebelumnya, lalu "
+                                  "pilih berkas yang lebih kecil (dokumen usulan paling besar 5 MB)."),
     422: ("Data belum benar", "Periksa kembali isian Anda."),
     429: ("Terlalu banyak percobaan", "Terlalu banyak permintaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."),
     500: ("Terjadi kesalahan", "Terjadi kesalahan di server. Tidak ada data yang berubah. Coba lagi nanti; "

@@ -515,3 +515,23 @@ def test_the_posyandu_riwayat_tells_the_registration_steps(as_user, ctx, melati)
     for text in ("mengajukan usulan registrasi", "mengembalikan usulan registrasi", "Foto SK buram.",
                  "Diajukan desa", "mengunggah dokumen usulan registrasi"):
         assert text in html, text
+
+
+def test_a_tahap_being_put_together_stays_off_the_public_rollup(as_user, ctx, verified, client):
+    kab = as_user("kab_tabalong")
+    assert post(kab, "/registrasi/tahap").status_code == 303
+    tahap = db.session.scalar(select(Tahap))
+    page = kab.get(f"/registrasi/tahap/{tahap.id}").get_data(as_text=True)
+    assert "Unduh Excel" not in page  # nothing to print while empty
+    public = client.get("/wilayah/63.09?tabel=registrasi").get_data(as_text=True)
+    assert "Usulan Tahap I" not in public and "Belum ada tahap usulan" in public
+
+
+def test_who_acts_next_is_said_to_those_without_a_step(as_user, ctx, melati):
+    desa = as_user("desa_hapalah")
+    assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
+    page = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "Menunggu verifikasi Tim Pembina Posyandu Kecamatan." in page
+    # A forged form without the version is judged on the state: the reason, not a conflict.
+    r = post(desa, f"/registrasi/usulan/{melati}/verifikasi_kecamatan")
+    assert r.status_code == 422 and "bukan wewenang akun Operator desa" in r.get_data(as_text=True)

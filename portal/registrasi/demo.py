@@ -181,8 +181,8 @@ def seed() -> list[str]:
             _langkah(u, AKSI[ke], dari, ke, _utc(hari, rng.randint(8, 15), rng.randint(0, 59)), catatan)
         if akhir != "draf":
             u.potret = berkas.potret(p)
-            _dokumen(u, p, _utc(awal, 9))
-        u.updated_at = _utc(hari, 16)
+            _dokumen(u, p, u.created_at + timedelta(hours=1))
+        u.updated_at = u.langkah[-1].pada
         semua.append(u)
     db.session.flush()
     workflow.cermin(semua)

@@ -26,6 +26,8 @@ PER_HALAMAN = 30
 SURAT_MAKS = 120
 # Permendagri 13/2024: no tahap can have been sent before it.
 TAHAP_PERTAMA = date(2024, 1, 1)
+# Lists of these show the latest first; the others (work waiting) the longest waiting first.
+SELESAI = ("diusulkan", "teregistrasi")
 # The states still before the ministry: a desa holding a Posyandu in one of these has something not yet proposed.
 BELUM_DIUSULKAN = ("belum", "draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")
 
@@ -85,7 +87,8 @@ def antrian(user, status: str, q: str = "", page: int = 1) -> tuple[list[Baris],
         .join(Posyandu, Posyandu.id == Usulan.posyandu_id)
         .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
         .outerjoin(tahap, tahap.id == Usulan.tahap_id).where(*where), q)
-        .order_by(Usulan.updated_at, Usulan.id).limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN))
+        .order_by(*((Usulan.updated_at.desc(), Usulan.id.desc()) if status in SELESAI else (Usulan.updated_at, Usulan.id)))
+        .limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN))
     return [Baris(uid, pid, nama, d, k, st, at, f"Tahap {romawi(n)}" if n else None)
             for uid, pid, nama, d, k, st, at, n in rows], total
 

@@ -98,7 +98,7 @@ def _usulan_page(u: Usulan, status: int = 200, errors: dict | None = None, form:
     sunting = workflow.mungkin(current_user, p, u.status, "ajukan")
     return render_template(
         "registrasi/usulan.html", u=u, p=p, path=wilayah.path(p.desa_kode) + [p.desa],
-        aksi=workflow.aksi_tersedia(current_user, u), ATURAN=workflow.ATURAN, JENIS_DOKUMEN=JENIS_DOKUMEN,
+        aksi=workflow.aksi_tersedia(current_user, u), ATURAN=workflow.ATURAN, BERIKUTNYA=workflow.BERIKUTNYA, JENIS_DOKUMEN=JENIS_DOKUMEN,
         wajib=current_app.config["REGISTRASI_DOKUMEN_WAJIB"], sunting=sunting,
         kurang=workflow.syarat_ajukan(u) if sunting else [], syarat=kelengkapan.untuk(p, minimum),
         beda=berkas.bandingkan(u.potret, p) if u.potret else None, jumlah=berkas.jumlah(u.potret),
@@ -118,7 +118,8 @@ def langkah(uid: int, aksi: str):
     u = _usulan(uid)
     catatan, nomor = request.form.get("catatan", ""), request.form.get("nomor", "")
     try:
-        workflow.jalankan(current_user, uid, aksi, versi=request.form.get("version", ""), catatan=catatan,
+        # Every form of the page sends the version it showed; a request without one is checked on the state alone.
+        workflow.jalankan(current_user, uid, aksi, versi=request.form.get("version") or None, catatan=catatan,
                           nomor=nomor)
     except Ditolak as e:
         db.session.rollback()

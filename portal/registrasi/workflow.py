@@ -64,6 +64,15 @@ ATURAN: dict[str, Aturan] = {
 }
 # The steps a person takes on the usulan's own page (usulkan belongs to the tahap page).
 AKSI_HALAMAN = ("ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "kembalikan", "registrasi")
+# Who acts next, told to those who have no step to take now.
+BERIKUTNYA = {
+    "draf": "Menunggu desa melengkapi dan mengajukan usulan ini.",
+    "dikembalikan": "Dikembalikan ke desa: menunggu perbaikan dan pengajuan ulang.",
+    "diajukan": "Menunggu verifikasi Tim Pembina Posyandu Kecamatan.",
+    "diverifikasi_kecamatan": "Menunggu verifikasi DPMD/Tim Pembina Posyandu Kabupaten.",
+    "diverifikasi_kabupaten": "Terverifikasi: menunggu dikirim kabupaten dalam tahap usulan ke Kemendagri.",
+    "diusulkan": "Di Kemendagri: menunggu nomor registrasi.",
+}
 # What waits for each role: the states its queue shows first.
 ANTRIAN = {
     "desa": ("dikembalikan", "draf"),

@@ -49,5 +49,5 @@ def _detail(wilayah):
                            maks_posyandu=max((c.posyandu for _, c in children), default=0),
                            composition=service.composition(kode), jenis_label=JENIS_LABEL,
                            pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"], singkat_status=SINGKAT_STATUS,
-                           tahap=registrasi.daftar_tahap(kode) if kabupaten else None,
+                           tahap=[t for t in registrasi.daftar_tahap(kode) if t[0].status == "dikirim"] if kabupaten else None,
                            belum_diusulkan=registrasi.desa_belum_diusulkan(kode) if kabupaten else None)
