@@ -201,9 +201,15 @@ def test_public_searches_the_directory_and_opens_a_posyandu(journey, directory_d
     page.wait_for_url(re.compile(r"status=teregistrasi"))
     page.wait_for_function("document.querySelectorAll('#hasil li').length === 1")
     j.shot("teregistrasi")
-    page.wait_for_load_state("networkidle")  # a late swap of an earlier search must not take the link away
+    page.wait_for_load_state("networkidle")
+    # The search box still has the focus, as after typing. Tapping a result blurs it: that must not fire another
+    # search, whose swap and pushState would cancel the tap's navigation (it once did: the form listened to every
+    # "change", the box's blur included).
+    searches = []
+    page.on("request", lambda r: searches.append(r.url) if r.headers.get("hx-request") else None)
     page.click("#hasil >> text=Posyandu Mawar Indah")
     page.wait_for_url(re.compile(r"/posyandu/\d+$"))
+    assert searches == []
     assert page.locator("h1").inner_text() == "Posyandu Mawar Indah"
     assert "63.09.12.2003.001" in page.content() and "RT 003" in page.content()
     j.shot("profil")
