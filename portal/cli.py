@@ -1,4 +1,4 @@
-"""flask commands: wilayah import, rekap bangun, user create, demo seed / accounts / scale."""
+"""flask commands: wilayah import, rekap bangun, user create, demo seed / accounts / scale, db backup / restore."""
 import os
 import time
 
@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import demo, rekap, scale
+from portal import cadangan, demo, rekap, scale
 from portal.extensions import db
 from portal.domain import DomainError
 from portal.formatting import angka
@@ -119,6 +119,43 @@ def demo_scale(n, kader_per_posyandu, seed):
                f"({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path())
+def db_backup(path):
+    """Cadangkan basis data dan dokumen usulan ke folder baru PATH, sambil portal tetap melayani."""
+    try:
+        hasil = cadangan.backup(path)
+    except cadangan.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Cadangan tersimpan di {hasil.path}: {angka(sum(hasil.tables.values()))} baris dari "
+               f"{len(hasil.tables)} tabel, {angka(hasil.files)} dokumen.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--ya", is_flag=True, help="Jangan bertanya lagi (untuk skrip).")
+def db_restore(path, ya):
+    """Pulihkan basis data dan dokumen dari folder cadangan PATH. Hentikan portal dulu: isi basis data sekarang
+    diganti isi cadangan."""
+    try:
+        manifest = cadangan.baca_manifest(path)
+    except cadangan.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    if not ya:
+        click.confirm(f"Ganti seluruh isi basis data dengan cadangan {manifest['dibuat']} "
+                      f"({angka(sum(manifest['tabel'].values()))} baris)?", abort=True)
+    try:
+        hasil = cadangan.restore(path)
+    except cadangan.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Dipulihkan dari {hasil.path}: {angka(sum(hasil.tables.values()))} baris, "
+               f"{angka(hasil.files)} dokumen.")
+
+
 def init_app(app) -> None:
     for group in (wilayah_cli, rekap_cli, user_cli, demo_cli):
         app.cli.add_command(group)
+    # Beside Flask-Migrate's upgrade: `flask db backup PATH` and `flask db restore PATH`.
+    from flask_migrate.cli import db as db_cli
+    db_cli.add_command(db_backup)
+    db_cli.add_command(db_restore)

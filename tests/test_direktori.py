@@ -156,7 +156,7 @@ def test_htmx_gets_the_results_only_and_history_restore_the_page(client, many):
     fragment = client.get("/posyandu?q=kenanga&page=2", headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
     assert "<html" not in body and "<title>" in body and _ids(body) == many[25:50]
-    assert 'hx-push-url="true"' in body and len(gzip.compress(fragment.data)) <= 2048
+    assert 'data-hx-push-url="true"' in body and len(gzip.compress(fragment.data)) <= 2048
     restore = client.get("/posyandu?q=kenanga&page=2",
                          headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restore.get_data(as_text=True)

@@ -313,8 +313,8 @@ def test_add_kader_inline_with_htmx(as_user, melati):
                     headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
-    assert 'hx-swap-oob="beforeend:#kader-list"' in body and "Rusmiati" in body
-    assert 'id="kelengkapan"' in body and 'hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="beforeend:#kader-list"' in body and "Rusmiati" in body
+    assert 'id="kelengkapan"' in body and 'data-hx-swap-oob="true"' in body
     invalid = post(client, f"/kelola/posyandu/{melati}/kader/baru", {"nama": ""}, headers={"HX-Request": "true"})
     assert invalid.status_code == 422 and "<html" not in invalid.get_data(as_text=True)
     assert "Wajib diisi." in invalid.get_data(as_text=True)

@@ -19,5 +19,6 @@ class UserForm(FlaskForm):
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
     def set_roles(self, roles: list[str]) -> None:
-        self.role.choices = [SelectChoice(r, ROLE_LABEL[r]) for r in roles]
+        # An empty first choice: nobody gets a role by not looking (and a required select must start with one).
+        self.role.choices = [SelectChoice("", "Pilih peran…")] + [SelectChoice(r, ROLE_LABEL[r]) for r in roles]
 
