@@ -24,7 +24,9 @@ def gunicorn(app: str, workers: int, threads: int, cwd: str = ROOT, env: dict | 
         [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--timeout", "120", app], cwd=cwd,
         env={**os.environ, "PORTAL_RATELIMIT_ENABLED": "false", **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        # BENCH_SERVER_LOG=path keeps the server's log (tracebacks) for a look afterwards.
+        stderr=open(os.environ["BENCH_SERVER_LOG"], "ab") if os.environ.get("BENCH_SERVER_LOG") else subprocess.DEVNULL)
     try:
         for _ in range(150):
             try:

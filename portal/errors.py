@@ -2,6 +2,7 @@
 from flask import render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -37,6 +38,18 @@ def init_app(app) -> None:
         if error.code and error.code < 400:
             return error
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        """The database went away (a restart, a failover): a clear 503 that needs no database itself (no layout,
+        which would load the user). The transaction was not committed, so nothing changed."""
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it on the next checkout
+            db.session.invalidate()
+        app.logger.warning("Database unavailable: %s", error.orig)
+        # Straight from Jinja: render_template's context processors would load current_user from the database.
+        return app.jinja_env.get_template("errors/basis_data.html").render(), 503, {"Retry-After": "10"}
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

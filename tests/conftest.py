@@ -33,11 +33,24 @@ def make_app(database_url, **overrides):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
+    """One database per test process: with pytest-xdist (`-n 2`) each worker gets its own (SQLite: its own temporary
+    file; PostgreSQL: TEST_DATABASE_URL's database with the worker's name appended, created when missing)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
+    if worker_id == "master":
         return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_database(app) -> None:

@@ -89,3 +89,18 @@ def test_anonymous_pages_set_no_session_cookie(client):
     """Public pages stay cacheable: no cookie until someone logs in."""
     for path in ("/", "/wilayah", "/wilayah/63.09"):
         assert "Set-Cookie" not in client.get(path).headers, path
+
+
+def test_a_database_outage_answers_503_and_changes_nothing(app, client, monkeypatch):
+    """A restart or failover of the database: a clear page in Indonesian that needs no database itself."""
+    from sqlalchemy.exc import OperationalError
+
+    from portal.public import views
+
+    def down(*_a, **_k):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(views, "render_template", down)
+    response = client.get("/")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    assert "Basis data portal sedang tidak dapat dihubungi" in response.get_data(as_text=True)

@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from portal import access, caching, rekap
+from portal import access, caching, halaman, rekap
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
 from portal.posyandu import kelengkapan
@@ -15,7 +15,7 @@ PER_PAGE = 30
 @access.staff
 def index():
     q = request.args.get("q", "").strip()[:80]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = halaman.nomor()
     rows = kelengkapan.perlu_perhatian(access.posyandu_in_scope(current_user), current_app.config["KADER_MINIMUM"],
                                        q=q)
     pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)

@@ -28,6 +28,7 @@ from portal.models.wilayah import Wilayah, desa_clause, kode_within, level_of, w
 from portal.posyandu import rules
 from portal.posyandu.service import FormErrors, check_version, commit_or_conflict
 from portal.teks import lipat
+from portal.wilayah.service import get as wilayah_dari_kode
 from portal.wilayah.service import parse_kode
 
 TANGGAL_PALING_AWAL = date(2020, 1, 1)
@@ -78,7 +79,7 @@ KEGIATAN = {
 def _bersihkan_kegiatan(actor, raw: dict[str, Any]) -> dict[str, Any]:
     values, errors = rules.clean(KEGIATAN, raw)
     kode = parse_kode(raw.get("wilayah_kode"))
-    wilayah = db.session.get(Wilayah, kode) if kode else None
+    wilayah = wilayah_dari_kode(kode)
     if wilayah is None:
         errors["wilayah_kode"] = "Tulis kode wilayah sasaran yang ada, mis. 63.09.12 untuk satu kecamatan."
     elif not kode_within(kode, actor.scope):
@@ -401,7 +402,7 @@ def daftar_di_tempat(actor, k: Kegiatan, raw: dict[str, Any], tetap_baru: bool =
     _pastikan_berjalan(k)
     values, errors = rules.clean(DI_TEMPAT, raw)
     kode = parse_kode(raw.get("asal_kode"))
-    asal = db.session.get(Wilayah, kode) if kode else None
+    asal = wilayah_dari_kode(kode)  # a code checked first: no stray byte reaches the database
     if asal is None or level_of(kode) < 3:
         errors["asal_kode"] = "Pilih asal peserta: desa/kelurahan, atau kecamatan untuk Tim Pembina."
     elif not _dalam_sasaran(k, kode):

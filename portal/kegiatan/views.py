@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal import access, caching
+from portal import access, caching, halaman
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import hari_ini
@@ -79,7 +79,7 @@ def _raw(form_class) -> dict:
 @access.staff(roles=access.PENYELENGGARA + access.PENGAMAT_KEGIATAN)
 @caching.bersyarat()
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = halaman.nomor()
     where = access.kegiatan_in_scope(current_user)
     total = db.session.scalar(select(func.count()).select_from(Kegiatan).where(where))
     today = hari_ini()
@@ -439,7 +439,7 @@ def kehadiran(kid: int, ext: str):
 @access.staff
 def riwayat(kid: int):
     k = _kegiatan(kid)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = halaman.nomor()
     entries, pages = riwayat_kegiatan.entries(k.id, page)
     return render_template("kegiatan/riwayat.html", k=k, entries=entries, page=page, pages=pages)
 

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit, caching
+from portal import access, audit, caching, halaman
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLES, User
@@ -30,7 +30,7 @@ def index():
     q = request.args.get("q", "").strip()[:64]
     role = request.args.get("role", "")
     status = request.args.get("status", "")
-    page = db.paginate(service.search_users(current_user, q=q, role=role, status=status),
+    page = db.paginate(service.search_users(current_user, q=q, role=role, status=status), page=halaman.nomor(),
                        per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
     template = "pengguna/_rows.html" if caching.fragmen() else "pengguna/index.html"
     return render_template(template, page=page, q=q, role=role, status=status, roles=ROLES, role_label=ROLE_LABEL)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access
+from portal import access, halaman
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
 from portal.models.posyandu import Posyandu
@@ -47,10 +47,6 @@ def _tahap(tid: int) -> Tahap:
     return t
 
 
-def _halaman() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 10_000)
-
-
 # --- queues ---------------------------------------------------------------------------------------------------------
 
 @bp.get("")
@@ -62,7 +58,7 @@ def index():
         waiting = [s for s in workflow.ANTRIAN.get(current_user.role, ()) if counts.get(s)]
         status = waiting[0] if waiting else workflow.ANTRIAN.get(current_user.role, ("belum",))[0]
     q = request.args.get("q", "").strip()[:80]
-    page = _halaman()
+    page = halaman.nomor()
     rows, total = service.antrian(current_user, status, q, page)
     pages = max((total + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
     kabupaten = current_user.scope if level_of(current_user.scope) == 2 else None
