@@ -33,13 +33,14 @@ def make_app(database_url, **overrides):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id):
+def database_url(tmp_path_factory):
     """One database per test process: with pytest-xdist (`-n 2`) each worker gets its own (SQLite: its own temporary
     file; PostgreSQL: TEST_DATABASE_URL's database with the worker's name appended, created when missing)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
-    if worker_id == "master":
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1… under pytest-xdist
+    if not worker_id:
         return url
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
