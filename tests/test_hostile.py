@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.kegiatan import service as kegiatan_service
-from portal.models import User
+from portal.models import Posyandu, User
 from portal.posyandu import service as posyandu_service
 from portal.registrasi import workflow
 from tests.conftest import csrf_token
@@ -123,7 +123,9 @@ def _check(response, where):
         assert SCRIPT not in body, where  # escaped wherever it is shown again
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+# derandomize: CI explores the same examples every run (a failure is reproducible, never a coin toss); run with
+# --hypothesis-seed=random or change max_examples to explore further.
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_form_takes_hostile_values_without_a_500(as_user, ids, data):
@@ -144,7 +146,7 @@ def _post_all(client, forms, data):
             assert _counts() == before, (action, values)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=st.dictionaries(st.sampled_from(["q", "wilayah", "status", "bidang", "pilot", "page", "urut", "tabel",
                                                 "role", "jenis", "desa", "peran", "kabupaten", "semua"]),
                               VALUES, max_size=5))
@@ -166,3 +168,16 @@ def test_the_crawl_reaches_the_forms_that_matter(as_user, ids):
                      r"/pengguna/\d+/nonaktifkan", r"/pengguna/\d+/reset-password",
                      r"/kegiatan/\d+/peserta/\d+/keluarkan"):
         assert any(re.fullmatch(expected, a) for a in actions), (expected, actions)
+
+
+def test_ids_beyond_the_key_range_are_refused_not_errors(as_user, ids):
+    """Found by the suite on PostgreSQL: an id over 2³¹−1 in a form reached the database ("integer out of range")."""
+    admin = as_user("admin_kalsel")
+    token = csrf_token(admin)
+    r = admin.post("/kelola/katalog", data={"id": "2250493603", "nama": "Posyandu remaja", "csrf_token": token})
+    assert r.status_code == 422 and "Kegiatan tidak ditemukan" in r.get_data(as_text=True)
+    kab = as_user("kab_tabalong")
+    version = db.session.get(Posyandu, ids["pid"]).version
+    r = kab.post(f"/kelola/posyandu/{ids['pid']}/layanan", data={"layanan": ["2250493603"], "version": version,
+                                                                  "csrf_token": csrf_token(kab)})
+    assert r.status_code == 422 and "Pilihan kegiatan tidak sah" in r.get_data(as_text=True)

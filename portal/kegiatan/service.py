@@ -20,7 +20,7 @@ from portal import audit, formatting, rekap
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import tanggal as tanggal_id
-from portal.models.base import ID_MAKS, utcnow
+from portal.models.base import baca_id, utcnow
 from portal.models.kegiatan import (JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Kegiatan, Kehadiran, Peserta,
                                      hari_antara)
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
@@ -297,12 +297,6 @@ def _cek_kuota(k: Kegiatan, tambahan: int) -> None:
     if tambahan > sisa:
         raise DomainError(f"Kuota kegiatan {k.kuota} peserta; tersisa {max(sisa, 0)} tempat, Anda memilih "
                           f"{tambahan}. Kurangi pilihan atau ubah kuotanya.")
-
-
-def baca_id(value) -> int | None:
-    """A record id from a form or a URL; None for anything that cannot be one (also a number out of range)."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 10 and int(text) <= ID_MAKS else None
 
 
 def _ids(values) -> list[int]:

@@ -5,6 +5,13 @@ from datetime import datetime, timezone
 ID_MAKS = 2**31 - 1
 
 
+def baca_id(value) -> int | None:
+    """A record id from a form or a URL; None for anything that cannot be one (also a number out of range, which
+    PostgreSQL would refuse with an error instead of finding nothing)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 10 and int(text) <= ID_MAKS else None
+
+
 def utcnow() -> datetime:
     """Naive UTC: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

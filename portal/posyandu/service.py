@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.models.base import utcnow
+from portal.models.base import baca_id, utcnow
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu, mask_nik
 from portal.models.user import User
 from portal.posyandu import rules
@@ -176,10 +176,9 @@ def katalog(only_active: bool = True) -> list[KatalogKegiatan]:
 def set_layanan(actor, p: Posyandu, kegiatan_ids: list, version) -> Posyandu:
     """The activities of the catalogue this Posyandu runs, per bidang."""
     check_version(p, version)
-    try:
-        wanted = {int(i) for i in kegiatan_ids}
-    except (TypeError, ValueError):
-        raise FormErrors({"layanan": "Pilihan kegiatan tidak sah."}) from None
+    wanted = {baca_id(i) for i in kegiatan_ids}
+    if None in wanted:  # not a number, or beyond any id
+        raise FormErrors({"layanan": "Pilihan kegiatan tidak sah."})
     chosen = list(db.session.scalars(select(KatalogKegiatan).where(KatalogKegiatan.id.in_(wanted)))) if wanted else []
     if len(chosen) != len(wanted):
         raise FormErrors({"layanan": "Pilihan kegiatan tidak sah."})
@@ -291,7 +290,7 @@ def save_katalog(actor, kegiatan_id, bidang, nama, aktif: bool) -> KatalogKegiat
     except rules.Invalid as e:
         errors["nama"] = f"Nama kegiatan: {str(e).lower()}"
     if kegiatan_id:
-        item = db.session.get(KatalogKegiatan, int(kegiatan_id)) if str(kegiatan_id).isdigit() else None
+        item = db.session.get(KatalogKegiatan, baca_id(kegiatan_id)) if baca_id(kegiatan_id) else None
         if item is None:
             raise FormErrors({"nama": "Kegiatan tidak ditemukan."})
     else:

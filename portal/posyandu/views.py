@@ -10,6 +10,7 @@ from portal import access
 from portal.domain import DomainError
 from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
+from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.posyandu import conflict, kelengkapan, rules, service
 from portal.posyandu.riwayat import entries as riwayat_entries
@@ -181,7 +182,7 @@ def layanan(pid: int):
         except DomainError as e:
             status = _show_errors(form, e)
             error = e.message if status == 409 else e.errors.get("layanan")
-            chosen = {int(i) for i in chosen if i.isdigit()}
+            chosen = {i for i in map(baca_id, chosen) if i is not None}
         else:
             flash("Layanan sudah disimpan.")
             return redirect(url_for(".detail", pid=p.id), 303)

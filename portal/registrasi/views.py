@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal import access, halaman
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
+from portal.models.base import baca_id
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, STATUS_USULAN, DokumenUsulan, Tahap, Usulan
 from portal.models.wilayah import Wilayah, level_of
@@ -256,12 +257,11 @@ def tahap_aksi(tid: int, aksi: str):
     try:
         if aksi == "tambah":
             field = "semua" if request.form.get("pakai") == "semua" else "usulan"
-            ids = [int(i) for i in request.form.getlist(field) if i.isdigit() and len(i) < 10]
+            ids = [i for i in map(baca_id, request.form.getlist(field)) if i is not None]
             n = service.tambah_ke_tahap(current_user, t, ids, versi)
             message = f"{angka(n)} usulan dimasukkan ke {t.nama}."
         elif aksi == "keluarkan":
-            raw = request.form.get("usulan", "")
-            service.keluarkan(current_user, t, int(raw) if raw.isdigit() and len(raw) < 10 else 0, versi)
+            service.keluarkan(current_user, t, baca_id(request.form.get("usulan")) or 0, versi)
             message = f"Usulan dikeluarkan dari {t.nama}; statusnya tetap terverifikasi kabupaten."
         else:
             n = service.kirim_tahap(current_user, t, versi, request.form.get("tanggal"),
