@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from portal import unggahan
 from portal.extensions import db
 
 MANIFEST = "MANIFEST.json"
@@ -62,8 +63,7 @@ def _revision() -> str | None:
 
 
 def _dokumen_folder() -> str:
-    base = current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads")
-    return os.path.join(base, DOKUMEN)
+    return unggahan.folder(DOKUMEN)
 
 
 def _pg_env(url) -> dict[str, str]:

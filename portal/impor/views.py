@@ -5,12 +5,11 @@ token that only its uploader can use; the confirmation checks it again and write
 from __future__ import annotations
 
 import io
-import os
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, unggahan
 from portal.formatting import angka
 from portal.posyandu import importer
 
@@ -20,8 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _folder() -> str:
-    return os.path.join(current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads"),
-                        "impor")
+    return unggahan.folder("impor")
 
 
 def _form(errors: dict[str, str], jenis: str | None = None, status: int = 200):

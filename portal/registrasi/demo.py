@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.formatting import angka
 from portal.models.posyandu import Posyandu
-from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
+from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.wilayah import desa_clause
 from portal.posyandu import kelengkapan
 from portal.registrasi import berkas, dokumen, workflow
@@ -110,8 +110,7 @@ def _langkah(u: Usulan, aksi: str, dari: str | None, ke: str, pada: datetime, ca
 
 def _dokumen(u: Usulan, p: Posyandu, pada: datetime) -> None:
     for jenis in current_app.config["REGISTRASI_DOKUMEN_WAJIB"]:
-        label = {"berita_acara": "Berita acara musyawarah desa", "sk": "SK pembentukan Posyandu"}.get(jenis, jenis)
-        data = pdf_contoh("DOKUMEN CONTOH - DATA DEMO", label, p.nama, f"Desa {p.desa.nama} ({p.desa_kode})",
+        data = pdf_contoh("DOKUMEN CONTOH - DATA DEMO", JENIS_DOKUMEN[jenis], p.nama, f"Desa {p.desa.nama} ({p.desa_kode})",
                           "Bukan dokumen asli.")
         name = dokumen.simpan_berkas(data)
         db.session.add(DokumenUsulan(usulan=u, jenis=jenis, nama_berkas=f"{jenis}-{p.desa_kode}.pdf", berkas=name,

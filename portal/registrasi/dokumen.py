@@ -11,7 +11,7 @@ import secrets
 import filetype
 from flask import current_app
 
-from portal import audit
+from portal import audit, unggahan
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, DokumenUsulan, Usulan
@@ -22,8 +22,7 @@ BERKAS = re.compile(r"^[0-9a-f]{32}$")
 
 
 def folder() -> str:
-    base = current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads")
-    return os.path.join(base, "dokumen")
+    return unggahan.folder("dokumen")
 
 
 def path(dok: DokumenUsulan) -> str:
@@ -60,6 +59,15 @@ def baca(stream, filename: str | None) -> tuple[bytes, str]:
     return data, kind.mime
 
 
+def _masih_sunting(usulan_id: int) -> Usulan:
+    """The usulan, locked, if its documents may still change (draf or dikembalikan); else Ditolak with the reason."""
+    usulan = kunci(usulan_id)
+    if usulan.status not in STATUS_SUNTING:
+        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
+                      f"«{usulan.status_label}».")
+    return usulan
+
+
 def simpan_berkas(data: bytes) -> str:
     """Writes the bytes under a new random name (complete or not at all); returns the name."""
     os.makedirs(folder(), exist_ok=True)
@@ -73,12 +81,9 @@ def simpan_berkas(data: bytes) -> str:
 
 def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> DokumenUsulan:
     """Stores a document; one of the same jenis before it becomes inactive (kept). Commits."""
+    usulan = _masih_sunting(usulan.id)
     if jenis not in JENIS_DOKUMEN:
         raise Ditolak("Pilih jenis dokumen.", "jenis")
-    usulan = kunci(usulan.id)
-    if usulan.status not in STATUS_SUNTING:
-        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
-                      f"«{usulan.status_label}».")
     data, tipe = baca(stream, filename)
     name = simpan_berkas(data)
     lama = usulan.dokumen_aktif.get(jenis)
@@ -102,11 +107,8 @@ def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> Do
 
 def tarik(user, dok: DokumenUsulan) -> None:
     """Withdraws a document from the dossier (kept, inactive). Commits."""
-    usulan = kunci(dok.usulan_id)
+    usulan = _masih_sunting(dok.usulan_id)
     db.session.refresh(dok)
-    if usulan.status not in STATUS_SUNTING:
-        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
-                      f"«{usulan.status_label}».")
     if not dok.aktif:
         return
     dok.aktif, dok.dinonaktifkan_pada = False, utcnow()

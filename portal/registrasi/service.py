@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from portal import audit
+from portal import audit, rekap
 from portal.extensions import db
 from portal.formatting import angka, hari_ini
 from portal.formatting import tanggal as tanggal_id
@@ -95,13 +95,8 @@ def antrian(user, status: str, q: str = "", page: int = 1) -> tuple[list[Baris],
 
 def hitungan(user) -> dict[str, int]:
     """How many active Posyandu of the user's region are in each state ('belum' included), from the rekap."""
-    angka = db.session.execute(select(*(rekap_wilayah.c[f"status_{s}"] for s in ("belum", *STATUS_USULAN)))
-                               .where(rekap_wilayah.c.kode == user.scope)).first() if user.scope else None
-    if angka is None and not user.scope:
-        angka = db.session.execute(select(*(func.coalesce(func.sum(rekap_wilayah.c[f"status_{s}"]), 0)
-                                            for s in ("belum", *STATUS_USULAN)))
-                                   .join(Wilayah, Wilayah.kode == rekap_wilayah.c.kode).where(Wilayah.level == 1)).first()
-    return dict(zip(("belum", *STATUS_USULAN), angka or [0] * (len(STATUS_USULAN) + 1)))
+    angka = rekap.wilayah(user.scope)
+    return {s: angka[f"status_{s}"] for s in ("belum", *STATUS_USULAN)}
 
 
 def menunggu(user) -> list[tuple[str, str, int]]:
@@ -164,10 +159,8 @@ def calon_tahap(kabupaten_kode: str) -> list[Baris]:
 
 
 def _tahap_terkunci(tahap_id: int) -> Tahap:
-    stmt = select(Tahap).where(Tahap.id == tahap_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+    return db.session.scalar(select(Tahap).where(Tahap.id == tahap_id).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def _masih_disusun(tahap: Tahap, versi) -> None:

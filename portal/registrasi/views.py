@@ -9,12 +9,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, halaman
+from portal import access, halaman, unggahan
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
 from portal.models.base import baca_id
 from portal.models.posyandu import Posyandu
-from portal.models.registrasi import JENIS_DOKUMEN, STATUS_USULAN, DokumenUsulan, Tahap, Usulan
+from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, STATUS_USULAN, DokumenUsulan, Tahap, Usulan
 from portal.models.wilayah import Wilayah, level_of
 from portal.posyandu import importer, kelengkapan
 from portal.registrasi import berkas, dokumen, ekspor, impor_nomor, service, workflow
@@ -91,13 +91,13 @@ def create(pid: int):
 
 def _usulan_page(u: Usulan, status: int = 200, errors: dict | None = None, form: dict | None = None):
     p = u.posyandu
-    minimum = current_app.config["KADER_MINIMUM"]
+    syarat = kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
     sunting = workflow.mungkin(current_user, p, u.status, "ajukan")
     return render_template(
         "registrasi/usulan.html", u=u, p=p, path=wilayah.path(p.desa_kode) + [p.desa],
         aksi=workflow.aksi_tersedia(current_user, u), ATURAN=workflow.ATURAN, BERIKUTNYA=workflow.BERIKUTNYA, JENIS_DOKUMEN=JENIS_DOKUMEN,
         wajib=current_app.config["REGISTRASI_DOKUMEN_WAJIB"], sunting=sunting,
-        kurang=workflow.syarat_ajukan(u) if sunting else [], syarat=kelengkapan.untuk(p, minimum),
+        kurang=workflow.syarat_ajukan(u, syarat) if sunting else [], syarat=syarat,
         beda=berkas.bandingkan(u.potret, p) if u.potret else None, jumlah=berkas.jumlah(u.potret),
         contoh_nomor=workflow.contoh_nomor(p.desa_kode), maks_mb=current_app.config["DOKUMEN_MAKS_MB"],
         errors=errors or {}, form=form or {}, tipe=dokumen.TIPE), status
@@ -131,15 +131,18 @@ def langkah(uid: int, aksi: str):
     return redirect(url_for(".usulan", uid=uid), 303)
 
 
+def _hanya_penyunting(u: Usulan) -> None:
+    """While the dossier is editable its documents are the business of whoever may submit it (403 for anyone else).
+    In the other states the service refuses every change with the reason (422)."""
+    if u.status in STATUS_SUNTING and not workflow.mungkin(current_user, u.posyandu, u.status, "ajukan"):
+        access.deny(visible=True)
+
+
 @bp.post("/usulan/<int:uid>/dokumen")
 @access.staff(roles=access.REGISTRASI)
 def unggah(uid: int):
     u = _usulan(uid)
-    if not workflow.mungkin(current_user, u.posyandu, u.status, "ajukan"):
-        if u.status in ("draf", "dikembalikan"):
-            access.deny(visible=True)
-        flash(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini «{u.status_label}».")
-        return _usulan_page(u, 422)
+    _hanya_penyunting(u)
     jenis = request.form.get("jenis", "")
     berkas_ = request.files.get("berkas")
     try:
@@ -147,7 +150,10 @@ def unggah(uid: int):
                              berkas_.filename if berkas_ else None)
     except Ditolak as e:
         db.session.rollback()
-        return _usulan_page(_usulan(uid), 422, {f"berkas-{jenis}" if e.field == "berkas" else e.field or "": e.message})
+        if not e.field:  # the dossier is no longer editable
+            flash(e.message)
+        return _usulan_page(_usulan(uid), 422, {f"berkas-{jenis}" if e.field == "berkas" else e.field: e.message}
+                            if e.field else {})
     flash(f"{dok.jenis_label} diunggah ({dokumen.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
     return redirect(url_for(".usulan", uid=uid) + "#dokumen", 303)
 
@@ -159,9 +165,7 @@ def tarik(did: int):
     if dok is None or not access.may_view_usulan(current_user, dok.usulan.posyandu):
         abort(404)
     u = dok.usulan
-    if not workflow.mungkin(current_user, u.posyandu, u.status, "ajukan"):
-        if u.status in ("draf", "dikembalikan"):
-            access.deny(visible=True)
+    _hanya_penyunting(u)
     try:
         dokumen.tarik(current_user, dok)
     except Ditolak as e:
@@ -300,8 +304,7 @@ def tahap_xlsx(tid: int):
 # --- numbers back in --------------------------------------------------------------------------------------------------
 
 def _folder() -> str:
-    return os.path.join(current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads"),
-                        "nomor")
+    return unggahan.folder("nomor")
 
 
 def _nomor_form(error: str = "", status: int = 200):

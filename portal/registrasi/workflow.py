@@ -136,10 +136,12 @@ def _nama(langkah: LangkahUsulan) -> str:
     return langkah.oleh.name if langkah.oleh else "sistem"
 
 
-def syarat_ajukan(usulan: Usulan) -> list[str]:
-    """What the dossier still lacks before the desa may submit it, one sentence each (empty: ready)."""
-    kurang = [f"{s.label}: belum terpenuhi.{' ' + s.detail if s.detail else ''}"
-              for s in kelengkapan.untuk(usulan.posyandu, current_app.config["KADER_MINIMUM"]) if not s.ok]
+def syarat_ajukan(usulan: Usulan, syarat: list | None = None) -> list[str]:
+    """What the dossier still lacks before the desa may submit it, one sentence each (empty: ready). syarat: the
+    Posyandu's kelengkapan when the caller has it already."""
+    if syarat is None:
+        syarat = kelengkapan.untuk(usulan.posyandu, current_app.config["KADER_MINIMUM"])
+    kurang = [f"{s.label}: belum terpenuhi.{' ' + s.detail if s.detail else ''}" for s in syarat if not s.ok]
     ada = usulan.dokumen_aktif
     for jenis in current_app.config["REGISTRASI_DOKUMEN_WAJIB"]:
         if jenis not in ada:
@@ -154,10 +156,9 @@ def catatan_bersih(catatan: str | None) -> str | None:
 
 def kunci(usulan_id: int) -> Usulan | None:
     """The usulan read afresh, its row locked until the transaction ends (PostgreSQL; SQLite writers are serial)."""
-    stmt = select(Usulan).where(Usulan.id == usulan_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+    # SQLite renders no FOR UPDATE: its writing requests hold the database's write lock already.
+    return db.session.scalar(select(Usulan).where(Usulan.id == usulan_id).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def _langkah(user, usulan: Usulan, aksi: str, dari: str | None, catatan: str | None) -> None:
@@ -185,10 +186,7 @@ def cermin(usulan_list: list[Usulan]) -> None:
 
 def buat(user, posyandu: Posyandu) -> Usulan:
     """A new draf for a Posyandu without an open usulan (the next attempt if an earlier one ended)."""
-    stmt = select(Posyandu).where(Posyandu.id == posyandu.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    posyandu = db.session.scalar(stmt)
+    posyandu = db.session.scalar(select(Posyandu).where(Posyandu.id == posyandu.id).with_for_update())
     terbuka = db.session.scalar(select(Usulan).where(Usulan.posyandu_id == posyandu.id,
                                                      Usulan.status.in_(STATUS_TERBUKA + ("teregistrasi",))))
     periksa(user, posyandu, terbuka.status if terbuka else None, "buat", terbuka)
