@@ -2,8 +2,10 @@
 database's OFFSET overflows (a 400-digit page= once gave a 500 on PostgreSQL)."""
 from flask import request
 
+from portal.bilangan import bulat
+
 HALAMAN_MAKS = 10_000
 
 
 def nomor() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), HALAMAN_MAKS)
+    return min(bulat(request.args.get("page"), 1) or 1, HALAMAN_MAKS)
