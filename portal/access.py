@@ -53,22 +53,22 @@ def may_assign(user, role: str, kode: str) -> bool:
     return role == user.role == "admin" and level_of(kode) > level_of(user.scope)
 
 
-def assignable_roles(user) -> list[str]:
-    """The roles the user may hand out: those with some level at or below the user's own scope."""
-    if not may_manage_users(user):
+def assignable_levels(user, role: str) -> list[int]:
+    """The levels of kode wilayah the user may give an account of this role: at or below the user's own scope
+    (an admin appoints admins only below it); none when the role is not the user's to hand out."""
+    if not may_manage_users(user) or role not in ROLES:
         return []
     own = level_of(user.scope)
-    roles = []
-    for role in ROLES:
-        if role == user.role == "admin":
-            levels = [lv for lv in ROLE_LEVELS[role] if lv > own]
-        elif RANK[role] < RANK[user.role]:
-            levels = [lv for lv in ROLE_LEVELS[role] if lv >= own]
-        else:
-            levels = []
-        if levels:
-            roles.append(role)
-    return roles
+    if role == user.role == "admin":
+        return [lv for lv in ROLE_LEVELS[role] if lv > own]
+    if RANK[role] < RANK[user.role]:
+        return [lv for lv in ROLE_LEVELS[role] if lv >= own]
+    return []
+
+
+def assignable_roles(user) -> list[str]:
+    """The roles the user may hand out: those with some level at or below the user's own scope."""
+    return [role for role in ROLES if assignable_levels(user, role)]
 
 
 def may_see_user(user, target: User) -> bool:

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.models.user import ROLE_LABEL
@@ -13,9 +13,15 @@ class UserForm(FlaskForm):
                            render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
     name = StringField("Nama lengkap", validators=[InputRequired(WAJIB), Length(max=120, message="Maksimal 120 karakter.")])
     role = SelectField("Peran", validators=[InputRequired(WAJIB)], validate_choice=False)
-    wilayah_kode = StringField("Kode wilayah", validators=[Length(max=13, message="Maksimal 13 karakter.")],
+    # The region is picked from a search (wilayah_cari, then a radio wilayah_pilih); the typed code stays for those
+    # who know it. A region picked in the list wins over the typed code.
+    wilayah_cari = SearchField("Cari wilayah", validators=[Length(max=100, message="Maksimal 100 karakter.")],
+                               description="Ketik minimal 3 huruf nama desa, kelurahan, kecamatan atau kabupaten, "
+                                           "lalu pilih dari daftar.",
+                               render_kw={"autocomplete": "off", "placeholder": "mis. Tanjung"})
+    wilayah_kode = StringField("Atau ketik kode wilayah", validators=[Length(max=13, message="Maksimal 13 karakter.")],
                                description="Kode Kemendagri bertitik, mis. 63.09.12 (kecamatan) atau 63.09.12.2003 "
-                                           "(desa). Cari kode di halaman Wilayah.",
+                                           "(desa). Wilayah yang dipilih dari daftar di atas didahulukan.",
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
     def set_roles(self, roles: list[str]) -> None:

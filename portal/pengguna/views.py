@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_login import current_user
 
 from portal import access, audit, caching, halaman
-from portal.domain import DomainError
+from portal.domain import FormErrors
 from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLES, User
 from portal.pengguna import service
@@ -39,22 +39,43 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 @managers
 def create():
-    form = UserForm()
+    # A search for the region (GET, with the form's other values so none is lost) or, from htmx, just its list.
+    form = UserForm(request.args) if request.method == "GET" and request.args else UserForm()
     form.set_roles(access.assignable_roles(current_user))
-    if form.validate_on_submit():
-        try:
-            user, password = service.create_user(
-                current_user, username=form.username.data, name=form.name.data, role=form.role.data,
-                wilayah_kode=form.wilayah_kode.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
-        except DomainError as e:
-            getattr(form, e.field).errors.append(e.message)
+    pilih = request.values.get("wilayah_pilih", "").strip()
+    if pilih:  # a region picked from the list wins over the typed code
+        form.wilayah_kode.data = pilih
+    status = 200
+    if request.method == "POST":
+        # Every error at once: the form's own checks (required, lengths) and the account rules (role, region).
+        form.validate()
+        if form.errors:
+            refused = service.account_errors(current_user, form.username.data, form.role.data,
+                                             form.wilayah_kode.data)
         else:
-            return _no_store(make_response(render_template("pengguna/password.html", target=user,
-                                                           password=password, created=True)))
-    status = 422 if form.errors else 200
-    if request.method == "GET" and not form.wilayah_kode.data:
-        form.wilayah_kode.data = current_user.wilayah_kode
-    return render_template("pengguna/form.html", form=form), status
+            try:
+                user, password = service.create_user(
+                    current_user, username=form.username.data, name=form.name.data, role=form.role.data,
+                    wilayah_kode=form.wilayah_kode.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+            except FormErrors as e:
+                refused = e.errors
+            else:
+                return _no_store(make_response(render_template("pengguna/password.html", target=user,
+                                                               password=password, created=True)))
+        for field, message in refused.items():
+            if field in form and not form[field].errors:
+                form[field].errors.append(message)
+        status = 422
+    pilihan = _wilayah_pilihan(form)
+    if request.method == "GET" and caching.fragmen():
+        return render_template("pengguna/_wilayah.html", form=form, oob=True, **pilihan)
+    return render_template("pengguna/form.html", form=form, **pilihan), status
+
+
+def _wilayah_pilihan(form) -> dict:
+    cari = (form.wilayah_cari.data or "").strip()[:100]
+    found, more = service.wilayah_pilihan(current_user, cari, form.role.data) if cari else ([], False)
+    return dict(cari=cari, pilihan=found, lebih=more)
 
 
 @bp.get("/<int:user_id>")

@@ -8,21 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
-from portal.domain import DomainError
+from portal.domain import DomainError, FormErrors
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu, mask_nik
 from portal.models.user import User
 from portal.posyandu import rules
 from portal.wilayah.service import normalize_name
-
-
-class FormErrors(DomainError):
-    """Several fields refused at once: {field: message}."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("Data belum benar: periksa isian yang ditandai.")
-        self.errors = errors
 
 
 class ConflictError(DomainError):

@@ -118,8 +118,9 @@ def normalize_name(text: str) -> str:
     return " ".join(_NOISE.sub("", (text or "").lower().replace("-", " ")).split())
 
 
-def search(q: str, limit: int = 30) -> list[tuple[Wilayah, list[Wilayah]]]:
-    """Regions whose name (spelling-normalised) contains q, or whose code starts with q; each with its path."""
+def search(q: str, limit: int = 30, *, within: str = "", levels=None) -> list[tuple[Wilayah, list[Wilayah]]]:
+    """Regions whose name (spelling-normalised) contains q, or whose code starts with q; each with its path.
+    within and levels narrow it (the account form offers only the codes a manager may hand out)."""
     q = (q or "").strip()
     if re.fullmatch(r"[\d.]+", q):
         stmt = select(Wilayah).where(Wilayah.kode.like(q.rstrip(".") + "%"))
@@ -129,6 +130,10 @@ def search(q: str, limit: int = 30) -> list[tuple[Wilayah, list[Wilayah]]]:
             return []
         name = func.lower(func.replace(func.replace(Wilayah.nama, "'", ""), "-", " "))
         stmt = select(Wilayah).where(name.like(f"%{needle}%"))
+    if within:
+        stmt = stmt.where(within_clause(Wilayah.kode, within))
+    if levels is not None:
+        stmt = stmt.where(Wilayah.level.in_(levels))
     found = db.session.scalars(stmt.order_by(Wilayah.level, Wilayah.nama, Wilayah.kode).limit(limit)).all()
     parents = {w.kode: w for w in db.session.scalars(select(Wilayah).where(
         Wilayah.kode.in_({a for w in found for a in ancestors(w.kode)})))}
