@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access
@@ -273,13 +273,21 @@ def person_add(pid: int, jenis: str):
             person = JENIS[jenis].add(current_user, p, _raw(JENIS[jenis].schema))
         except DomainError as e:
             status = _show_errors(form, e)
+            if _htmx():  # the refused form, and why in the live region beside it
+                why = "periksa isian yang ditandai." if getattr(e, "errors", None) else e.message
+                return render_template("kelola/_person_added.html", jenis=jenis, p=p, form=form, added=None,
+                                       pesan=f"{jenis.capitalize()} belum ditambahkan: {why}"), status
         else:
-            if _htmx():
-                fresh = JENIS[jenis].form(formdata=None)
-                return render_template("kelola/_person_added.html", jenis=jenis, p=p, person=person, form=fresh,
-                                       syarat=_kelengkapan(p))
-            flash(f"{person.nama} ditambahkan.")
-            return redirect(url_for(".detail", pid=p.id), 303)
+            pesan = f"{'Kader' if jenis == 'kader' else person.jabatan_label} {person.nama} ditambahkan."
+            if not _htmx():
+                flash(pesan)
+                return redirect(url_for(".detail", pid=p.id), 303)
+            response = make_response(render_template(
+                "kelola/_person_added.html", jenis=jenis, p=p, added=person, pesan=pesan,
+                form=JENIS[jenis].form(formdata=None), syarat=_kelengkapan(p)))
+            # The fresh form replaces the old one; the page then scrolls to the new row (appended out of band).
+            response.headers["HX-Reswap"] = f"outerHTML show:#{jenis}-{person.id}:top"
+            return response
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
     return render_template(template, jenis=jenis, p=p, form=form, person=None), status
 

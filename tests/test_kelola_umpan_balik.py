@@ -1,0 +1,91 @@
+"""Issue 13, item 18: what the staff profile tells after adding a person inline."""
+import gzip
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Kader
+from portal.posyandu import service
+from tests.conftest import post
+
+HX = {"HX-Request": "true", "Accept-Encoding": "gzip"}
+KADER = {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "kesehatan", "level": "madya"}
+
+
+@pytest.fixture
+def melati(ctx, users):
+    """A Posyandu in Desa Hapalah (63.09.01.2001, Kabupaten Tabalong)."""
+    return service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati 1"}).id
+
+
+def _body(response) -> str:
+    if response.headers.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.data).decode()
+    return response.get_data(as_text=True)
+
+
+# --- a kader or pengurus added inline ---------------------------------------------------------------------------
+
+def test_the_profile_holds_a_live_region_beside_each_add_form(as_user, melati):
+    html = as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+    for jenis in ("kader", "pengurus"):
+        # It is in the page before anything happens (a region inserted later is not reliably announced)
+        assert f'<p id="{jenis}-status" class="status" role="status"></p>' in html
+        assert html.index(f'id="{jenis}-status"') < html.index(f'id="{jenis}-baru"')  # right above the form
+        assert f'id="{jenis}-baru-kirim"' in html
+
+
+def test_adding_a_kader_with_htmx_says_so_beside_the_form_and_shows_the_new_row(as_user, melati):
+    client = as_user("desa_hapalah")
+    response = post(client, f"/kelola/posyandu/{melati}/kader/baru", KADER, headers=HX)
+    body = _body(response)
+    kader = db.session.scalar(select(Kader).where(Kader.posyandu_id == melati))
+    assert response.status_code == 200 and "<html" not in body
+    # The confirmation goes into the live region's text (innerHTML: the region itself stays, so it is announced)
+    assert re.search(r'<p id="kader-status" data-hx-swap-oob="innerHTML">Kader Rusmiati ditambahkan\. '
+                     rf'<a href="#kader-{kader.id}">Lihat di daftar</a></p>', body)
+    # The page scrolls to the new row, appended out of band and highlighted (not by colour alone)
+    assert response.headers["HX-Reswap"] == f"outerHTML show:#kader-{kader.id}:top"
+    assert f'<li id="kader-{kader.id}" class="person baru">' in body and '<span class="tag baru">baru</span>' in body
+    # A fresh, empty form whose button keeps its id, so htmx gives the focus back to it
+    assert 'id="kader-baru-kirim"' in body and 'value="Rusmiati"' not in body
+    assert len(gzip.compress(body.encode())) <= 2048
+
+
+def test_adding_a_pengurus_names_the_seat(as_user, melati):
+    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/pengurus/baru",
+                    {"jabatan": "ketua", "nama": "Hj. Norhayati"}, headers=HX)
+    body = _body(response)
+    assert response.status_code == 200 and "Ketua Hj. Norhayati ditambahkan." in body
+    assert re.fullmatch(r"outerHTML show:#pengurus-\d+:top", response.headers["HX-Reswap"])
+    assert 'class="person baru"' in body
+    assert len(gzip.compress(body.encode())) <= 2048
+
+
+def test_a_refused_inline_add_says_why_in_the_live_region_and_does_not_scroll(as_user, melati):
+    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/kader/baru", {"nama": ""}, headers=HX)
+    body = _body(response)
+    assert response.status_code == 422 and "HX-Reswap" not in response.headers
+    assert ('<p id="kader-status" data-hx-swap-oob="innerHTML">Kader belum ditambahkan: periksa isian yang '
+            'ditandai.</p>') in body
+    assert "Wajib diisi." in body and "person baru" not in body
+    assert db.session.scalar(select(Kader.id)) is None
+
+
+def test_without_javascript_the_add_still_redirects_with_the_same_message(as_user, melati):
+    client = as_user("desa_hapalah")
+    response = post(client, f"/kelola/posyandu/{melati}/kader/baru", KADER)
+    assert response.status_code == 303 and response.headers["Location"] == f"/kelola/posyandu/{melati}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<p class="flash" role="status">Kader Rusmiati ditambahkan.</p>' in page
+
+
+def test_the_profile_keeps_a_strict_csp_and_no_inline_script(as_user, melati):
+    response = as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    html = response.get_data(as_text=True)
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []  # every script is a static file
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handler
