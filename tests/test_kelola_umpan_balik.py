@@ -1,4 +1,4 @@
-"""Issue 13, item 18: what the staff profile tells after adding a person inline."""
+"""Issue 13, item 18: what the staff profile tells after adding a person inline, and after flagging a pilot project."""
 import gzip
 import re
 
@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Kader
+from portal.models import Kader, Posyandu
 from portal.posyandu import service
 from tests.conftest import post
 
@@ -89,3 +89,53 @@ def test_the_profile_keeps_a_strict_csp_and_no_inline_script(as_user, melati):
     html = response.get_data(as_text=True)
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []  # every script is a static file
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handler
+
+
+# --- pilot projects against the target of 3 per kabupaten ------------------------------------------------------
+
+def _pilots(n, desa="63.09.01.2002"):
+    for i in range(n):
+        p = service.create_posyandu(None, desa, {"nama": f"Posyandu Pilot {i + 1}"})
+        service.set_pilot(None, p, True, p.version)
+
+
+def _flag(client, pid, pilot="1"):
+    p = db.session.get(Posyandu, pid)
+    db.session.refresh(p)
+    response = post(client, f"/kelola/posyandu/{pid}/pilot", {"pilot": pilot, "version": str(p.version)})
+    assert response.status_code == 303
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def _flash(html: str) -> str:
+    return re.search(r'<p class="flash" role="status">([^<]+)</p>', html).group(1)
+
+
+def test_flagging_a_fourth_pilot_says_the_target_is_passed(as_user, melati):
+    _pilots(3)
+    _pilots(2, desa="63.11.01.2001")  # another kabupaten's pilots do not count for Tabalong
+    client = as_user("kab_tabalong")
+    before = client.get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+    assert ('<p class="muted" id="pilot-keadaan">Pilot project di Kabupaten Tabalong. Target 3 pilot per kabupaten '
+            'tercapai: kini 3.</p>') in before
+    assert 'aria-describedby="pilot-keadaan">Tandai pilot project</button>' in before
+    after = _flag(client, melati)
+    db.session.expire_all()
+    assert db.session.get(Posyandu, melati).pilot  # allowed: the kabupaten chooses
+    assert _flash(after) == "Ditandai sebagai pilot project. Target 3 pilot per kabupaten sudah terlampaui: kini 4."
+    assert "Target 3 pilot per kabupaten sudah terlampaui: kini 4.</p>" in after  # beside the button too
+    again = _flag(client, melati, pilot="0")
+    assert _flash(again) == "Tanda pilot project dicabut. Target 3 pilot per kabupaten tercapai: kini 3."
+
+
+@pytest.mark.parametrize("existing, message", [
+    (0, "Ditandai sebagai pilot project. Kini 1 dari target 3 pilot per kabupaten."),
+    (2, "Ditandai sebagai pilot project. Target 3 pilot per kabupaten tercapai: kini 3."),
+])
+def test_flagging_below_or_at_the_target_says_where_it_stands(as_user, melati, existing, message):
+    _pilots(existing)
+    assert _flash(_flag(as_user("admin_kalsel"), melati)) == message
+
+
+def test_the_pilot_count_is_shown_only_to_those_who_may_flag(as_user, melati):
+    assert 'id="pilot-keadaan"' not in as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, rekap
 from portal.domain import DomainError
 from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
 from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
+from portal.models.wilayah import ancestors
 from portal.posyandu import conflict, kelengkapan, rules, service
 from portal.posyandu.riwayat import entries as riwayat_entries
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
@@ -108,9 +109,11 @@ def _kelengkapan(p: Posyandu):
 def _profile_context(p: Posyandu) -> dict:
     layanan = {b: [k for k in p.layanan if k.bidang == b] for b in BIDANG}
     kader_per_bidang = {b: sum(1 for k in p.kader if k.aktif and k.bidang == b) for b in BIDANG}
+    may_set_pilot = access.may_set_pilot(current_user, p)
     return dict(p=p, path=wilayah.path(p.desa_kode) + [p.desa], syarat=_kelengkapan(p), layanan=layanan,
                 kader_per_bidang=kader_per_bidang, may_edit=access.may_edit_posyandu(current_user, p),
-                may_set_pilot=access.may_set_pilot(current_user, p), kader_form=KaderForm(formdata=None),
+                may_set_pilot=may_set_pilot, pilot_keadaan=_pilot_keadaan(p) if may_set_pilot else None,
+                kader_form=KaderForm(formdata=None),
                 pengurus_form=PengurusForm(formdata=None), usulan=registrasi.terakhir(p.id),
                 may_view_usulan=access.may_view_usulan(current_user, p),
                 may_create_usulan=workflow.mungkin(current_user, p, None, "buat") and p.aktif)
@@ -235,8 +238,21 @@ def pilot(pid: int):
     except DomainError as e:
         flash(e.message)
     else:
-        flash("Ditandai sebagai pilot project." if p.pilot else "Tanda pilot project dicabut.")
+        # Flagging beyond the target is allowed (the kabupaten chooses); the message says where it stands.
+        flash(f"{'Ditandai sebagai pilot project' if p.pilot else 'Tanda pilot project dicabut'}. "
+              f"{_pilot_keadaan(p)}")
     return redirect(url_for(".detail", pid=p.id), 303)
+
+
+def _pilot_keadaan(p: Posyandu) -> str:
+    """The kabupaten's active pilot projects (its rollup row, kept in step with every change) against the target."""
+    jumlah = rekap.wilayah(ancestors(p.desa_kode)[1]).pilot
+    target = current_app.config["PILOT_TARGET_PER_KABUPATEN"]
+    if jumlah > target:
+        return f"Target {target} pilot per kabupaten sudah terlampaui: kini {jumlah}."
+    if jumlah == target:
+        return f"Target {target} pilot per kabupaten tercapai: kini {jumlah}."
+    return f"Kini {jumlah} dari target {target} pilot per kabupaten."
 
 
 @bp.get("/posyandu/<int:pid>/riwayat")
