@@ -31,8 +31,21 @@ def kata(*texts: str | None) -> list[str]:
     return list(seen)
 
 
+# A spreadsheet runs a cell as a formula when it starts with = + - @ (or their full-width forms), also after blanks
+# or a quote; tab and CR lead other attacks (OWASP "CSV injection"). Excel in an Indonesian locale splits a comma CSV
+# on ";" and a cell's line breaks start new rows, so every segment after ";" or a line break counts as a cell start.
+_FORMULA = re.compile(r"(^|[;\r\n])(?=[\t\r]|[\s\"]*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+# How a cell the regex may change starts (whitespace as the regex's \s: every Unicode space, the last is U+3000).
+_AWAL = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\"") | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
 def aman(value):
-    """A spreadsheet cell that cannot run as a formula (CSV injection): text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A spreadsheet cell that cannot run as a formula: a quote before each segment that would. Other values as is.
+    Only for files people open in a spreadsheet (CSV, XLSX); portal/lembar.py applies it to every cell written."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] not in _AWAL and ";" not in value and "\n" not in value and "\r" not in value:
+        return value  # the common case, without the regex: the open-data export calls this millions of times
+    return _FORMULA.sub(r"\1'", value)

@@ -1,0 +1,166 @@
+"""Issue 13, privacy and hostile output: personal data only for those who keep the record (item 2), no formula in
+any spreadsheet the portal writes (3), document names that say what they are (4), no NIK lookup for Indonesia
+(10), the national catalogue edited by the nation only (11), the CSV's BOM and Riwayat in people's words (18)."""
+import csv
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from portal import lembar
+from portal.extensions import db
+from portal.formatting import hari_ini
+from portal.kegiatan import service as kegiatan_service
+from portal.models import Kader, User
+from portal.posyandu import importer
+from portal.posyandu import service
+from portal.teks import aman
+
+WALING = "63.09.12.2001"  # Kec. Bintang Ara, Kab. Tabalong
+NIK = "6309015501900001"
+# --- items 3 and 18: no formula in any spreadsheet the portal writes; the CSV's byte order mark ------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("=HYPERLINK(\"http://x\",\"klik\")", "'=HYPERLINK(\"http://x\",\"klik\")"), ("+1", "'+1"), ("-2", "'-2"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r1", "'\r1"), ("  =1+1", "'  =1+1"), ('"=1"', "'\"=1\""),
+    ("＝1+1", "'＝1+1"), ("Mawar;=HYPERLINK(1)", "Mawar;'=HYPERLINK(1)"), ("Mawar\n@SUM(1)", "Mawar\n'@SUM(1)"),
+    ("Posyandu =HYPERLINK(1)", "Posyandu =HYPERLINK(1)"), ("Jl. A-2; RT 3", "Jl. A-2; RT 3"), ("", ""),
+    (-2, -2), (None, None), (1.5, 1.5)])
+def test_aman_neutralises_every_cell_start_a_spreadsheet_would_run(value, expected):
+    assert aman(value) == expected
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("=+-@＝＋－＠;\r\n\t \u3000\"'aZ09.,"), max_size=12) | st.text(max_size=20))
+def test_the_quick_path_of_aman_never_skips_a_cell_the_rule_would_change(value):
+    from portal.teks import _FORMULA
+    assert aman(value) == _FORMULA.sub(r"\1'", value)
+    assert not _formula(aman(value))
+
+
+HOSTILE = ("=HYPERLINK(\"http://x\",\"klik\") Melati", "+1 Mawar", "-2 Anggrek", "@SUM(A1) Kenanga")
+
+
+def _formula(cell) -> bool:
+    """Would a spreadsheet (in any locale) run this cell, or a part of it, as a formula?"""
+    if not isinstance(cell, str) or re.fullmatch(r"-?\d+(\.\d+)?", cell):
+        return False
+    return any(re.match(r"[\s\"]*[=+\-@＝＋－＠]", part) for part in re.split(r"[;\r\n]", cell))
+
+
+@pytest.fixture
+def hostile(ctx, users):
+    """Four Posyandu whose names, dusun, address and hari buka start like formulas, and a kegiatan with peserta from
+    them and one registered at the venue under a formula."""
+    ids = []
+    for nama in HOSTILE:
+        p = service.create_posyandu(None, WALING, {"nama": nama, "dusun": "+1", "alamat": "-2",
+                                                    "hari_buka": "Senin;=1+1", "sk_nomor": "@SUM(A1)"})
+        service.add_kader(None, p, {"nama": f"Kader {nama[:5]}", "jenis_kelamin": "P", "bidang": "sosial"})
+        ids.append(p.id)
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = kegiatan_service.buat(organiser, {
+        "jenis": "bimtek", "judul": "=1+1 Bimtek", "penyelenggara": "@DPMD", "tempat": "-Tanjung",
+        "tanggal_mulai": today.isoformat(), "tanggal_selesai": today.isoformat(), "wilayah_kode": "63.09.12",
+        "sasaran": ["kader"]})
+    kegiatan_service.tambah_dari_data(organiser, k, list(db.session.scalars(select(Kader.id))))
+    kegiatan_service.daftar_di_tempat(organiser, k, {"nama": "=HYPERLINK(\"http://x\") Ani", "asal_kode": WALING,
+                                                     "peran": "lainnya"})
+    return {"posyandu": ids, "kegiatan": k.id}
+
+
+def test_open_data_csv_neutralises_formulas_and_json_keeps_the_values(client, hostile):
+    raw = client.get("/posyandu.csv").get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(HOSTILE)
+    for row in rows:
+        for cell in row:
+            assert not _formula(cell), cell
+    names = {r[1] for r in rows[1:]}
+    assert names == {"'" + n for n in HOSTILE} and {r[10] for r in rows[1:]} == {"'+1"}
+    # JSON is read by programs, not run as a spreadsheet: its values stay as recorded (README, Open data).
+    data = client.get("/posyandu.json").get_json()
+    assert {r["nama"] for r in data["data"]} == set(HOSTILE) and {r["dusun"] for r in data["data"]} == {"+1"}
+
+
+def test_attendance_exports_neutralise_formulas(as_user, hostile):
+    client = as_user("peny_tabalong")
+    k = hostile["kegiatan"]
+    text = client.get(f"/kegiatan/{k}/kehadiran.csv").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + len(HOSTILE) + 1
+    assert not [c for r in rows for c in r if _formula(c)]
+    assert {r[6] for r in rows[1:] if r[6]} == {"'" + n for n in HOSTILE}  # the posyandu column
+    book = load_workbook(io.BytesIO(client.get(f"/kegiatan/{k}/kehadiran.xlsx").data))
+    cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert not [c.coordinate for c in cells if c.data_type == "f" or _formula(c.value)]
+    assert book.active["A1"].value == "'=1+1 Bimtek"
+
+
+def test_the_tahap_workbook_and_the_import_templates_hold_no_formula(ctx):
+    from portal.models.registrasi import Tahap
+    from portal.registrasi import ekspor
+    from portal.registrasi.service import BarisTahap
+    rows = [BarisTahap(i, i, WALING, "-Waling", "63.09.12", "+Bintang Ara", nama, "=SK 1", "2025-01-01", 9, 15,
+                       "@1") for i, nama in enumerate(HOSTILE, 1)]
+    tahap = Tahap(kabupaten_kode="63.09", nomor=1, nomor_surat="=cmd|' /C calc'!A0", dikirim_tanggal=date(2025, 9, 30))
+    for data in (ekspor.xlsx(tahap, rows, "=Kabupaten"), importer.template_workbook("kader"),
+                 importer.template_workbook("posyandu")):
+        book = load_workbook(io.BytesIO(data))
+        cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
+        assert cells and not [c.coordinate for c in cells if c.data_type == "f" or _formula(c.value)]
+        # Below openpyxl: no <f> element in any sheet of the file.
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert not [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
+
+
+def test_no_module_writes_a_spreadsheet_past_the_one_writer():
+    """csv writers and openpyxl Workbooks are made in portal/lembar.py only, so no export can skip aman()."""
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parent.parent / "portal"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "lembar.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|from openpyxl import[^\n]*\bWorkbook\b", source):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
+
+
+def test_a_buku_neutralises_cells_however_they_were_written():
+    book = lembar.Buku()
+    sheet = book.active
+    sheet.append(["=1+1", "+2"])
+    sheet["C1"] = "@SUM(A1)"
+    sheet.cell(row=2, column=1, value="-3")
+    reread = load_workbook(io.BytesIO(book.isi())).active
+    assert [c.value for c in reread[1]] == ["'=1+1", "'+2", "'@SUM(A1)"] and reread["A2"].value == "'-3"
+
+
+def test_the_open_data_csv_starts_with_a_bom_and_still_streams(client, hostile):
+    response = client.get("/posyandu.csv")
+    assert response.is_streamed
+    assert response.get_data().startswith(b"\xef\xbb\xbfid,nama,kode_desa,")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_csv_chunks_are_made_as_the_rows_come():
+    taken = []
+
+    def rows():
+        for i in range(2500):
+            taken.append(i)
+            yield (i, "=x")
+
+    chunks = lembar.csv_mengalir(["id", "nama"], rows())
+    first = next(chunks)
+    assert first.startswith("\ufeffid,nama\r\n0,'=x\r\n") and len(taken) == 1000  # not all 2,500 read first
+    assert len(list(chunks)) == 2 and len(taken) == 2500
