@@ -49,3 +49,25 @@ def aman(value):
     if value[0] not in _AWAL and ";" not in value and "\n" not in value and "\r" not in value:
         return value  # the common case, without the regex: the open-data export calls this millions of times
     return _FORMULA.sub(r"\1'", value)
+
+
+# Characters a file name shown or sent must not carry: controls, bidi overrides and isolates (U+202E makes
+# "gpj.exe" read "exe.jpg"), zero-width and other invisible format characters, and what a path or header quotes.
+_HAPUS = frozenset(("Cf", "Cs", "Co", "Cn"))  # invisible: dropped
+_SPASI = frozenset(("Cc", "Zl", "Zp"))  # controls and line breaks: a space
+_TANDA_BERKAS = re.compile(r'["\'`<>:*?|]+')
+PANJANG_NAMA_BERKAS = 120
+
+
+def nama_berkas(filename: str | None, ekstensi: str, cadangan: str = "dokumen") -> str:
+    """The one sanitiser of file names from users: no folders, no invisible or bidi characters, no quotes, at most
+    PANJANG_NAMA_BERKAS characters, and the extension of the type detected from the content (never the uploader's:
+    'Berita-Acara.hta' holding a PDF is 'Berita-Acara.pdf')."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(c) in _SPASI else c for c in name
+                   if unicodedata.category(c) not in _HAPUS)
+    name = " ".join(_TANDA_BERKAS.sub(" ", name).split())
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem.strip(" .")[:PANJANG_NAMA_BERKAS].rstrip(" .") or cadangan
+    return f"{stem}.{ekstensi.lstrip('.')}"

@@ -21,6 +21,7 @@ from portal.models import Kader, User
 from portal.posyandu import importer
 from portal.posyandu import service
 from portal.teks import aman
+from tests.conftest import post
 
 WALING = "63.09.12.2001"  # Kec. Bintang Ara, Kab. Tabalong
 NIK = "6309015501900001"
@@ -164,3 +165,48 @@ def test_csv_chunks_are_made_as_the_rows_come():
     first = next(chunks)
     assert first.startswith("\ufeffid,nama\r\n0,'=x\r\n") and len(taken) == 1000  # not all 2,500 read first
     assert len(list(chunks)) == 2 and len(taken) == 2500
+
+
+# --- item 4: document names ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, ext, expected", [
+    ("Berita-Acara.hta", "pdf", "Berita-Acara.pdf"), ("SK\u202egpj.exe", "jpg", "SKgpj.jpg"),
+    ("..\\..\\C:\\x/evil\".pdf", "pdf", "evil.pdf"), ("foto.JPEG", "jpg", "foto.jpg"),
+    ("a\u200b\u2066b\u2069\x00c\x1f.png", "png", "ab c.png"), ("..pdf", "pdf", "dokumen.pdf"),
+    (None, "pdf", "dokumen.pdf"),
+    ("'<scan>'.pdf", "pdf", "scan.pdf"), ("x" * 300 + ".pdf", "pdf", "x" * 120 + ".pdf"),
+    ("Berita Acara Musdes.pdf", "pdf", "Berita Acara Musdes.pdf")])
+def test_nama_berkas(name, ext, expected):
+    from portal.teks import nama_berkas
+    assert nama_berkas(name, ext) == expected
+
+
+@pytest.fixture
+def folder(app, ctx, tmp_path):
+    """Uploaded documents go to a temporary folder."""
+    app.config["UPLOAD_FOLDER"] = ctx.config["UPLOAD_FOLDER"] = str(tmp_path)
+    return tmp_path
+
+
+def test_a_document_is_named_and_served_by_its_detected_type(as_user, ctx, users, folder):
+    from tests.test_registrasi import PDF, _complete, _set_state
+    from portal.models.registrasi import DokumenUsulan
+    from portal.registrasi import workflow
+    u = workflow.buat(None, _complete("63.09.01.2001", "Posyandu Melati"))
+    db.session.commit()
+    _set_state(u.id, "draf")
+    desa = as_user("desa_hapalah")
+    for jenis, filename in (("berita_acara", "Berita-Acara.hta"), ("sk", "SK-\u202efdp.exe")):
+        r = post(desa, f"/registrasi/usulan/{u.id}/dokumen", {"jenis": jenis, "berkas": (io.BytesIO(PDF), filename)},
+                 content_type="multipart/form-data")
+        assert r.status_code == 303
+    names = dict(db.session.execute(select(DokumenUsulan.jenis, DokumenUsulan.nama_berkas)).all())
+    assert names == {"berita_acara": "Berita-Acara.pdf", "sk": "SK-fdp.pdf"}
+    # A row stored before the sanitiser is served under a clean name too.
+    dok = db.session.scalar(select(DokumenUsulan).where(DokumenUsulan.jenis == "sk"))
+    dok.nama_berkas = "SK \u202efdp.hta"
+    db.session.commit()
+    served = desa.get(f"/registrasi/dokumen/{dok.id}")
+    disposition = served.headers["Content-Disposition"]
+    assert served.status_code == 200 and "\u202e" not in disposition and "%E2%80%AE" not in disposition
+    assert disposition == 'attachment; filename="SK fdp.pdf"'
