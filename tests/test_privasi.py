@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import lembar
 from portal.extensions import db
@@ -210,3 +210,25 @@ def test_a_document_is_named_and_served_by_its_detected_type(as_user, ctx, users
     disposition = served.headers["Content-Disposition"]
     assert served.status_code == 200 and "\u202e" not in disposition and "%E2%80%AE" not in disposition
     assert disposition == 'attachment; filename="SK fdp.pdf"'
+
+
+# --- item 10: no NIK lookup --------------------------------------------------------------------------------------
+
+def test_a_nik_held_outside_ones_region_only_conflicts(as_user, ctx, users):
+    balangan = service.create_posyandu(None, "63.11.01.2001", {"nama": "Posyandu Rahasia Balangan"})
+    service.add_kader(None, balangan, {"nama": "Jamilah Balangan", "jenis_kelamin": "P", "bidang": "sosial",
+                                       "nik": NIK})
+    hapalah = service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Kenanga"})
+    service.add_kader(None, hapalah, {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "sosial",
+                                      "nik": "6309015501900002"})
+    data = {"nama": "Aminah", "jenis_kelamin": "P", "bidang": "sosial", "nik": NIK}
+    r = post(as_user("desa_hapalah"), f"/kelola/posyandu/{hapalah.id}/kader/baru", data)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422 and "bentrok dengan data yang sudah ada" in body
+    for leak in ("Balangan", "Jamilah", "63.11", "sebagai kader", "sudah terdaftar"):
+        assert leak not in body, leak
+    # Inside one's region, the record is named so the user can find it.
+    r = post(as_user("kab_tabalong"), f"/kelola/posyandu/{hapalah.id}/kader/baru", {**data, "nik": "6309015501900002"})
+    assert r.status_code == 422 and "sudah terdaftar untuk kader Rusmiati di Posyandu Kenanga (Desa Hapalah)" in \
+        r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Kader)) == 2
