@@ -116,7 +116,8 @@ def may_import(user) -> bool:
 
 
 def may_edit_katalog(user) -> bool:
-    return is_staff(user) and user.role == "admin"
+    """The catalogue of activities is national: only a national admin (empty scope) changes it."""
+    return is_staff(user) and user.role == "admin" and not user.scope
 
 
 def posyandu_in_scope(user):

@@ -111,7 +111,7 @@ def test_penyelenggara_cannot_create(as_user):
 
 def test_katalog_only_for_admin(as_user, ctx):
     assert as_user("kab_tabalong").get("/kelola/katalog").status_code == 403
-    admin = as_user("admin_kalsel")
+    admin = as_user("admin_nasional")  # the catalogue is national (a provincial admin: tests/test_privasi.py)
     assert admin.get("/kelola/katalog").status_code == 200
     response = post(admin, "/kelola/katalog", {"bidang": "sosial", "nama": "Pendataan lansia tunggal"})
     assert response.status_code == 303

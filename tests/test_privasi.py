@@ -17,7 +17,7 @@ from portal import lembar
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
-from portal.models import Kader, User
+from portal.models import AuditLog, Kader, KatalogKegiatan, User
 from portal.posyandu import importer
 from portal.posyandu import service
 from portal.teks import aman
@@ -232,3 +232,26 @@ def test_a_nik_held_outside_ones_region_only_conflicts(as_user, ctx, users):
     assert r.status_code == 422 and "sudah terdaftar untuk kader Rusmiati di Posyandu Kenanga (Desa Hapalah)" in \
         r.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kader)) == 2
+
+
+# --- item 11: the national catalogue ---------------------------------------------------------------------------------
+
+def test_only_a_national_admin_edits_the_catalogue(as_user, ctx):
+    item = db.session.scalar(select(KatalogKegiatan).order_by(KatalogKegiatan.id))
+    before = item.nama
+    provinsi = as_user("admin_kalsel")
+    assert provinsi.get("/kelola/katalog").status_code == 403
+    r = post(provinsi, "/kelola/katalog", {"id": str(item.id), "nama": "Diganti provinsi", "aktif": "1"})
+    assert r.status_code == 403
+    r = post(provinsi, "/kelola/katalog", {"bidang": "sosial", "nama": "Tambahan provinsi"})
+    assert r.status_code == 403
+    db.session.refresh(item)
+    assert item.nama == before and not db.session.scalar(select(KatalogKegiatan).where(
+        KatalogKegiatan.nama == "Tambahan provinsi"))
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.object_type == "katalog_kegiatan")) == 0
+    assert "Katalog kegiatan" not in provinsi.get("/beranda").get_data(as_text=True)
+    nasional = as_user("admin_nasional")
+    assert "Katalog kegiatan" in nasional.get("/beranda").get_data(as_text=True)
+    r = post(nasional, "/kelola/katalog", {"id": str(item.id), "nama": "Penimbangan balita", "aktif": "1"})
+    assert r.status_code == 303

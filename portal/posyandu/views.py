@@ -334,6 +334,8 @@ def person_active(jenis: str, person_id: int, aksi: str):
 @bp.route("/katalog", methods=["GET", "POST"])
 @access.staff(roles=("admin",))
 def katalog():
+    if not access.may_edit_katalog(current_user):  # a provincial admin: the catalogue is the nation's
+        access.deny(visible=True)
     status, errors = 200, {}
     if request.method == "POST":
         try:
