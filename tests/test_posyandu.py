@@ -145,7 +145,7 @@ def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(as_user, melati):
     assert entry.changes["rt"] == [None, "003"] and entry.changes["sk_tanggal"] == [None, "2025-03-01"]
     assert "nama" not in entry.changes  # only what changed
     history = client.get(f"/kelola/posyandu/{melati}/riwayat").get_data(as_text=True)
-    assert "<strong>kab_tabalong</strong> mengubah profil Posyandu" in history
+    assert "<strong>Kab Tabalong</strong> mengubah profil Posyandu" in history  # the name, not the username
     assert "atas nama Desa Hapalah" in history
     assert "Tanggal SK: – → 1 Mar 2025" in history and "Telepon: – → 0852-1111-2222" in history
 

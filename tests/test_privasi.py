@@ -5,7 +5,9 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date
+from collections import deque
+from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
@@ -13,11 +15,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from portal import lembar
+from portal import access, lembar
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
-from portal.models import AuditLog, Kader, KatalogKegiatan, User
+from portal.models import AuditLog, Kader, KatalogKegiatan, Kegiatan, Pengurus, Peserta, Posyandu, User
 from portal.posyandu import importer
 from portal.posyandu import service
 from portal.teks import aman
@@ -255,3 +257,191 @@ def test_only_a_national_admin_edits_the_catalogue(as_user, ctx):
     assert "Katalog kegiatan" in nasional.get("/beranda").get_data(as_text=True)
     r = post(nasional, "/kelola/katalog", {"id": str(item.id), "nama": "Penimbangan balita", "aktif": "1"})
     assert r.status_code == 303
+
+
+# --- item 2: personal data only for those who keep the record ---------------------------------------------------
+
+PROFIL = {"nama": "Posyandu Melati", "dusun": "Dusun I", "rt": "3", "rw": "1", "alamat": "Jl. Balai Desa",
+          "kontak": "0852 1111 2222"}
+KADER = {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan", "level": "madya",
+         "tanggal_lahir": "1990-01-15", "telepon": "0812 3456 7890", "nik": NIK}
+KETUA = {"jabatan": "ketua", "nama": "Hj. Mahdiah", "jenis_kelamin": "P", "telepon": "0813 1311 2222",
+         "alamat": "Jl. Merpati Gg. Rahasia No. 7"}
+# Every form the values above (and those the fixture changes them to) take on a page, a riwayat or an export.
+PERSONAL = (NIK, "********", "15 Jan 1990", "1990-01-15", "Rahasia",
+            "0812-3456-7890", "081234567890", "6281234567890", "0821-5555-6666", "082155556666", "6282155556666",
+            "0813-1311-2222", "081313112222", "6281313112222",
+            "0852-1111-2222", "085211112222", "6285211112222", "0853-7777-8888", "085377778888", "6285377778888")
+
+
+@pytest.fixture
+def pribadi(ctx, users):
+    """A Posyandu in Waling with a contact phone, a kader with NIK, birth date and phone, a ketua with phone and
+    home address, each changed once by the kabupaten (so every personal field is in the Riwayat), and a bimtek of
+    the Tabalong organiser with the kader and the ketua as peserta."""
+    kab = db.session.get(User, users["kab_tabalong"])
+    p = service.create_posyandu(kab, WALING, PROFIL)
+    kader = service.add_kader(kab, p, KADER)
+    ketua = service.add_pengurus(kab, p, KETUA)
+    service.update_posyandu(kab, p, {**PROFIL, "kontak": "0853 7777 8888"}, p.version)
+    service.update_kader(kab, kader, {**KADER, "telepon": "0821 5555 6666", "tanggal_lahir": "1990-01-16"},
+                         kader.version)
+    service.update_pengurus(kab, ketua, {**KETUA, "alamat": "Jl. Kenari Rahasia 9"}, ketua.version)
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = kegiatan_service.buat(organiser, {
+        "jenis": "bimtek", "judul": "Bimtek Kader", "penyelenggara": "DPMD Tabalong", "tempat": "Tanjung",
+        "tanggal_mulai": (today - timedelta(days=1)).isoformat(), "tanggal_selesai": today.isoformat(),
+        "wilayah_kode": "63.09.12", "sasaran": ["kader"]})
+    kegiatan_service.tambah_dari_data(organiser, k, [kader.id], [ketua.id])
+    return {"pid": p.id, "kader": kader.id, "ketua": ketua.id, "kegiatan": k.id}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "data-hx-get") and value and value.startswith("/"):
+                self.links.append(value.split("#")[0])
+
+
+STAFF = ("/beranda", "/kelola", "/kegiatan", "/registrasi", "/pengguna")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _text(response) -> str:
+    """What a response shows: the page, or every cell of a workbook."""
+    if response.mimetype == XLSX:
+        book = load_workbook(io.BytesIO(response.data))
+        return "\n".join(str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r if v)
+    return response.get_data(as_text=True)
+
+
+def _crawl(client, seeds, limit=150) -> dict[str, str]:
+    """Every staff page reachable by links (and htmx GETs) from the seeds: {path: what it shows}."""
+    seen, queue = {}, deque(seeds)
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        if path in seen or not path.startswith(STAFF) or "logout" in path:
+            continue
+        response = client.get(path)
+        assert response.status_code < 500, path
+        seen[path] = _text(response) if response.status_code == 200 else ""
+        if response.mimetype == "text/html":
+            parser = _Links()
+            parser.feed(seen[path])
+            queue.extend(parser.links)
+    return seen
+
+
+def test_a_penyelenggara_sees_no_personal_data_on_any_staff_page(as_user, pribadi):
+    client = as_user("peny_tabalong")
+    pid, kid, gid, k = pribadi["pid"], pribadi["kader"], pribadi["ketua"], pribadi["kegiatan"]
+    qr = [f"/kegiatan/qr/{kegiatan_service.token_qr(p)}" for p in db.session.scalars(select(Peserta))]
+    pages = _crawl(client, ["/beranda", "/beranda?q=melati", f"/kelola/posyandu/{pid}",
+                            f"/kelola/posyandu/{pid}/riwayat", f"/kelola/kader/{kid}", f"/kelola/pengurus/{gid}",
+                            f"/kegiatan/{k}", f"/kegiatan/{k}/peserta/pilih?peran=kader",
+                            f"/kegiatan/{k}/peserta/pilih?peran=pengurus", *qr])
+    for path in (f"/kelola/posyandu/{pid}", f"/kelola/posyandu/{pid}/riwayat", f"/kelola/kader/{kid}",
+                 f"/kelola/pengurus/{gid}", f"/kegiatan/{k}/riwayat", f"/kegiatan/{k}/peserta",
+                 f"/kegiatan/{k}/kehadiran.xlsx", f"/kegiatan/{k}/daftar-hadir", f"/kegiatan/{k}/kartu", *qr):
+        assert pages.get(path), f"{path} was not reached"
+    for kind, person in (("kader", kid), ("pengurus", gid)):  # the htmx row of the profile
+        pages[f"{kind} row"] = client.get(f"/kelola/{kind}/{person}", headers={"HX-Request": "true"}).get_data(
+            as_text=True)
+    for path, body in pages.items():
+        for value in PERSONAL:
+            assert value not in body, (path, value)
+    # Names, bidang and level are what a penyelenggara needs, and are there; a change to a phone is, not its value.
+    riwayat = pages[f"/kelola/posyandu/{pid}/riwayat"]
+    assert "Siti Aminah" in pages[f"/kelola/posyandu/{pid}"] and "Madya" in pages[f"/kelola/kader/{kid}"]
+    assert "Telepon: (tidak ditampilkan) → (tidak ditampilkan)" in riwayat
+    assert "Tanggal lahir: (tidak ditampilkan)" in riwayat and "Alamat: (tidak ditampilkan)" in riwayat
+
+
+def test_those_who_keep_the_record_still_see_it(as_user, pribadi):
+    client = as_user("kab_tabalong")
+    pid = pribadi["pid"]
+    profile = client.get(f"/kelola/posyandu/{pid}").get_data(as_text=True)
+    assert "0853-7777-8888" in profile and "0821-5555-6666" in profile and "Jl. Kenari Rahasia 9" in profile
+    assert "************0001" in profile and NIK not in profile
+    riwayat = client.get(f"/kelola/posyandu/{pid}/riwayat").get_data(as_text=True)
+    assert "Telepon: 0812-3456-7890 → 0821-5555-6666" in riwayat
+    assert "Tanggal lahir: 15 Jan 1990 → 16 Jan 1990" in riwayat
+    assert "Alamat: Jl. Merpati Gg. Rahasia No. 7 → Jl. Kenari Rahasia 9" in riwayat and NIK not in riwayat
+    person = client.get(f"/kelola/kader/{pribadi['kader']}").get_data(as_text=True)
+    assert "0821-5555-6666" in person and "16 Jan 1990" in person and "************0001" in person
+
+
+@pytest.mark.parametrize("username, expected", [
+    ("admin_nasional", True), ("admin_kalsel", True), ("kab_tabalong", True), ("kec_bintangara", True),
+    ("kec_banualawas", False), ("desa_hapalah", False), ("peny_tabalong", False), ("admin_kaltim", False)])
+def test_who_may_see_personal_data(ctx, users, username, expected):
+    assert access.may_see_personal_data(db.session.get(User, users[username]), WALING) is expected
+
+
+# --- item 18: Riwayat in people's words ---------------------------------------------------------------------------
+
+def test_riwayat_names_people_and_labels_fields(as_user, pribadi, users):
+    kab = as_user("kab_tabalong")
+    pages = {"posyandu": kab.get(f"/kelola/posyandu/{pribadi['pid']}/riwayat").get_data(as_text=True),
+             "kegiatan": kab.get(f"/kegiatan/{pribadi['kegiatan']}/riwayat").get_data(as_text=True),
+             "akun": as_user("admin_kalsel").get(f"/pengguna/{users['peny_tabalong']}").get_data(as_text=True)}
+    assert "<strong>Kab Tabalong</strong> menambah kader Siti Aminah" in pages["posyandu"]
+    assert "<strong>Kab Tabalong</strong> mengubah pengurus Ketua Hj. Mahdiah" in pages["posyandu"]
+    assert "atas nama Desa Waling" in pages["posyandu"]
+    assert "<strong>Peny Tabalong</strong> membuat kegiatan" in pages["kegiatan"]
+    assert "Wilayah sasaran: – → Kecamatan Bintang Ara (63.09.12)" in pages["kegiatan"]
+    assert "Sasaran: – → Kader semua bidang" in pages["kegiatan"]
+    assert "<strong>Sistem</strong> membuat akun Peny Tabalong" in pages["akun"]
+    assert "Peran: – → Penyelenggara kegiatan" in pages["akun"]
+    for name, page in pages.items():
+        entries = page[page.index("<ul class=\"list\">"):]
+        for username in users:
+            assert f">{username}<" not in entries and f" {username} " not in entries, (name, username)
+        labels = re.findall(r'<ul class="changes">(.*?)</ul>', entries, re.S)
+        for label in re.findall(r"<li>([^:<]+):", "".join(labels)):
+            assert "_" not in label and label[0].isupper(), (name, label)
+
+
+def _columns(model, technical) -> set[str]:
+    return {c.key for c in model.__table__.columns} - technical
+
+
+def test_every_audited_field_has_a_label():
+    from portal.kegiatan import riwayat as kegiatan_riwayat
+    from portal.models.kegiatan import Kehadiran, Peserta
+    from portal.pengguna import riwayat as pengguna_riwayat
+    from portal.posyandu import riwayat as posyandu_riwayat
+    technical = {"id", "version", "created_at", "updated_at", "posyandu_id", "lengkap", "layanan_bidang",
+                 "kegiatan_id", "dibuat_oleh_id", "nama_lipat", "kader_id", "pengurus_id", "peserta_id",
+                 "kode_sertifikat", "hari_hadir", "lulus", "didaftarkan_oleh_id", "dicatat_oleh_id", "dicatat_pada",
+                 "password_hash", "session_version", "created_by_id", "last_login_at"}
+    for kamus, models in ((posyandu_riwayat.KAMUS, (Posyandu, Kader, Pengurus)),
+                          (kegiatan_riwayat.KAMUS, (Kegiatan, Peserta, Kehadiran)),
+                          (pengguna_riwayat.KAMUS, (User,))):
+        for model in models:
+            missing = _columns(model, technical) - kamus.label.keys()
+            assert not missing, (model.__name__, missing)
+
+
+def test_every_field_the_audit_log_holds_has_a_label(as_user, pribadi, hostile, users):
+    """Whatever the flows above wrote: each key of each entry shown on a Riwayat has its label."""
+    from portal.kegiatan import riwayat as kegiatan_riwayat
+    from portal.pengguna import riwayat as pengguna_riwayat
+    from portal.posyandu import riwayat as posyandu_riwayat
+    post(as_user("kab_tabalong"), f"/kelola/posyandu/{pribadi['pid']}/pilot", {"version": db.session.get(
+        Posyandu, pribadi["pid"]).version, "pilot": "1"})
+    seen = {"posyandu": set(), "kegiatan": set(), "akun": set()}
+    for e in db.session.scalars(select(AuditLog)):
+        kind = "posyandu" if e.posyandu_id else "kegiatan" if e.kegiatan_id else "akun" if e.object_type == "users" \
+            else None
+        if kind:
+            seen[kind].update(e.changes or {})
+    assert seen["posyandu"] >= {"nama", "kontak", "nik", "telepon", "alamat", "pilot", "tanggal_lahir"}
+    for kind, kamus in (("posyandu", posyandu_riwayat.KAMUS), ("kegiatan", kegiatan_riwayat.KAMUS),
+                        ("akun", pengguna_riwayat.KAMUS)):
+        assert seen[kind] and not seen[kind] - kamus.label.keys(), (kind, seen[kind] - kamus.label.keys())
