@@ -111,12 +111,24 @@ def may_set_pilot(user, posyandu) -> bool:
     return in_scope(user, posyandu.desa_kode) and user.role in ("admin", "kabupaten")
 
 
+# Who may see the personal data of a region's people: phone, birth date, home address and (masked) NIK of kader and
+# pengurus, and a Posyandu's contact number (usually the ketua's own). Those who keep the record; a penyelenggara
+# sees names, bidang and level only (what attendance needs), the public nothing. Riwayat follows the same rule.
+PEMEGANG_DATA_PRIBADI = EDITORS
+
+
+def may_see_personal_data(user, kode: str | None) -> bool:
+    """kode: the region of the people (a Posyandu's desa, a kegiatan's target)."""
+    return in_scope(user, kode) and user.role in PEMEGANG_DATA_PRIBADI
+
+
 def may_import(user) -> bool:
     return is_staff(user) and user.role in EDITORS
 
 
 def may_edit_katalog(user) -> bool:
-    return is_staff(user) and user.role == "admin"
+    """The catalogue of activities is national: only a national admin (empty scope) changes it."""
+    return is_staff(user) and user.role == "admin" and not user.scope
 
 
 def posyandu_in_scope(user):

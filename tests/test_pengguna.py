@@ -132,7 +132,7 @@ def test_deactivate_ends_sessions_and_reactivate(app, as_user, users):
     assert victim.get("/beranda").status_code == 302
     assert login(app.test_client(), "desa_hapalah").status_code == 422
     page = manager.get(f"/pengguna/{users['desa_hapalah']}").get_data(as_text=True)
-    assert "Nonaktif" in page and "nonaktifkan</strong> oleh kab_tabalong" in page
+    assert "Nonaktif" in page and "<strong>Kab Tabalong</strong> menonaktifkan akun Desa Hapalah" in page  # by name
     post(manager, f"/pengguna/{users['desa_hapalah']}/aktifkan")
     assert login(app.test_client(), "desa_hapalah").status_code == 303
 

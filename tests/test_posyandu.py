@@ -111,7 +111,7 @@ def test_penyelenggara_cannot_create(as_user):
 
 def test_katalog_only_for_admin(as_user, ctx):
     assert as_user("kab_tabalong").get("/kelola/katalog").status_code == 403
-    admin = as_user("admin_kalsel")
+    admin = as_user("admin_nasional")  # the catalogue is national (a provincial admin: tests/test_privasi.py)
     assert admin.get("/kelola/katalog").status_code == 200
     response = post(admin, "/kelola/katalog", {"bidang": "sosial", "nama": "Pendataan lansia tunggal"})
     assert response.status_code == 303
@@ -145,7 +145,7 @@ def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(as_user, melati):
     assert entry.changes["rt"] == [None, "003"] and entry.changes["sk_tanggal"] == [None, "2025-03-01"]
     assert "nama" not in entry.changes  # only what changed
     history = client.get(f"/kelola/posyandu/{melati}/riwayat").get_data(as_text=True)
-    assert "<strong>kab_tabalong</strong> mengubah profil Posyandu" in history
+    assert "<strong>Kab Tabalong</strong> mengubah profil Posyandu" in history  # the name, not the username
     assert "atas nama Desa Hapalah" in history
     assert "Tanggal SK: – → 1 Mar 2025" in history and "Telepon: – → 0852-1111-2222" in history
 

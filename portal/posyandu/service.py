@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit
+from portal import access, audit
 from portal.domain import DomainError, FormErrors
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
@@ -186,17 +186,33 @@ def set_layanan(actor, p: Posyandu, kegiatan_ids: list, version) -> Posyandu:
 
 # --- Kader and pengurus ---------------------------------------------------------------------------------------------
 
-def _nik_taken(nik: str | None, own_id: int | None) -> bool:
+def _nik_owner(nik: str | None, own_id: int | None) -> Kader | None:
+    """The other kader who holds this NIK, if any."""
     if not nik:
-        return False
-    other = db.session.scalar(select(Kader.id).where(Kader.nik == nik))
-    return other is not None and other != own_id
+        return None
+    other = db.session.scalar(select(Kader).where(Kader.nik == nik))
+    return other if other is not None and other.id != own_id else None
+
+
+def pesan_nik_dipakai(user, other: Kader) -> str:
+    """The refusal of a NIK another kader holds. The portal is no NIK lookup for Indonesia: outside the user's region
+    it says only that the NIK conflicts (not with whom, nor where); inside it, where, so the user can find the
+    record (one person, one kader record: the import and the forms say the same)."""
+    if user is None or access.may_view_posyandu(user, other.posyandu):
+        return (f"NIK ini sudah terdaftar untuk kader {other.nama} di {other.posyandu.nama} "
+                f"({other.posyandu.desa.nama_lengkap}).")
+    return "NIK ini bentrok dengan data yang sudah ada, jadi tidak dapat dipakai. Periksa kembali NIK-nya."
+
+
+def _check_nik(actor, nik: str | None, own_id: int | None) -> None:
+    other = _nik_owner(nik, own_id)
+    if other is not None:
+        raise FormErrors({"nik": pesan_nik_dipakai(actor, other)})
 
 
 def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | None = None) -> Kader:
     values = _clean(rules.KADER, raw)
-    if _nik_taken(values["nik"], None):
-        raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
+    _check_nik(actor, values["nik"], None)
     kader = Kader(posyandu_id=p.id, **values)
     db.session.add(kader)
     db.session.flush()
@@ -208,8 +224,7 @@ def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | 
 def update_kader(actor, kader: Kader, raw: dict, version, commit: bool = True, sumber: str | None = None) -> Kader:
     check_version(kader, version)
     values = _clean(rules.KADER, raw)
-    if _nik_taken(values["nik"], kader.id):
-        raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
+    _check_nik(actor, values["nik"], kader.id)
     before = _snapshot(kader, values)
     for field, value in values.items():
         setattr(kader, field, value)

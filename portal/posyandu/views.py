@@ -102,6 +102,11 @@ def _show_errors(form, error: DomainError, schema: dict | None = None) -> int:
     return 422
 
 
+def _pribadi(p: Posyandu) -> bool:
+    """May the user see the phones, birth dates, addresses (and masked NIK) of this Posyandu's people?"""
+    return access.may_see_personal_data(current_user, p.desa_kode)
+
+
 def _kelengkapan(p: Posyandu):
     return kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
 
@@ -113,7 +118,7 @@ def _profile_context(p: Posyandu) -> dict:
     return dict(p=p, path=wilayah.path(p.desa_kode) + [p.desa], syarat=_kelengkapan(p), layanan=layanan,
                 kader_per_bidang=kader_per_bidang, may_edit=access.may_edit_posyandu(current_user, p),
                 may_set_pilot=may_set_pilot, pilot_keadaan=_pilot_keadaan(p) if may_set_pilot else None,
-                kader_form=KaderForm(formdata=None),
+                pribadi=_pribadi(p), kader_form=KaderForm(formdata=None),
                 pengurus_form=PengurusForm(formdata=None), usulan=registrasi.terakhir(p.id),
                 may_view_usulan=access.may_view_usulan(current_user, p),
                 may_create_usulan=workflow.mungkin(current_user, p, None, "buat") and p.aktif)
@@ -259,7 +264,7 @@ def _pilot_keadaan(p: Posyandu) -> str:
 @access.staff
 def riwayat(pid: int):
     p = _posyandu(pid)
-    return render_template("kelola/riwayat.html", p=p, entries=riwayat_entries(p.id))
+    return render_template("kelola/riwayat.html", p=p, entries=riwayat_entries(p.id, _pribadi(p)))
 
 
 # --- kader and pengurus ---------------------------------------------------------------------------------------------
@@ -267,7 +272,7 @@ def riwayat(pid: int):
 def _row(jenis: str, person):
     """The person's row, and the kelengkapan box refreshed out of band."""
     p = person.posyandu
-    return render_template(f"kelola/_{jenis}_row.html", person=person, p=p, may_edit=True,
+    return render_template(f"kelola/_{jenis}_row.html", person=person, p=p, may_edit=True, pribadi=_pribadi(p),
                            syarat=_kelengkapan(p), oob=True)
 
 
@@ -300,7 +305,7 @@ def person_add(pid: int, jenis: str):
                 return redirect(url_for(".detail", pid=p.id), 303)
             response = make_response(render_template(
                 "kelola/_person_added.html", jenis=jenis, p=p, added=person, pesan=pesan,
-                form=JENIS[jenis].form(formdata=None), syarat=_kelengkapan(p)))
+                form=JENIS[jenis].form(formdata=None), syarat=_kelengkapan(p), pribadi=_pribadi(p)))
             # The fresh form replaces the old one; the page then scrolls to the new row (appended out of band).
             response.headers["HX-Reswap"] = f"outerHTML show:#{jenis}-{person.id}:top"
             return response
@@ -314,9 +319,11 @@ def person_row(jenis: str, person_id: int):
     person = _person(jenis, person_id)
     if not _htmx():  # the person's own page: their data (masked) and the kegiatan they attended
         return render_template("kelola/orang.html", jenis=jenis, person=person, p=person.posyandu,
-                               kegiatan=kegiatan_service.riwayat_orang(jenis, person.id))
+                               kegiatan=kegiatan_service.riwayat_orang(jenis, person.id),
+                               pribadi=_pribadi(person.posyandu))
     return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu,
-                           may_edit=access.may_edit_posyandu(current_user, person.posyandu))
+                           may_edit=access.may_edit_posyandu(current_user, person.posyandu),
+                           pribadi=_pribadi(person.posyandu))
 
 
 @bp.route("/<any(kader, pengurus):jenis>/<int:person_id>/ubah", methods=["GET", "POST"])
@@ -346,8 +353,9 @@ def person_active(jenis: str, person_id: int, aksi: str):
         service.set_person_active(current_user, person, aksi == "aktifkan", request.form.get("version"))
     except DomainError as e:
         if _htmx():  # the row as it is now, with the reason
+            status = 409 if isinstance(e, service.ConflictError) else 422
             return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu, may_edit=True,
-                                   notice=e.message), 409 if isinstance(e, service.ConflictError) else 422
+                                   pribadi=_pribadi(person.posyandu), notice=e.message), status
         flash(e.message)
         return redirect(url_for(".detail", pid=person.posyandu_id), 303)
     return _done(jenis, person, f"{person.nama} {'diaktifkan kembali' if person.aktif else 'dinonaktifkan'}.")
@@ -358,6 +366,8 @@ def person_active(jenis: str, person_id: int, aksi: str):
 @bp.route("/katalog", methods=["GET", "POST"])
 @access.staff(roles=("admin",))
 def katalog():
+    if not access.may_edit_katalog(current_user):  # a provincial admin: the catalogue is the nation's
+        access.deny(visible=True)
     status, errors = 200, {}
     if request.method == "POST":
         try:

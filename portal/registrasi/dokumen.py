@@ -16,8 +16,11 @@ from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, DokumenUsulan, Usulan
 from portal.registrasi.workflow import Ditolak, kunci
+from portal.teks import nama_berkas
 
 TIPE = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# The extension a document's name gets: the one of the type read from its content.
+EKSTENSI = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 BERKAS = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -35,11 +38,11 @@ def maks_bytes() -> int:
     return current_app.config["DOKUMEN_MAKS_MB"] * 1024 * 1024
 
 
-def nama_aman(filename: str | None) -> str:
-    """The uploader's file name for display only: no folders, no control characters, at most 200 characters."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
-    return (name or "dokumen")[-200:]
+def nama_unduhan(filename: str | None, tipe: str) -> str:
+    """The uploader's file name as shown and as downloaded, through teks.nama_berkas: no folders, no control or bidi
+    characters, no quotes, the extension of the detected type (a PDF named 'Berita-Acara.hta' is served as
+    'Berita-Acara.pdf')."""
+    return nama_berkas(filename, EKSTENSI[tipe], cadangan="dokumen")
 
 
 def baca(stream, filename: str | None) -> tuple[bytes, str]:
@@ -89,7 +92,7 @@ def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> Do
     lama = usulan.dokumen_aktif.get(jenis)
     if lama is not None:
         lama.aktif, lama.dinonaktifkan_pada = False, utcnow()
-    dok = DokumenUsulan(usulan=usulan, jenis=jenis, nama_berkas=nama_aman(filename), berkas=name, tipe=tipe,
+    dok = DokumenUsulan(usulan=usulan, jenis=jenis, nama_berkas=nama_unduhan(filename, tipe), berkas=name, tipe=tipe,
                         ukuran=len(data), sha256=hashlib.sha256(data).hexdigest(),
                         diunggah_oleh_id=user.id if user is not None else None)
     db.session.add(dok)

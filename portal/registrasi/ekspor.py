@@ -2,17 +2,15 @@
 numbers filled in can come back through the number import), and a second sheet with the letter's summary."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from portal import lembar
 from portal.formatting import tanggal
 from portal.models.registrasi import Tahap
 from portal.registrasi.service import BarisTahap, kelompokkan, ringkasan
-from portal.teks import aman
 
 KOLOM = [
     ("No", 5), ("ID usulan", 10), ("Kode wilayah", 16), ("Desa/Kelurahan", 22), ("Kecamatan", 18),
@@ -26,14 +24,14 @@ def _tanggal(value: str | None):
 
 
 def xlsx(tahap: Tahap, rows: list[BarisTahap], kabupaten: str) -> bytes:
-    book = Workbook()
+    book = lembar.Buku()
     sheet = book.active
     sheet.title = "Usulan"
     sheet.append([name for name, _w in KOLOM])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        sheet.append([r.no, r.usulan_id, r.desa_kode, aman(r.desa), aman(r.kecamatan), aman(r.nama), aman(r.sk_nomor),
+        sheet.append([r.no, r.usulan_id, r.desa_kode, r.desa, r.kecamatan, r.nama, r.sk_nomor,
                       _tanggal(r.sk_tanggal), r.pengurus, r.kader, r.nomor_registrasi])
         sheet.cell(row=sheet.max_row, column=8).number_format = "dd-mm-yyyy"
     for i, (_name, width) in enumerate(KOLOM, 1):
@@ -45,17 +43,15 @@ def xlsx(tahap: Tahap, rows: list[BarisTahap], kabupaten: str) -> bytes:
         lines.append(f"Dikirim {tanggal(tahap.dikirim_tanggal)}" + (f", surat {tahap.nomor_surat}"
                                                                       if tahap.nomor_surat else ""))
     for line in lines:
-        info.append([aman(line)])
+        info.append([line])
     info["A1"].font = Font(bold=True, size=13)
     info.append([])
     info.append(["Kecamatan", "Desa/kelurahan", "Posyandu"])
     for g in kelompokkan(rows):
-        info.append([aman(g.nama), len(g.desa), g.posyandu])
+        info.append([g.nama, len(g.desa), g.posyandu])
     info.append(["Jumlah", len({r.desa_kode for r in rows}), len(rows)])
     info.append([])
     info.append(["Kolom «Nomor registrasi» di lembar Usulan diisi nomor dari Kemendagri; berkas ini dapat diimpor "
                  "kembali ke portal apa adanya."])
     info.column_dimensions["A"].width = 40
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.isi()

@@ -191,7 +191,9 @@ def berkas_dokumen(did: int):
             raise FileNotFoundError(path)
     except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=dok.tipe, download_name=dok.nama_berkas, max_age=0, conditional=True,
+    # The name is cleaned again here: rows stored before the sanitiser keep the uploader's name as it came.
+    response = send_file(path, mimetype=dok.tipe, download_name=dokumen.nama_unduhan(dok.nama_berkas, dok.tipe),
+                         max_age=0, conditional=True,
                          as_attachment=not dok.tipe.startswith("image/"))
     response.headers["Cache-Control"] = "private, no-store"
     return response
