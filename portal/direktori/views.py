@@ -21,12 +21,10 @@ EKSPOR_LIMIT = "20/minute"
 @access.public
 @caching.bersyarat()
 def index():
-    s = service.Saring.dari(request.args)
-    total, rows = service.cari(s)
-    pages = max((total.n + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
-    has_next = len(rows) == service.PER_HALAMAN and (not total.tepat or s.page < pages)
-    context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN, has_next=has_next,
-                   fragmen=caching.fragmen())
+    hasil = service.telusur(service.Saring.dari(request.args))
+    s = hasil.s
+    context = dict(s=s, hasil=hasil, total=hasil.total, rows=hasil.rows, pages=hasil.pages,
+                   per_page=service.PER_HALAMAN, has_next=hasil.has_next, fragmen=caching.fragmen())
     if context["fragmen"]:
         return render_template("direktori/_hasil.html", **context)
     kode = s.kode
