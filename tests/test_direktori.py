@@ -388,3 +388,28 @@ def test_the_status_filter_groups_the_four_steps_and_their_states(client, posyan
     assert "Belum diusulkan" not in select_html and ">Belum ada usulan<" in select_html
     assert '<option value="dikembalikan" selected>' in select_html
 
+
+def test_json_sumber_never_takes_the_host_header(database_url, posyandu):
+    from tests.conftest import make_app
+    for public_url, sumber in [(None, "/posyandu?wilayah=63.09"),
+                               ("https://posyandu.kalselprov.go.id/", "https://posyandu.kalselprov.go.id/posyandu?wilayah=63.09")]:
+        app = make_app(database_url, PUBLIC_URL=public_url, TRUSTED_PROXIES=1)
+        client = app.test_client()
+        headers = {"Host": "jahat.example", "X-Forwarded-Host": "jahat.example"}
+        response = client.get("/posyandu.json?wilayah=63.09", headers=headers)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and json.loads(body)["sumber"] == sumber
+        for path in ("/", "/posyandu", f"/posyandu/{posyandu['mawar']}", "/posyandu.csv", "/wilayah/63.09",
+                     "/wilayah?q=mawar", "/sertifikat", "/login", "/tidak-ada"):
+            assert "jahat" not in client.get(path, headers=headers).get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("missing", ["/posyandu/999999", "/wilayah/99", "/wilayah/63.09.99"])
+def test_if_none_match_for_something_that_does_not_exist_is_404(client, posyandu, missing):
+    real = client.get(f"/posyandu/{posyandu['mawar']}")
+    etag = real.headers["ETag"]
+    assert client.get(missing, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(missing, headers={"If-None-Match": "*"}).status_code == 404
+    again = client.get(f"/posyandu/{posyandu['mawar']}", headers={"If-None-Match": etag})
+    assert again.status_code == 304, "the cheap 304 stays for what exists"
+    assert client.get("/wilayah/63.09", headers={"If-None-Match": etag}).status_code == 304

@@ -3,13 +3,12 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from sqlalchemy import select
 
-from portal import access, caching
+from portal import access, caching, tautan
 from portal.direktori import profil, service
 from portal.extensions import db, limiter
-from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, anak_dari
 from portal.wilayah import service as wilayah_service
 
@@ -36,9 +35,9 @@ def index():
 
 @bp.get("/posyandu/<int:posyandu_id>")
 @access.public
-@caching.bersyarat()
+@caching.bersyarat(ada=profil.publik)
 def detail(posyandu_id: int):
-    p = db.session.get(Posyandu, posyandu_id)
+    p = profil.publik(posyandu_id)
     if p is None:
         abort(404)
     return render_template("direktori/profil.html", **profil.untuk(p))
@@ -84,7 +83,7 @@ def ekspor_json():
     _, at = caching.versi_data()
     meta = {
         "judul": "Direktori Posyandu 6 SPM",
-        "sumber": url_for("direktori.index", _external=True, **s.args(page="")),
+        "sumber": tautan.mutlak("direktori.index", **s.args(page="")),
         "diperbarui": at.replace(microsecond=0).isoformat() + "Z" if at else None,
         "filter": {k: v for k, v in s.args(page="").items()},
         "kolom": service.KOLOM,

@@ -29,7 +29,7 @@ def index():
 
 @bp.get("/<kode>")
 @access.public
-@caching.bersyarat()
+@caching.bersyarat(ada=service.get)
 def detail(kode: str):
     wilayah = service.get(kode)
     if wilayah is None:
