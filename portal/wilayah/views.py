@@ -10,9 +10,9 @@ bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.
 TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usulan", "layanan": "Layanan 6 SPM",
          "pelatihan": "Kader terlatih"}
-# The states of an usulan as short column heads of the "alur" table.
-SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Ajuan",
-                  "diverifikasi_kecamatan": "V.Kec", "diverifikasi_kabupaten": "V.Kab", "diusulkan": "Usul",
+# The states of an usulan as short column heads of the "alur" table, under the heads of their step.
+SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Aju",
+                  "diverifikasi_kecamatan": "Kec", "diverifikasi_kabupaten": "Kab", "diusulkan": "Usul",
                   "teregistrasi": "Reg"}
 POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link away, in the directory
 
