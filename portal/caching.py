@@ -17,7 +17,7 @@ import os
 from datetime import datetime, timezone
 from functools import wraps
 
-from flask import current_app, make_response, request
+from flask import abort, current_app, make_response, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -53,11 +53,15 @@ def fragmen() -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False):
-    """Decorates a public view: 304 for a matching If-None-Match, ETag and Cache-Control on every answer."""
+def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None):
+    """Decorates a public view: 304 for a matching If-None-Match, ETag and Cache-Control on every answer.
+    ada: for a page of one record, the view's own look-up (the URL's arguments → the record or None): a record that
+    does not exist is 404 before any 304, since the ETag (a version of all data) would match for it too."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if ada is not None and ada(*args, **kwargs) is None:
+                abort(404)
             if current_user.is_authenticated:
                 response = make_response(view(*args, **kwargs))
                 response.headers["Cache-Control"] = "private, no-cache"

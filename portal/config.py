@@ -26,6 +26,9 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 FORCE_HTTPS = False
 # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust (nginx: 1).
 TRUSTED_PROXIES = 0
+# The portal's public address, scheme and host (https://posyandu.example.go.id): the base of every absolute URL in an
+# answer, e.g. "sumber" in /posyandu.json. Never taken from the Host header; unset, such URLs stay relative.
+PUBLIC_URL = None
 
 # CSRF tokens last as long as the session: a desa operator on a slow link may keep a form open for a long time.
 WTF_CSRF_TIME_LIMIT = None

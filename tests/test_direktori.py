@@ -10,9 +10,10 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
+from portal.direktori import ejaan
 from portal.direktori import service as direktori
 from portal.extensions import db
-from portal.models import Posyandu
+from portal.models import Posyandu, Wilayah
 from portal.posyandu import service
 
 BINTANG_ARA = "63.09.12"
@@ -149,7 +150,7 @@ def test_pages_link_to_each_other(client, many):
     assert _ids(last) == many[50:]
     assert '<link rel="prev" href="/posyandu?q=kenanga&amp;page=2">' in last and '<link rel="next"' not in last
     beyond = client.get("/posyandu?q=kenanga&page=9").get_data(as_text=True)
-    assert _ids(beyond) == [] and 'rel="prev"' in beyond
+    assert _ids(beyond) == many[50:] and "halaman 3 dari 3" in beyond  # the last page (issue 13)
 
 
 def test_htmx_gets_the_results_only_and_history_restore_the_page(client, many):
@@ -298,3 +299,117 @@ def test_back_button_gets_the_whole_page_wherever_htmx_pushes_the_url(client, as
     restore = c.get(path, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" not in fragment
     assert restore.status_code == 200 and "<html" in restore.get_data(as_text=True)
+
+
+# --- Issue 13: typos forgiven, pages clamped, the status filter grouped, no Host in a body, no 304 for nothing ------
+
+@pytest.fixture
+def kosakata():
+    """The vocabulary of the typo fallback is kept per process: start and end each test without it."""
+    ejaan.lupakan()
+    yield
+    ejaan.lupakan()
+
+
+def _saran(body: str) -> str | None:
+    match = re.search(r'Maksud Anda: <a href="([^"]+)">([^<]+)</a>\?', body)
+    return match and (html.unescape(match.group(1)), match.group(2))
+
+
+def test_a_typo_is_forgiven_with_a_suggestion(client, posyandu, kosakata):
+    tanjung = db.session.scalar(select(Wilayah.kode).where(Wilayah.parent_kode == "63.09", Wilayah.nama == "Tanjung"))
+    desa = db.session.scalar(select(Wilayah.kode).where(Wilayah.parent_kode == tanjung).limit(1))
+    nuri = service.create_posyandu(None, desa, {"nama": "Posyandu Nuri Harapan"}).id
+    ejaan.lupakan()
+    for typed, corrected, expected in [("mawr", "mawar", {posyandu["mawar"], posyandu["banjar"]}),
+                                       ("tanjng", "tanjung", {nuri}),
+                                       ("nuri harapn", "nuri harapan", {nuri}),
+                                       ("Posyandu Mawr Indh", "mawar indah", {posyandu["mawar"]}),
+                                       ("cempeka", "cempaka", {posyandu["cempaka"]})]:
+        body = client.get("/posyandu", query_string={"q": typed}).get_data(as_text=True)
+        assert set(_ids(body)) == expected, typed
+        assert _saran(body) == (f"/posyandu?q={corrected.replace(' ', '+')}", corrected), typed
+        assert f'value="{typed}"' in body, "the box keeps what was typed"
+    # The other filters stay in the corrected search and its link.
+    body = client.get("/posyandu", query_string={"q": "mawr", "wilayah": "63.03"}).get_data(as_text=True)
+    assert set(_ids(body)) == {posyandu["banjar"]} and _saran(body)[0] == "/posyandu?q=mawar&wilayah=63.03"
+    # htmx gets it in the fragment, within its budget.
+    fragment = client.get("/posyandu?q=mawr", headers={"HX-Request": "true"})
+    assert _saran(fragment.get_data(as_text=True)) and len(gzip.compress(fragment.data)) <= 2048
+
+
+@pytest.mark.parametrize("typed, found", [("mawar", True), ("maw", True), ("zzzz", False), ("qxjv mawar", False),
+                                          ("mawr99", False), ("mwr", False)])
+def test_no_suggestion_when_the_search_finds_something_or_nothing_is_near(client, posyandu, kosakata, typed, found):
+    body = client.get("/posyandu", query_string={"q": typed}).get_data(as_text=True)
+    assert _saran(body) is None
+    assert bool(_ids(body)) == found and ("Tidak ada Posyandu yang cocok" in body) != found
+
+
+def test_the_nearest_word_of_more_posyandu_wins(ctx, kosakata):
+    """'tanjng' is one letter from tanjung, tanjang and tanjong: the word of more Posyandu is the suggestion."""
+    for nama in ("Posyandu Tanjang", "Posyandu Tanjong", "Posyandu Tanjung Sari", "Posyandu Tanjung Baru"):
+        service.create_posyandu(None, "63.03.01.2001", {"nama": nama})
+    assert ejaan.mirip("tanjng") == ["tanjung", "tanjang", "tanjong"]
+    assert ejaan.mirip("tnj") == [] and ejaan.mirip("tanj00") == []  # too short to guess; digits are not corrected
+
+
+@pytest.mark.parametrize("path", ["/posyandu", "/posyandu.csv", "/posyandu.json"])
+@pytest.mark.parametrize("page", ["²", "①", "٣", "0", "-1", "9" * 40, "1e3", " "])
+def test_a_page_that_is_not_a_number_is_page_1_never_a_500(client, many, path, page):
+    response = client.get(path, query_string={"q": "kenanga", "page": page})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    if path == "/posyandu":
+        assert "halaman 1 dari 3" in body and _ids(body) == many[:25]
+        assert "Nomor halaman tidak sah" in body or not page.strip()
+
+
+def test_a_page_past_the_last_shows_the_last(client, many):
+    body = client.get("/posyandu?q=kenanga&page=99").get_data(as_text=True)
+    assert "halaman 3 dari 3" in body and "Halaman 99 tidak ada" in body and _ids(body) == many[50:]
+    assert 'rel="prev" href="/posyandu?q=kenanga&amp;page=2"' in body and 'rel="next"' not in body
+    body = client.get("/posyandu?q=zzzz&page=5").get_data(as_text=True)
+    assert "Tidak ada Posyandu yang cocok" in body and "halaman 5" not in body.lower() and 'rel="prev"' not in body
+    body = client.get("/posyandu?q=kenanga&page=3").get_data(as_text=True)
+    assert "tidak ada;" not in body and _ids(body) == many[50:]
+
+
+def test_the_status_filter_groups_the_four_steps_and_their_states(client, posyandu):
+    body = client.get("/posyandu?status=dikembalikan").get_data(as_text=True)
+    select_html = re.search(r'<select id="ds" name="status">(.*?)</select>', body, re.S).group(1)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select_html)
+    assert [g for g, _ in groups] == ["1. Belum diajukan", "2. Dalam verifikasi", "3. Diusulkan ke Kemendagri",
+                                      "4. Teregistrasi"]
+    values = [re.findall(r'<option value="([^"]+)"', options) for _, options in groups]
+    assert values == [["belum_diajukan", "belum", "draf", "dikembalikan"],
+                      ["verifikasi", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"],
+                      ["diusulkan"], ["teregistrasi"]]
+    assert "Belum diusulkan" not in select_html and ">Belum ada usulan<" in select_html
+    assert '<option value="dikembalikan" selected>' in select_html
+
+
+def test_json_sumber_never_takes_the_host_header(database_url, posyandu):
+    from tests.conftest import make_app
+    for public_url, sumber in [(None, "/posyandu?wilayah=63.09"),
+                               ("https://posyandu.kalselprov.go.id/", "https://posyandu.kalselprov.go.id/posyandu?wilayah=63.09")]:
+        app = make_app(database_url, PUBLIC_URL=public_url, TRUSTED_PROXIES=1)
+        client = app.test_client()
+        headers = {"Host": "jahat.example", "X-Forwarded-Host": "jahat.example"}
+        response = client.get("/posyandu.json?wilayah=63.09", headers=headers)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and json.loads(body)["sumber"] == sumber
+        for path in ("/", "/posyandu", f"/posyandu/{posyandu['mawar']}", "/posyandu.csv", "/wilayah/63.09",
+                     "/wilayah?q=mawar", "/sertifikat", "/login", "/tidak-ada"):
+            assert "jahat" not in client.get(path, headers=headers).get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("missing", ["/posyandu/999999", "/wilayah/99", "/wilayah/63.09.99"])
+def test_if_none_match_for_something_that_does_not_exist_is_404(client, posyandu, missing):
+    real = client.get(f"/posyandu/{posyandu['mawar']}")
+    etag = real.headers["ETag"]
+    assert client.get(missing, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(missing, headers={"If-None-Match": "*"}).status_code == 404
+    again = client.get(f"/posyandu/{posyandu['mawar']}", headers={"If-None-Match": etag})
+    assert again.status_code == 304, "the cheap 304 stays for what exists"
+    assert client.get("/wilayah/63.09", headers={"If-None-Match": etag}).status_code == 304

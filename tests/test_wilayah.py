@@ -171,7 +171,7 @@ def test_search_fragment_for_htmx(client):
 
 def test_search_without_result(client):
     body = client.get("/wilayah", query_string={"q": "zzzzqqq"}).get_data(as_text=True)
-    assert "Tidak ada wilayah yang cocok" in body
+    assert "Tidak ada wilayah atau Posyandu yang cocok" in body
 
 
 def test_home_shows_totals(client, some_posyandu):

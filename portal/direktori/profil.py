@@ -14,6 +14,11 @@ from portal.posyandu.kelengkapan import KURSI_PENGURUS, kursi_label
 from portal.wilayah import service as wilayah_service
 
 
+def publik(posyandu_id: int) -> Posyandu | None:
+    """The Posyandu whose public profile /posyandu/<id> shows (closed ones too, marked so); None: 404."""
+    return db.session.get(Posyandu, posyandu_id)
+
+
 def untuk(p: Posyandu) -> dict:
     layanan: dict[str, list[str]] = {b: [] for b in BIDANG}
     for bidang, nama in db.session.execute(

@@ -10,12 +10,15 @@ counted up to BATAS_HITUNG ("lebih dari 10.000").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Integer, and_, any_, bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal import rekap
+from portal.bilangan import bulat
+from portal.direktori import ejaan
+from portal.formatting import angka
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, BIT_BIDANG, KELOMPOK_STATUS, STATUS_REGISTRASI, Posyandu, posyandu_kata
 from portal.models.wilayah import Wilayah, ancestors, desa_clause
@@ -23,12 +26,17 @@ from portal.teks import PANJANG_KATA, kata
 from portal.wilayah import service as wilayah_service
 
 PER_HALAMAN = 25
+HALAMAN_MAKS = 1_000_000  # beyond it a page number is refused; below it, a page past the last shows the last one
 BATAS_HITUNG = 10_000
 MAKS_KATA = 6  # words of a search that are used
 KATA_UMUM = 20_000  # a search word matching more Posyandu than this is common (see _cocok)
 URUTAN = {"wilayah": "Wilayah", "nama": "Nama", "terbaru": "Terakhir diperbarui"}
-STATUS_PILIHAN = {**{k: label for k, (label, _) in KELOMPOK_STATUS.items()},
-                  **{k: label for k, label in STATUS_REGISTRASI.items() if k not in KELOMPOK_STATUS}}
+# The status filter: the four steps, each with its states (issue 13: "Belum diajukan" beside "Belum diusulkan" in one
+# flat list confused people). A step of one state is that state.
+LABEL_SARING = {**STATUS_REGISTRASI, "belum": "Belum ada usulan"}
+STATUS_PILIHAN = [(f"{n}. {label}", ([(key, f"Semua {label.lower()}")] if len(states) > 1 else [])
+                   + [(state, LABEL_SARING[state]) for state in states])
+                  for n, (key, (label, states)) in enumerate(KELOMPOK_STATUS.items(), 1)]
 
 
 def status_anggota(status: str) -> tuple[str, ...]:
@@ -52,6 +60,7 @@ class Saring:
     _where: list | None = field(default=None, repr=False, compare=False)
     cocok: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # search word: Posyandu (capped)
     dipandu: bool = field(default=False, repr=False, compare=False)  # a rare search word drives the query
+    _lingkup: int | None = field(default=None, repr=False, compare=False)  # Posyandu in the wilayah (rekap)
 
     @classmethod
     def dari(cls, args) -> Saring:
@@ -82,12 +91,13 @@ class Saring:
             s.urut = urut
         elif urut:
             s.pesan.append("Urutan tidak dikenal; diurutkan menurut wilayah.")
-        page = (args.get("page") or "").strip()
-        if page:
-            if page.isdigit() and 0 < int(page) <= 1_000_000:
-                s.page = int(page)
-            else:
+        page = args.get("page")
+        if page not in (None, ""):
+            nomor = bulat(page, 1, HALAMAN_MAKS)
+            if nomor is None:
                 s.pesan.append("Nomor halaman tidak sah; halaman 1 ditampilkan.")
+            else:
+                s.page = nomor
         return s
 
     @property
@@ -134,8 +144,9 @@ def _bangun_where(s: Saring) -> list:
     if s.pilot:
         where.append(Posyandu.pilot == true())  # "= 1", the predicate of the partial index ix_posyandu_pilot
     if s.kata:
-        in_scope = rekap.wilayah(s.kode).posyandu
-        where.extend(_cocok(s, word, in_scope) for word in s.kata)
+        if s._lingkup is None:
+            s._lingkup = rekap.wilayah(s.kode).posyandu
+        where.extend(_cocok(s, word, s._lingkup) for word in s.kata)
     return where
 
 
@@ -153,7 +164,8 @@ def _cocok(s: Saring, word: str, in_scope: int):
       walked in order, so no query builds a set of 100,000 ids."""
     limit = min(KATA_UMUM, max(in_scope, 1))
     in_range = select(posyandu_kata.c.posyandu_id).where(_awalan(word))
-    s.cocok[word] = db.session.scalar(select(func.count()).select_from(in_range.limit(limit + 1).subquery()))
+    if word not in s.cocok:  # known already when a corrected search keeps the word
+        s.cocok[word] = db.session.scalar(select(func.count()).select_from(in_range.limit(limit + 1).subquery()))
     if s.cocok[word] <= limit:
         s.dipandu = True
         if db.session.get_bind().dialect.name == "postgresql":
@@ -219,8 +231,11 @@ def _tempat(codes: set[str]) -> dict[str, Wilayah]:
 
 def cari(s: Saring) -> tuple[Jumlah, list[Baris]]:
     """The count and one page of results: two or three statements, whatever the page holds (no query per row)."""
+    where = _where(s)
+    if any(s.cocok[w] == 0 for w in s.kata):
+        return Jumlah(0, True), []  # a word that starts no indexed word: nothing to look for (a typo, often)
     found = select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Posyandu.status_registrasi, Posyandu.pilot,
-                   Posyandu.updated_at).where(*_where(s))
+                   Posyandu.updated_at).where(*where)
     total = None
     if s.dipandu:
         # The few matches of a rare word first, counted and ordered from there: otherwise PostgreSQL, expecting them
@@ -238,6 +253,60 @@ def cari(s: Saring) -> tuple[Jumlah, list[Baris]]:
         Baris(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
               [names[c] for c in [r.desa_kode, *reversed(ancestors(r.desa_kode))] if c in names])
         for r in rows]
+
+
+@dataclass
+class Hasil:
+    """What a directory page lists: the search s (the corrected one when the typed words found nothing), the count,
+    one page of rows, and the correction offered ("Maksud Anda: mawar?")."""
+    s: Saring
+    total: Jumlah
+    rows: list[Baris]
+    ditulis: str = ""  # the search as typed
+    saran: str = ""  # the corrected search whose results are shown, when the typed one found nothing
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total.n // PER_HALAMAN), 1)
+
+    @property
+    def has_next(self) -> bool:
+        return len(self.rows) == PER_HALAMAN and (not self.total.tepat or self.s.page < self.pages)
+
+
+def _koreksi(s: Saring) -> tuple[Saring, Jumlah, list[Baris]] | None:
+    """The search with each word that starts no indexed word replaced by a near one, when that finds something;
+    the nearest first, up to three tries."""
+    salah = [w for w in s.kata if s.cocok.get(w) == 0]
+    pilihan = {w: ejaan.mirip(w) for w in salah}
+    if not salah or not all(pilihan.values()):
+        return None
+    for i in range(max(len(p) for p in pilihan.values())):
+        q = " ".join(pilihan[w][min(i, len(pilihan[w]) - 1)] if w in pilihan else w for w in s.kata)
+        lain = replace(s, q=q, _where=None, cocok=dict(s.cocok), dipandu=False)
+        total, rows = cari(lain)
+        if total.n:
+            return lain, total, rows
+    return None
+
+
+def telusur(s: Saring) -> Hasil:
+    """One page of the directory as people search it: small typos forgiven, and a page number past the last shows
+    the last page (page 1 when nothing matches)."""
+    total, rows = cari(s)
+    hasil = Hasil(s, total, rows, ditulis=s.q)
+    if not total.n and s.kata:
+        found = _koreksi(s)
+        if found:
+            hasil = Hasil(*found, ditulis=s.q, saran=found[0].q)
+    if not hasil.rows and hasil.s.page > 1:
+        if hasil.total.n:
+            s.pesan.append(f"Halaman {angka(hasil.s.page)} tidak ada; ditampilkan halaman terakhir.")
+            hasil.s.page = hasil.pages if hasil.total.tepat else BATAS_HITUNG // PER_HALAMAN
+            hasil.total, hasil.rows = cari(hasil.s)
+        else:
+            hasil.s.page = 1
+    return hasil
 
 
 # --- Open data ------------------------------------------------------------------------------------------------------

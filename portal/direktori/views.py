@@ -1,13 +1,12 @@
 """Public directory of Posyandu, public profile, open data (issue 4). No person's data on any of them."""
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from sqlalchemy import select
 
-from portal import access, caching, lembar
+from portal import access, caching, lembar, tautan
 from portal.direktori import profil, service
 from portal.extensions import db, limiter
-from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, anak_dari
 from portal.wilayah import service as wilayah_service
 
@@ -19,12 +18,10 @@ EKSPOR_LIMIT = "20/minute"
 @access.public
 @caching.bersyarat()
 def index():
-    s = service.Saring.dari(request.args)
-    total, rows = service.cari(s)
-    pages = max((total.n + service.PER_HALAMAN - 1) // service.PER_HALAMAN, 1)
-    has_next = len(rows) == service.PER_HALAMAN and (not total.tepat or s.page < pages)
-    context = dict(s=s, total=total, rows=rows, pages=pages, per_page=service.PER_HALAMAN, has_next=has_next,
-                   fragmen=caching.fragmen())
+    hasil = service.telusur(service.Saring.dari(request.args))
+    s = hasil.s
+    context = dict(s=s, hasil=hasil, total=hasil.total, rows=hasil.rows, pages=hasil.pages,
+                   per_page=service.PER_HALAMAN, has_next=hasil.has_next, fragmen=caching.fragmen())
     if context["fragmen"]:
         return render_template("direktori/_hasil.html", **context)
     kode = s.kode
@@ -36,9 +33,9 @@ def index():
 
 @bp.get("/posyandu/<int:posyandu_id>")
 @access.public
-@caching.bersyarat()
+@caching.bersyarat(ada=profil.publik)
 def detail(posyandu_id: int):
-    p = db.session.get(Posyandu, posyandu_id)
+    p = profil.publik(posyandu_id)
     if p is None:
         abort(404)
     return render_template("direktori/profil.html", **profil.untuk(p))
@@ -73,7 +70,7 @@ def ekspor_json():
     _, at = caching.versi_data()
     meta = {
         "judul": "Direktori Posyandu 6 SPM",
-        "sumber": url_for("direktori.index", _external=True, **s.args(page="")),
+        "sumber": tautan.mutlak("direktori.index", **s.args(page="")),
         "diperbarui": at.replace(microsecond=0).isoformat() + "Z" if at else None,
         "filter": {k: v for k, v in s.args(page="").items()},
         "kolom": service.KOLOM,

@@ -118,11 +118,16 @@ def normalize_name(text: str) -> str:
     return " ".join(_NOISE.sub("", (text or "").lower().replace("-", " ")).split())
 
 
+def kode_dicari(q: str) -> bool:
+    """q is (the start of) a code such as 63.09, not a name."""
+    return bool(re.fullmatch(r"[\d.]+", (q or "").strip()))
+
+
 def search(q: str, limit: int = 30, *, within: str = "", levels=None) -> list[tuple[Wilayah, list[Wilayah]]]:
     """Regions whose name (spelling-normalised) contains q, or whose code starts with q; each with its path.
     within and levels narrow it (the account form offers only the codes a manager may hand out)."""
     q = (q or "").strip()
-    if re.fullmatch(r"[\d.]+", q):
+    if kode_dicari(q):
         stmt = select(Wilayah).where(Wilayah.kode.like(q.rstrip(".") + "%"))
     else:
         needle = normalize_name(_KIND.sub("", q.strip().lower()))

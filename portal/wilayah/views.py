@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import access, caching, rekap
+from portal.direktori import service as direktori
 from portal.models.wilayah import JENIS_LABEL
 from portal.registrasi import service as registrasi
 from portal.wilayah import service
@@ -9,10 +10,11 @@ bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.
 TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usulan", "layanan": "Layanan 6 SPM",
          "pelatihan": "Kader terlatih"}
-# The states of an usulan as short column heads of the "alur" table.
-SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Ajuan",
-                  "diverifikasi_kecamatan": "V.Kec", "diverifikasi_kabupaten": "V.Kab", "diusulkan": "Usul",
+# The states of an usulan as short column heads of the "alur" table, under the heads of their step.
+SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Aju",
+                  "diverifikasi_kecamatan": "Kec", "diverifikasi_kabupaten": "Kab", "diusulkan": "Usul",
                   "teregistrasi": "Reg"}
+POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link away, in the directory
 
 
 @bp.get("")
@@ -21,15 +23,17 @@ SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajuk
 def index():
     q = request.args.get("q", "").strip()[:100]
     if q:
+        # The home page's search: regions, and Posyandu through the directory's own search (typos forgiven).
         results = service.search(q)
+        posyandu = None if service.kode_dicari(q) else direktori.telusur(direktori.Saring.dari({"q": q}))
         template = "wilayah/_results.html" if caching.fragmen() else "wilayah/search.html"
-        return render_template(template, q=q, results=results)
+        return render_template(template, q=q, results=results, posyandu=posyandu, posyandu_maks=POSYANDU_MAKS)
     return _detail(None)
 
 
 @bp.get("/<kode>")
 @access.public
-@caching.bersyarat()
+@caching.bersyarat(ada=service.get)
 def detail(kode: str):
     wilayah = service.get(kode)
     if wilayah is None:
