@@ -20,7 +20,7 @@ FIELD_LABEL = {
     "jenis_kelamin": "Jenis kelamin", "bidang": "Bidang", "level": "Level", "tanggal_lahir": "Tanggal lahir",
     "telepon": "Telepon", "nik": "NIK", "jabatan": "Jabatan", "sumber": "Sumber",
     "status": "Status registrasi", "catatan": "Catatan", "nomor_registrasi": "Nomor registrasi", "dokumen": "Dokumen",
-    "tahap": "Tahap",
+    "tahap": "Tahap", "atas_nama": "Atas nama",
 }
 CHOICES = {"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN,
            "status": STATUS_REGISTRASI}
@@ -29,7 +29,8 @@ ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan"
           "ajukan": "mengajukan", "verifikasi_kecamatan": "memverifikasi (kecamatan)",
           "verifikasi_kabupaten": "memverifikasi (kabupaten)", "kembalikan": "mengembalikan",
           "usulkan": "mengusulkan ke Kemendagri", "registrasi": "mencatat nomor", "unggah": "mengunggah",
-          "tarik": "menarik", "tahap": "mengubah tahap"}
+          "tarik": "menarik", "tahap": "mengubah tahap", "verifikasi_an_kecamatan": "memverifikasi atas nama kecamatan",
+          "tolak": "mencatat penolakan Kemendagri atas", "koreksi_nomor": "mengoreksi nomor"}
 SUBJECT = {"usulan": "usulan registrasi", "dokumen_usulan": "dokumen usulan registrasi"}
 
 

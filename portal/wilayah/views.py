@@ -12,7 +12,7 @@ TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usu
 # The states of an usulan as short column heads of the "alur" table.
 SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Ajuan",
                   "diverifikasi_kecamatan": "V.Kec", "diverifikasi_kabupaten": "V.Kab", "diusulkan": "Usul",
-                  "teregistrasi": "Reg"}
+                  "ditolak": "Tolak", "teregistrasi": "Reg"}
 
 
 @bp.get("")
