@@ -37,11 +37,12 @@ from portal.posyandu.kelengkapan import KURSI_PENGURUS
 from portal.registrasi import demo as demo_registrasi
 
 DEMO_ACCOUNTS = [
-    # username, role, kode wilayah, name
+    # username, role, kode wilayah, name. Desa → kecamatan → kabupaten form a chain, so each verifies what the one
+    # below submits; the desa is one of the 7 of Bintang Ara that sent kader to the demo bimtek (kegiatan/demo.py).
     ("admin", "admin", "63", "Admin Dinas PMD Provinsi Kalimantan Selatan"),
     ("kabupaten", "kabupaten", "63.09", "DPMD Kabupaten Tabalong"),
     ("kecamatan", "kecamatan", "63.09.12", "Tim Pembina Posyandu Kecamatan Bintang Ara"),
-    ("desa", "desa", "63.09.04.2006", "Operator Desa Pamarangan Kiwa"),
+    ("desa", "desa", "63.09.12.2003", "Operator Desa Bintang Ara"),
     ("penyelenggara", "penyelenggara", "63.09", "Panitia Bimtek Kabupaten Tabalong"),
 ]
 
@@ -79,7 +80,9 @@ def seed(instance_path: str) -> SeedResult:
     has no Posyandu yet. Idempotent."""
     accounts, kelembagaan = seed_accounts(instance_path), seed_kelembagaan()
     organiser = db.session.scalar(select(User).where(User.username == DEMO_PENYELENGGARA))
-    return SeedResult(accounts, kelembagaan, demo_kegiatan.seed(organiser), demo_registrasi.seed())
+    chain = {u.role: u for u in db.session.scalars(select(User).where(User.username.in_(DEMO_RANTAI)))}
+    return SeedResult(accounts, kelembagaan, demo_kegiatan.seed(organiser),
+                      demo_registrasi.seed(DEMO_DESA, DEMO_KECAMATAN, chain))
 
 
 def seed_accounts(instance_path: str) -> list[str]:
@@ -106,8 +109,13 @@ POSYANDU_PER_DESA = 5
 POSYANDU_LAIN = (3, 8)
 PILOT_LAIN = (1, 3)
 DEMO_PENYELENGGARA = "penyelenggara"
-# The `desa` account's desa: several Posyandu, complete and not, so the operator has something to do.
+# The `desa` account's desa: several Posyandu, complete and not, so the operator has something to do; and the
+# kecamatan account's kecamatan, which holds it.
 DEMO_DESA = next(kode for _u, role, kode, _n in DEMO_ACCOUNTS if role == "desa")
+DEMO_KECAMATAN = next(kode for _u, role, kode, _n in DEMO_ACCOUNTS if role == "kecamatan")
+assert DEMO_DESA.startswith(DEMO_KECAMATAN + ".")
+# The accounts whose region holds the demo desa: the registration demo records their steps under their names.
+DEMO_RANTAI = ("desa", "kecamatan", "kabupaten")
 SUMBER = "Data demo buatan (flask demo seed), bukan isian petugas."
 # Dates are drawn relative to this day, not today, so every install gets the same data.
 ACUAN = date(2025, 11, 24)
@@ -319,8 +327,9 @@ class _Pembuat:
         """Plans for per_desa[kode] Posyandu in each desa; lengkap is a share, or an exact number, of complete ones."""
         plans = [_Rencana(d, nama) for d in desa for nama in self.nama_posyandu(per_desa.get(d.kode, 0))]
         n = lengkap if isinstance(lengkap, int) else round(len(plans) * lengkap)
-        # In the demo desa the first Posyandu is complete and the others are not.
-        demo = [p for p in plans if p.desa.kode == DEMO_DESA][:1]
+        # In the demo desa the first two Posyandu are complete (one to submit, one waiting for the kecamatan) and the
+        # others are not.
+        demo = [p for p in plans if p.desa.kode == DEMO_DESA][:2]
         others = [p for p in plans if p.desa.kode != DEMO_DESA]
         complete = set(demo) | set(self.rng.sample(others, n - len(demo)))
         for p in plans:

@@ -20,7 +20,7 @@ from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.wilayah import within_clause
 from portal.posyandu import kelengkapan, rules, service
 from portal.wilayah.service import normalize_name
-from tests.conftest import login
+from tests.conftest import login, post
 
 TABALONG = "63.09"
 
@@ -257,16 +257,56 @@ def test_tabalong_tahap_i_as_reported(instance, client):
             assert u.potret and set(u.dokumen_aktif) == {"berita_acara", "sk"}
         if u.status in ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"):
             assert u.posyandu.lengkap
-    assert db.session.scalar(select(func.count()).select_from(DokumenUsulan)) == 2 * sum(
-        n for s, n in states.items() if s != "draf")
+    ready = [u for u in rest if u.status == "draf" and u.dokumen]
+    assert db.session.scalar(select(func.count()).select_from(DokumenUsulan)) == 2 * (sum(
+        n for s, n in states.items() if s != "draf") + len(ready))
     # Every active Posyandu of Tabalong has its status on record, the rekap agrees, and the demo accounts have work.
     counts = rekap.wilayah(TABALONG)
     assert counts.status_belum == 0 and counts.status_diusulkan + counts.status_teregistrasi == 206
     assert counts.status_teregistrasi == len(numbered)
     assert any(u.status == "diajukan" and u.posyandu.desa_kode.startswith("63.09.12.") for u in rest)
-    assert any(u.status == "draf" and u.posyandu.desa_kode == demo.DEMO_DESA and u.posyandu.lengkap for u in rest)
+    assert [u.posyandu.desa_kode for u in ready] == [demo.DEMO_DESA]
     # The public kabupaten rollup says it.
     html = client.get("/wilayah/63.09?tabel=registrasi").get_data(as_text=True)
     assert "Usulan Tahap I</strong>: 206 Posyandu di 87 desa/kelurahan" in html
     assert "Desa/kelurahan dengan Posyandu belum diusulkan: 44" in html
     assert demo.seed(instance).registrasi == []  # never twice
+
+
+def test_the_demo_accounts_form_a_chain_that_works_both_ways(instance, app, ctx):
+    """desa → kecamatan → kabupaten: the desa submits its ready draf, the kecamatan verifies a dossier of that very
+    desa, the kabupaten verifies what the kecamatan verified; the desa reads a return by the kecamatan."""
+    from portal.models import User
+    from portal.registrasi import workflow
+    demo.seed(instance)
+    accounts = {u.role: u for u in db.session.scalars(select(User))}
+    desa, kecamatan, kabupaten = (accounts[r].wilayah_kode for r in ("desa", "kecamatan", "kabupaten"))
+    assert desa == demo.DEMO_DESA and desa.startswith(kecamatan + ".") and kecamatan.startswith(kabupaten + ".")
+    assert (kecamatan, kabupaten) == ("63.09.12", "63.09")  # Bintang Ara, of the bimtek
+    # The demo desa is one of the 7 desa that sent kader to the bimtek.
+    bimtek = db.session.scalar(select(Kegiatan).where(Kegiatan.jenis == "bimtek"))
+    assert desa in {row.desa.kode for row in laporan.rekap(bimtek).desa}
+    di_desa = db.session.scalars(select(Usulan).join(Posyandu).where(Posyandu.desa_kode == desa)
+                                 .order_by(Usulan.id)).all()
+    ready = [u for u in di_desa if u.status == "draf" and not workflow.syarat_ajukan(u)]
+    waiting = [u for u in di_desa if u.status == "diajukan"]
+    returned = [u for u in di_desa if u.status == "dikembalikan"]
+    assert ready and waiting and returned
+    # The return was the kecamatan account's, with its reason and a document to replace.
+    step = workflow.alasan(returned[0])
+    assert step.oleh.username == "kecamatan" and step.catatan and step.perbaikan == ["sk"]
+    passwords = demo.demo_passwords(instance)
+    clients = {}
+    for username in ("desa", "kecamatan", "kabupaten"):
+        clients[username] = app.test_client()
+        assert login(clients[username], username, passwords[username]).status_code == 303
+    assert step.catatan in clients["desa"].get("/beranda").get_data(as_text=True)
+    # Both directions: up (the desa submits) and down (the kecamatan, then the kabupaten, verify).
+    for username, uid, aksi in (("desa", ready[0].id, "ajukan"), ("kecamatan", waiting[0].id, "verifikasi_kecamatan"),
+                                ("kabupaten", waiting[0].id, "verifikasi_kabupaten")):
+        u = db.session.get(Usulan, uid, populate_existing=True)
+        response = post(clients[username], f"/registrasi/usulan/{uid}/{aksi}", {"version": u.version})
+        assert response.status_code == 303, (username, aksi, response.get_data(as_text=True)[-2000:])
+    assert db.session.get(Usulan, ready[0].id, populate_existing=True).status == "diajukan"
+    assert db.session.get(Usulan, waiting[0].id, populate_existing=True).status == "diverifikasi_kabupaten"
+    assert "usulan menunggu verifikasi kecamatan" in clients["kecamatan"].get("/beranda").get_data(as_text=True)

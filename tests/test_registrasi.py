@@ -13,7 +13,7 @@ from portal.models import AuditLog, Posyandu
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
 from portal.posyandu import service as posyandu_service
-from portal.registrasi import berkas, dokumen, workflow
+from portal.registrasi import berkas, dokumen, service, workflow
 from tests.conftest import ACCOUNTS, csrf_token, post
 from tests.test_posyandu import _complete as complete_profile
 
@@ -35,15 +35,19 @@ def uploads(app, ctx, tmp_path):
     return tmp_path
 
 
-@pytest.fixture
-def melati(ctx, users, uploads):
-    """A complete Posyandu in Desa Hapalah with a draf usulan holding both required documents."""
-    p = _complete(HAPALAH, "Posyandu Melati")
-    u = workflow.buat(None, p)
+def _draf(desa, nama) -> Usulan:
+    """A complete Posyandu with a draf usulan holding both required documents."""
+    u = workflow.buat(None, _complete(desa, nama))
     db.session.commit()
     for jenis in ("berita_acara", "sk"):
         dokumen.unggah(None, u, jenis, io.BytesIO(PDF), f"{jenis}.pdf")
-    return u.id
+    return u
+
+
+@pytest.fixture
+def melati(ctx, users, uploads):
+    """Posyandu Melati in Desa Hapalah, its draf ready to submit."""
+    return _draf(HAPALAH, "Posyandu Melati").id
 
 
 def _u(uid) -> Usulan:
@@ -69,9 +73,12 @@ def _langkah_count(uid):
 # --- the state machine: every step, every role and scope ----------------------------------------------------------
 
 STATES = ["draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan",
-          "teregistrasi"]
-AKSI = ["ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "kembalikan", "registrasi"]
-# Written out by hand from DOMAIN.md §5 and the issue, not from the code: (role, step) → the states it may start from.
+          "ditolak", "teregistrasi"]
+AKSI = ["ajukan", "verifikasi_kecamatan", "verifikasi_an_kecamatan", "verifikasi_kabupaten", "kembalikan",
+        "registrasi", "tolak", "koreksi_nomor"]
+# Written out by hand from DOMAIN.md §5 and the issues, not from the code: (role, step) → the states it may start
+# from. verifikasi_an_kecamatan is legal for nobody here: Kec. Banua Lawas has its own active account (kec_banualawas);
+# test_verification_on_behalf_of_a_kecamatan_without_an_account covers it without one.
 LEGAL = {
     ("desa", "ajukan"): {"draf", "dikembalikan"},
     ("admin", "ajukan"): {"draf", "dikembalikan"},
@@ -84,30 +91,34 @@ LEGAL = {
     ("admin", "kembalikan"): {"diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"},
     ("kabupaten", "registrasi"): {"diusulkan"},
     ("admin", "registrasi"): {"diusulkan"},
+    ("kabupaten", "tolak"): {"diusulkan"},
+    ("admin", "tolak"): {"diusulkan"},
+    ("kabupaten", "koreksi_nomor"): {"teregistrasi"},
+    ("admin", "koreksi_nomor"): {"teregistrasi"},
 }
 TARGET = {"ajukan": "diajukan", "verifikasi_kecamatan": "diverifikasi_kecamatan",
-          "verifikasi_kabupaten": "diverifikasi_kabupaten", "kembalikan": "dikembalikan", "registrasi": "teregistrasi"}
+          "verifikasi_an_kecamatan": "diverifikasi_kecamatan", "verifikasi_kabupaten": "diverifikasi_kabupaten",
+          "kembalikan": "dikembalikan", "registrasi": "teregistrasi", "tolak": "ditolak",
+          "koreksi_nomor": "teregistrasi"}
 IN_SCOPE = {"admin_nasional", "admin_kalsel", "kab_tabalong", "kec_banualawas", "desa_hapalah", "peny_tabalong"}
 
 
-def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
-    """7 states × 10 accounts × 5 steps over HTTP: the legal ones move the usulan exactly as the table says; every
-    other one is refused (404 outside the region, 403 for a role that has no part, 422 with the reason otherwise) and
-    changes nothing."""
-    clients = {name: as_user(name) for name in ACCOUNTS}
-    tokens = {name: csrf_token(c) for name, c in clients.items()}
+def _steps_table(clients, tokens, melati, states, aksi_list, legal_table, skip=()):
+    """Every state × account × step over HTTP; returns (checked, legal seen)."""
     checked = legal_seen = 0
-    for state in STATES:
+    for state in states:
         for name, (role, _kode) in ACCOUNTS.items():
-            for aksi in AKSI:
+            if name in skip:
+                continue
+            for aksi in aksi_list:
                 u = _set_state(melati, state)
-                before = (_langkah_count(melati), u.version)
+                before, nomor_lama = (_langkah_count(melati), u.version), u.nomor_registrasi
                 nomor = f"{HAPALAH}.{checked % 1000:03d}"
                 response = clients[name].post(f"/registrasi/usulan/{melati}/{aksi}", data={
                     "csrf_token": tokens[name], "version": u.version, "catatan": "SK belum ditandatangani.",
                     "nomor": nomor})
                 after = _u(melati)
-                legal = name in IN_SCOPE and state in LEGAL.get((role, aksi), set())
+                legal = name in IN_SCOPE and state in legal_table.get((role, aksi), set())
                 where = f"{state} {name} {aksi}"
                 if legal:
                     legal_seen += 1
@@ -118,8 +129,9 @@ def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
                                               .order_by(LangkahUsulan.id.desc())).first()
                     assert (step.dari, step.ke, step.peran) == (state, TARGET[aksi], role), where
                     assert db.session.get(Posyandu, after.posyandu_id).status_registrasi == TARGET[aksi], where
-                    if aksi == "registrasi":
-                        assert after.nomor_registrasi == nomor, where
+                    if aksi in ("registrasi", "koreksi_nomor"):
+                        assert after.nomor_registrasi == step.nomor == nomor, where
+                        assert step.nomor_lama == nomor_lama, where
                 else:
                     expected = 404 if name not in IN_SCOPE else 403 if role == "penyelenggara" else 422
                     assert response.status_code == expected, where
@@ -128,8 +140,22 @@ def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
                         assert "Langkah" in response.get_data(as_text=True) or "wewenang" in \
                             response.get_data(as_text=True), where
                 checked += 1
-    assert checked == 7 * 10 * 5 and legal_seen == sum(
-        len(states) * sum(1 for n in IN_SCOPE if ACCOUNTS[n][0] == role) for (role, _a), states in LEGAL.items())
+    return checked, legal_seen
+
+
+def _expected_legal(legal_table, skip=()):
+    return sum(len(states) * sum(1 for n in IN_SCOPE if ACCOUNTS[n][0] == role and n not in skip)
+               for (role, _a), states in legal_table.items())
+
+
+def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
+    """8 states × 10 accounts × 8 steps over HTTP: the legal ones move the usulan exactly as the table says; every
+    other one is refused (404 outside the region, 403 for a role that has no part, 422 with the reason otherwise) and
+    changes nothing."""
+    clients = {name: as_user(name) for name in ACCOUNTS}
+    tokens = {name: csrf_token(c) for name, c in clients.items()}
+    checked, legal_seen = _steps_table(clients, tokens, melati, STATES, AKSI, LEGAL)
+    assert checked == 8 * 10 * 8 and legal_seen == _expected_legal(LEGAL)
 
 
 def test_the_refusal_says_why(ctx, users, melati):
@@ -190,31 +216,45 @@ def test_one_dossier_from_draf_to_teregistrasi_with_a_return(as_user, ctx, melat
     assert {"ajukan", "kembalikan", "verifikasi_kecamatan", "verifikasi_kabupaten", "usulkan", "registrasi"} <= actions
 
 
-@pytest.mark.parametrize("a, b", [("verifikasi_kecamatan", "verifikasi_kecamatan"),
-                                  ("verifikasi_kecamatan", "kembalikan")])
-def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, melati, a, b):
-    _set_state(melati, "diajukan")
+def _tanpa_akun_kecamatan(users):
+    """Kec. Banua Lawas without an active account of its own (its only one deactivated)."""
+    from portal.models import User
+    db.session.execute(update(User).where(User.id == users["kec_banualawas"]).values(active=False))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("state, a, b", [
+    ("diajukan", ("kec_banualawas", "verifikasi_kecamatan"), ("admin_kalsel", "verifikasi_kecamatan")),
+    ("diajukan", ("kec_banualawas", "verifikasi_kecamatan"), ("admin_kalsel", "kembalikan")),
+    ("diajukan", ("kab_tabalong", "verifikasi_an_kecamatan"), ("admin_kalsel", "kembalikan")),
+    ("diusulkan", ("kab_tabalong", "tolak"), ("admin_kalsel", "registrasi")),
+    ("teregistrasi", ("kab_tabalong", "koreksi_nomor"), ("admin_kalsel", "koreksi_nomor")),
+], ids=["verifikasi", "verifikasi-kembalikan", "atas-nama-kembalikan", "tolak-registrasi", "koreksi-koreksi"])
+def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, users, melati, state, a, b):
+    if a[1] == "verifikasi_an_kecamatan":
+        _tanpa_akun_kecamatan(users)
+    _set_state(melati, state)
     version = _u(melati).version
-    clients = [as_user(name) for name in ("kec_banualawas", "admin_kalsel") * 3]
-    aksi = [a, b] * 3
+    clients = [as_user(name) for name in (a[0], b[0]) * 3]
+    aksi = [a[1], b[1]] * 3
     tokens = [csrf_token(c) for c in clients]
     barrier = threading.Barrier(len(clients))
     codes = []
 
-    def act(client, token, step):
+    def act(i, client, token, step):
         barrier.wait()
         r = client.post(f"/registrasi/usulan/{melati}/{step}", data={
-            "csrf_token": token, "version": version, "catatan": "Berkas kurang jelas."})
+            "csrf_token": token, "version": version, "catatan": "Berkas kurang jelas.", "nomor": f"{HAPALAH}.{100 + i}"})
         codes.append(r.status_code)
 
-    threads = [threading.Thread(target=act, args=args) for args in zip(clients, tokens, aksi)]
+    threads = [threading.Thread(target=act, args=(i, *args)) for i, args in enumerate(zip(clients, tokens, aksi))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(codes) == [303] + [409] * 5
     assert _langkah_count(melati) == 2  # buat, and the winner's step
-    assert _u(melati).status in (workflow.ATURAN[a].ke, workflow.ATURAN[b].ke)
+    assert _u(melati).status in (workflow.ATURAN[a[1]].ke, workflow.ATURAN[b[1]].ke)
 
 
 # --- the dossier: kelengkapan gate and documents ------------------------------------------------------------------
@@ -535,3 +575,221 @@ def test_who_acts_next_is_said_to_those_without_a_step(as_user, ctx, melati):
     # A forged form without the version is judged on the state: the reason, not a conflict.
     r = post(desa, f"/registrasi/usulan/{melati}/verifikasi_kecamatan")
     assert r.status_code == 422 and "bukan wewenang akun Operator desa" in r.get_data(as_text=True)
+
+
+# --- issue 13: a returned dossier says why, who and when, first; the ministry's refusal; corrections; atas nama -----
+
+def _step(client, uid, aksi, **data):
+    return post(client, f"/registrasi/usulan/{uid}/{aksi}", {"version": _u(uid).version, **data})
+
+
+def test_a_returned_dossier_shows_its_reason_who_and_when_first(as_user, ctx, melati):
+    desa, kec = as_user("desa_hapalah"), as_user("kec_banualawas")
+    assert _step(desa, melati, "ajukan").status_code == 303
+    reason = "Tanggal SK tidak sesuai dokumen; scan SK buram."
+    assert _step(kec, melati, "kembalikan", catatan=reason, ganti=["sk", "bukan-dokumen"]).status_code == 422
+    assert _u(melati).status == "diajukan"  # an unknown document kind changes nothing
+    assert _step(kec, melati, "kembalikan", catatan=reason, ganti=["sk"]).status_code == 303
+    html = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    main = html[html.index("<h1"):]
+    # The reason, who returned it (name, role, region) and when come before anything else of the dossier.
+    card = main[main.index('id="alasan"'):main.index("</section>")]
+    for text in (reason, "Kec Banualawas", "Kecamatan (Tim Pembina)", "Kecamatan Banua Lawas", "WITA"):
+        assert text in card, text
+    assert main.index(reason) < main.index("Nomor registrasi") < main.index("Langkah Anda")
+    # What to fix comes before the submit button: the SK to replace, so no button yet and a submit is refused.
+    assert "Ganti dokumen «SK pembentukan Posyandu»" in main and "belum diganti" in main
+    assert "Ajukan ke kecamatan</button>" not in main
+    refused = _step(desa, melati, "ajukan")
+    assert refused.status_code == 422 and "diminta diganti" in refused.get_data(as_text=True)
+    # A new SK: ticked off, and the dossier may go again.
+    assert post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(PDF), "sk2.pdf")},
+                content_type="multipart/form-data").status_code == 303
+    main = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "belum diganti" not in main and "sk2.pdf)" in main
+    assert main.index("Ganti dokumen «SK pembentukan Posyandu»") < main.index("Ajukan ke kecamatan</button>")
+    # The kecamatan sees the same reason on top; the timeline says which document was asked for.
+    html = kec.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert html.index(reason) < html.index("Nomor registrasi") and "Dokumen diminta diganti: SK pembentukan" in html
+    assert _step(desa, melati, "ajukan").status_code == 303
+    assert 'id="alasan"' not in desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+
+
+def test_beranda_and_queue_list_each_returned_usulan_with_its_reason(as_user, ctx, melati):
+    u2 = _draf(HAPALAH, "Posyandu Mawar")
+    desa, kec = as_user("desa_hapalah"), as_user("kec_banualawas")
+    reasons = {melati: "Foto berita acara terpotong.", u2.id: "Nama ketua di SK berbeda dengan data pengurus."}
+    for uid, reason in reasons.items():
+        assert _step(desa, uid, "ajukan").status_code == 303
+        assert _step(kec, uid, "kembalikan", catatan=reason).status_code == 303
+    beranda = desa.get("/beranda").get_data(as_text=True)
+    for uid, reason in reasons.items():
+        assert reason in beranda and f'href="/registrasi/usulan/{uid}"' in beranda
+        # Near the top: before the figures and the buttons.
+        assert beranda.index(reason) < beranda.index("Posyandu aktif")
+    assert "Perlu diperbaiki: 2 usulan" in beranda and "Dikembalikan oleh Kec Banualawas" in beranda
+    queue = desa.get("/registrasi?status=dikembalikan").get_data(as_text=True)
+    assert all(reason in queue for reason in reasons.values()) and "Kecamatan Banua Lawas" in queue
+    assert desa.get("/registrasi").get_data(as_text=True).count("Alasan:") == 2  # the desa's own queue first
+    # Other roles' Beranda carry no such list; a long reason is shortened in lists, whole on the dossier.
+    assert "Perlu diperbaiki" not in kec.get("/beranda").get_data(as_text=True)
+    long = "Periksa lagi. " * 60
+    assert _step(desa, melati, "ajukan").status_code == 303
+    assert _step(kec, melati, "kembalikan", catatan=long).status_code == 303
+    assert long.strip() not in desa.get("/beranda").get_data(as_text=True)
+    assert long.strip() in desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+
+
+def _numbered(ctx, uid, nomor):
+    """The usulan sent in a tahap and numbered through the state machine (the kabupaten as the system)."""
+    tahap = Tahap(kabupaten_kode="63.09", nomor=1, status="dikirim")
+    db.session.add(tahap)
+    db.session.commit()
+    _set_state(uid, "diusulkan", tahap.id)
+    if nomor:
+        workflow.jalankan(None, uid, "registrasi", nomor=nomor)
+    return tahap
+
+
+def test_the_ministry_refuses_and_the_desa_starts_attempt_two(as_user, ctx, melati, client):
+    tahap = _numbered(ctx, melati, None)
+    kab, desa = as_user("kab_tabalong"), as_user("desa_hapalah")
+    pid = _u(melati).posyandu_id
+    r = _step(kab, melati, "tolak", catatan="  ")
+    assert r.status_code == 422 and "Tulis alasan penolakan dari Kemendagri" in r.get_data(as_text=True)
+    assert _u(melati).status == "diusulkan"
+    assert _step(desa, melati, "tolak", catatan="x").status_code == 422  # not the desa's step
+    reason = "SK pembentukan belum mencantumkan 6 bidang SPM (surat Ditjen Bina Pemdes 400/77)."
+    assert _step(kab, melati, "tolak", catatan=reason).status_code == 303
+    u = _u(melati)
+    # The attempt ends; its tahap keeps it as it was sent.
+    assert (u.status, u.tahap_id, u.nomor_registrasi) == ("ditolak", tahap.id, None)
+    assert db.session.get(Tahap, tahap.id, populate_existing=True).status == "dikirim"
+    assert [r.usulan_id for r in service.isi_tahap(tahap)] == [melati]
+    assert db.session.get(Posyandu, pid, populate_existing=True).status_registrasi == "ditolak"
+    row = db.session.execute(select(rekap_wilayah.c.status_ditolak, rekap_wilayah.c.status_diusulkan)
+                             .where(rekap_wilayah.c.kode == HAPALAH)).one()
+    assert tuple(row) == (1, 0)
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "tolak")).one()
+    assert entry.changes["status"] == ["diusulkan", "ditolak"] and entry.changes["catatan"][1] == reason
+    # Public: the state is a filter and an open-data value; the alur table has its column.
+    assert "Posyandu Melati" in client.get("/posyandu?status=ditolak").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(client.get("/posyandu.csv?status=ditolak").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    assert [r["status_registrasi"] for r in rows] == ["ditolak"]
+    assert 'title="Ditolak Kemendagri"' in client.get("/wilayah/63.09.01?tabel=alur").get_data(as_text=True)
+    # The desa reads the reason first and starts the next attempt; the refused one stays as it is.
+    page = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert page.index(reason) < page.index("Nomor registrasi") and "Buat usulan baru</button>" in page
+    beranda = desa.get("/beranda").get_data(as_text=True)
+    assert reason in beranda and "Ditolak Kemendagri: 1 usulan" in beranda
+    r = post(desa, f"/registrasi/posyandu/{pid}")
+    assert r.status_code == 303
+    second = db.session.scalar(select(Usulan).where(Usulan.posyandu_id == pid, Usulan.percobaan == 2))
+    assert second.status == "draf" and r.headers["Location"].endswith(f"/registrasi/usulan/{second.id}")
+    assert _u(melati).status == "ditolak"
+    assert f'href="/registrasi/usulan/{second.id}"' in desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert post(desa, f"/registrasi/posyandu/{pid}").headers["Location"].endswith(f"/usulan/{second.id}")  # not a 3rd
+    assert db.session.get(Posyandu, pid, populate_existing=True).status_registrasi == "draf"
+
+
+def test_a_recorded_number_is_corrected_with_a_reason_and_the_old_one_kept(as_user, ctx, melati):
+    _numbered(ctx, melati, f"{HAPALAH}.001")
+    other = _complete(HAPALAH, "Posyandu Mawar")
+    u2 = workflow.buat(None, other)
+    db.session.commit()
+    _set_state(u2.id, "diusulkan")
+    workflow.jalankan(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
+    kab = as_user("kab_tabalong")
+    for data, message in (({"nomor": f"{HAPALAH}.003", "catatan": ""}, "Tulis alasan koreksi nomor"),
+                          ({"nomor": f"{HAPALAH}.001", "catatan": "x"}, "sudah tercatat untuk Posyandu ini"),
+                          ({"nomor": f"{HAPALAH}.002", "catatan": "x"}, "sudah dipakai Posyandu Mawar"),
+                          ({"nomor": f"{PASAR_ARBA}.001", "catatan": "x"}, "harus diawali kode desa")):
+        r = _step(kab, melati, "koreksi_nomor", **data)
+        assert r.status_code == 422 and message in r.get_data(as_text=True), message
+    assert _u(melati).nomor_registrasi == f"{HAPALAH}.001" and _langkah_count(melati) == 2
+    assert _step(as_user("desa_hapalah"), melati, "koreksi_nomor", nomor=f"{HAPALAH}.009",
+                 catatan="x").status_code == 422
+    reason = "Salah ketik saat mencatat; surat ralat Kemendagri 400/88."
+    assert _step(kab, melati, "koreksi_nomor", nomor=f"{HAPALAH}.003", catatan=reason).status_code == 303
+    u = _u(melati)
+    assert (u.status, u.nomor_registrasi) == ("teregistrasi", f"{HAPALAH}.003")
+    assert db.session.get(Posyandu, u.posyandu_id, populate_existing=True).nomor_registrasi == f"{HAPALAH}.003"
+    step = u.langkah[-1]
+    assert (step.aksi, step.dari, step.ke, step.nomor_lama, step.nomor, step.catatan) == (
+        "koreksi_nomor", "teregistrasi", "teregistrasi", f"{HAPALAH}.001", f"{HAPALAH}.003", reason)
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "koreksi_nomor")).one()
+    assert entry.changes == {"catatan": [None, reason], "nomor_registrasi": [f"{HAPALAH}.001", f"{HAPALAH}.003"]}
+    page = kab.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    timeline = page[page.index('id="linimasa"'):]
+    assert f"<del>{HAPALAH}.001</del> → <strong>{HAPALAH}.003</strong>" in timeline and reason in timeline
+    assert f"<strong>{HAPALAH}.001</strong>" in timeline  # the first registrasi step keeps its number
+    history = kab.get(f"/kelola/posyandu/{u.posyandu_id}/riwayat").get_data(as_text=True)
+    assert "mengoreksi nomor" in history and reason in history
+    # The freed number is free; a number in use stays unique.
+    assert _step(kab, u2.id, "koreksi_nomor", nomor=f"{HAPALAH}.001", catatan="Tertukar.").status_code == 303
+    assert _step(kab, u2.id, "koreksi_nomor", nomor=f"{HAPALAH}.003", catatan="Lagi.").status_code == 422
+
+
+def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, as_user, ctx, users, melati):
+    """Kec. Banua Lawas has an active account: the kabupaten has no such step (no button, 422 with the reason). With
+    that account deactivated: every state × account for the step, legal only for the kabupaten from diajukan, and
+    the step says "atas nama Kecamatan Banua Lawas" on the timeline and in the audit log."""
+    kab = as_user("kab_tabalong")
+    _set_state(melati, "diajukan")
+    page = kab.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "atas nama kecamatan</button>" not in page
+    r = _step(kab, melati, "verifikasi_an_kecamatan")
+    assert r.status_code == 422 and "Kecamatan Banua Lawas punya akun Tim Pembina Posyandu Kecamatan yang aktif" in \
+        r.get_data(as_text=True)
+    assert _u(melati).status == "diajukan"
+    # Deactivated, the kecamatan's account no longer counts (kec_bintangara, another kecamatan's, stays active).
+    clients = {name: as_user(name) for name in ACCOUNTS}
+    tokens = {name: csrf_token(c) for name, c in clients.items()}
+    _tanpa_akun_kecamatan(users)
+    assert "Nyatakan sesuai atas nama kecamatan</button>" in kab.get(f"/registrasi/usulan/{melati}").get_data(
+        as_text=True)
+    legal = {("kabupaten", "verifikasi_an_kecamatan"): {"diajukan"}}
+    checked, legal_seen = _steps_table(clients, tokens, melati, STATES, ["verifikasi_an_kecamatan"], legal,
+                                       skip={"kec_banualawas"})
+    assert checked == 8 * 9 and legal_seen == _expected_legal(legal) == 1
+    _set_state(melati, "diajukan")
+    assert _step(kab, melati, "verifikasi_an_kecamatan", catatan="Diperiksa di kantor DPMD.").status_code == 303
+    step = _u(melati).langkah[-1]
+    assert (step.aksi, step.ke, step.peran, step.atas_nama) == ("verifikasi_an_kecamatan", "diverifikasi_kecamatan",
+                                                              "kabupaten", "63.09.01")
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "verifikasi_an_kecamatan")
+                               .order_by(AuditLog.id.desc())).first()
+    assert entry.changes["atas_nama"] == [None, "Kecamatan Banua Lawas (63.09.01)"]
+    page = kab.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
+    assert "atas nama Kecamatan Banua Lawas" in page[page.index('id="linimasa"'):]
+    assert "memverifikasi atas nama kecamatan" in kab.get(f"/kelola/posyandu/{_u(melati).posyandu_id}/riwayat") \
+        .get_data(as_text=True)
+
+
+def test_two_numbers_corrected_to_the_same_one_at_once(app, as_user, ctx, melati):
+    """Two usulan, two kabupaten users, the same new number at the same moment: exactly one gets it."""
+    _numbered(ctx, melati, f"{HAPALAH}.001")
+    u2 = workflow.buat(None, _complete(HAPALAH, "Posyandu Mawar"))
+    db.session.commit()
+    _set_state(u2.id, "diusulkan")
+    workflow.jalankan(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
+    clients = [as_user("kab_tabalong"), as_user("admin_kalsel")]
+    tokens = [csrf_token(c) for c in clients]
+    versions = {uid: _u(uid).version for uid in (melati, u2.id)}
+    barrier = threading.Barrier(2)
+    codes = []
+
+    def act(client, token, uid):
+        barrier.wait()
+        codes.append(client.post(f"/registrasi/usulan/{uid}/koreksi_nomor", data={
+            "csrf_token": token, "version": versions[uid], "nomor": f"{HAPALAH}.050", "catatan": "Ralat."}).status_code)
+
+    threads = [threading.Thread(target=act, args=args) for args in zip(clients, tokens, (melati, u2.id))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes)[0] == 303 and sorted(codes)[1] in (409, 422)
+    numbers = sorted(_u(uid).nomor_registrasi for uid in (melati, u2.id))
+    assert f"{HAPALAH}.050" in numbers and len(set(numbers)) == 2

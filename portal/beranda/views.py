@@ -28,8 +28,9 @@ def index():
     if current_user.role in access.PENYELENGGARA + access.PENGAMAT_KEGIATAN:
         kegiatan = kegiatan_service.daftar_kegiatan(access.kegiatan_in_scope(current_user), hari_ini(), 3)
     menunggu = registrasi.menunggu(current_user) if current_user.role in access.REGISTRASI else None
+    tindakan = registrasi.perlu_tindakan(current_user) if current_user.role in access.REGISTRASI else None
     return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope), kegiatan=kegiatan,
-                           menunggu=menunggu,
+                           menunggu=menunggu, tindakan=tindakan,
                            may_create_kegiatan=access.may_create_kegiatan(current_user),
                            may_manage_users=access.may_manage_users(current_user),
                            may_create=current_user.role in access.EDITORS,

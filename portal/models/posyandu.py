@@ -42,11 +42,13 @@ STATUS_REGISTRASI = {
     "diverifikasi_kecamatan": "Diverifikasi kecamatan",
     "diverifikasi_kabupaten": "Diverifikasi kabupaten",
     "diusulkan": "Diusulkan ke Kemendagri",
+    # The ministry's refusal ends the attempt; the desa may start the next one (registrasi/workflow.py).
+    "ditolak": "Ditolak Kemendagri",
     "teregistrasi": "Teregistrasi",
 }
 # The same states in four steps, for the rollups and as values of the directory's status filter.
 KELOMPOK_STATUS = {
-    "belum_diajukan": ("Belum diajukan", ("belum", "draf", "dikembalikan")),
+    "belum_diajukan": ("Belum diajukan", ("belum", "draf", "dikembalikan", "ditolak")),
     "verifikasi": ("Dalam verifikasi", ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")),
     "diusulkan": ("Diusulkan ke Kemendagri", ("diusulkan",)),
     "teregistrasi": ("Teregistrasi", ("teregistrasi",)),

@@ -18,11 +18,12 @@ from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.posyandu import STATUS_REGISTRASI, Posyandu
 from portal.models.user import User
-from portal.models.wilayah import KodeWilayah
+from portal.models.wilayah import KodeWilayah, Wilayah
 
 # The states of an usulan: those of Posyandu.status_registrasi but "belum" (no usulan yet).
 STATUS_USULAN = {k: v for k, v in STATUS_REGISTRASI.items() if k != "belum"}
-# While an usulan is in one of these, the Posyandu has an open attempt: no second one may start.
+# While an usulan is in one of these, the Posyandu has an open attempt: no second one may start. "ditolak" (the
+# ministry refused it) ends the attempt, and the desa may start the next one; "teregistrasi" is final.
 STATUS_TERBUKA = ("draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan")
 # The desa may change the dossier (documents) only here.
 STATUS_SUNTING = ("draf", "dikembalikan")
@@ -119,9 +120,18 @@ class LangkahUsulan(db.Model):
     peran: Mapped[str | None] = mapped_column(String(20))
     pada: Mapped[datetime] = mapped_column(default=utcnow)
     catatan: Mapped[str | None] = mapped_column(Text)
+    # The number a registrasi or koreksi_nomor step recorded, and the one a correction replaced: the timeline keeps
+    # every number the usulan ever carried.
+    nomor: Mapped[str | None] = mapped_column(String(40))
+    nomor_lama: Mapped[str | None] = mapped_column(String(40))
+    # The kecamatan a kabupaten account acted for (verifikasi_an_kecamatan: that kecamatan has no account).
+    atas_nama: Mapped[str | None] = mapped_column(KodeWilayah, ForeignKey("wilayah.kode"))
+    # A return (kembalikan): the kinds of document (JENIS_DOKUMEN) the desa must upload again.
+    perbaikan: Mapped[list[str] | None] = mapped_column(JSON)
 
     usulan: Mapped[Usulan] = relationship(back_populates="langkah")
     oleh: Mapped[User | None] = relationship()
+    atas_nama_wilayah: Mapped[Wilayah | None] = relationship()
 
     @property
     def ke_label(self) -> str:

@@ -23,7 +23,7 @@ KAMUS = Kamus(
         "sumber": "Sumber",
         # registrasi nasional (registrasi/workflow.py, dokumen.py, service.py)
         "status": "Status registrasi", "catatan": "Catatan", "nomor_registrasi": "Nomor registrasi",
-        "dokumen": "Dokumen", "tahap": "Tahap",
+        "dokumen": "Dokumen", "tahap": "Tahap", "atas_nama": "Atas nama",
     },
     pilihan={"bidang": BIDANG, "level": LEVEL_KADER, "jenis_kelamin": JENIS_KELAMIN, "jabatan": JABATAN,
              "status": STATUS_REGISTRASI, "status_registrasi": STATUS_REGISTRASI, "aktif": AKTIF},
@@ -37,7 +37,8 @@ ACTION = {"buat": "menambah", "ubah": "mengubah", "nonaktifkan": "menonaktifkan"
           "ajukan": "mengajukan", "verifikasi_kecamatan": "memverifikasi (kecamatan)",
           "verifikasi_kabupaten": "memverifikasi (kabupaten)", "kembalikan": "mengembalikan",
           "usulkan": "mengusulkan ke Kemendagri", "registrasi": "mencatat nomor", "unggah": "mengunggah",
-          "tarik": "menarik", "tahap": "mengubah tahap"}
+          "tarik": "menarik", "tahap": "mengubah tahap", "verifikasi_an_kecamatan": "memverifikasi atas nama kecamatan",
+          "tolak": "mencatat penolakan Kemendagri atas", "koreksi_nomor": "mengoreksi nomor"}
 SUBJECT = {"usulan": "usulan registrasi", "dokumen_usulan": "dokumen usulan registrasi"}
 
 

@@ -3,8 +3,11 @@ with 206 Posyandu in 87 desa/kelurahan, some of them numbered since; the other 8
 dikembalikan and the verified states.
 
 Tahap I was put together on paper before the portal: its usulan carry one step "recorded from the paper tahap" and no
-uploaded documents. The 82 later ones went through the portal's steps (recorded as the system, since the demo has
-no account for most desa); those past draf carry placeholder PDF documents that say they are demo data.
+uploaded documents. The 82 later ones went through the portal's steps, recorded under the demo account whose region
+holds the Posyandu (the desa submits, the kecamatan checks or returns, the kabupaten verifies), else as the system,
+since the demo has no account for most desa; those past draf carry placeholder PDF documents that say they are demo
+data. The demo desa has one complete draf ready to submit (its documents uploaded), one dossier waiting for the
+kecamatan, and one returned by the kecamatan with its reason.
 
 The reports do not say which 87 desa, nor how many numbers came back: the desa are drawn by the seed, all
 their Posyandu adding up to 206 (DOMAIN.md §5 gives the remaining 82 in 36 desa; with a Posyandu in each of Tabalong's
@@ -21,10 +24,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import access
 from portal.extensions import db
 from portal.formatting import angka
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, LangkahUsulan, Tahap, Usulan
+from portal.models.user import User
 from portal.models.wilayah import desa_clause
 from portal.posyandu import kelengkapan
 from portal.registrasi import berkas, dokumen, workflow
@@ -36,10 +41,6 @@ TAHAP_I_DESA = 87
 TAHAP_I_DIKIRIM = date(2025, 9, 30)
 TAHAP_I_BERNOMOR = 73  # [U]
 NOMOR_TERBIT = date(2025, 11, 14)
-# The demo accounts' places: the desa operator's desa keeps its Posyandu for the portal's own steps, and the kecamatan
-# account finds dossiers waiting for it.
-DEMO_DESA = "63.09.04.2006"
-DEMO_KECAMATAN = "63.09.12"
 CATATAN_KERTAS = "Usulan Tahap I disusun di luar portal (berkas kertas); dicatat sebagai data demo."
 # How the complete ones among the remaining are spread; the incomplete ones are draf or dikembalikan.
 LENGKAP = {"diajukan": 4, "diverifikasi_kecamatan": 3, "diverifikasi_kabupaten": 3}
@@ -47,6 +48,10 @@ JALAN = ["draf", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"]
 AKSI = {"diajukan": "ajukan", "diverifikasi_kecamatan": "verifikasi_kecamatan",
         "diverifikasi_kabupaten": "verifikasi_kabupaten", "dikembalikan": "kembalikan", "diusulkan": "usulkan",
         "teregistrasi": "registrasi", "draf": "buat"}
+# Whose step each is, when a demo account's region holds the Posyandu.
+PELAKU = {"buat": "desa", "ajukan": "desa", "verifikasi_kecamatan": "kecamatan", "kembalikan": "kecamatan",
+          "verifikasi_kabupaten": "kabupaten"}
+SK_BURAM = "Scan SK pembentukan tidak terbaca; unggah ulang dengan resolusi lebih baik."
 
 
 def _utc(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -78,12 +83,14 @@ def pdf_contoh(*lines: str) -> bytes:
     return out.encode("latin-1")
 
 
-def _pilih(rng: random.Random, per_desa: dict[str, list[Posyandu]], lengkap: set[int]) -> tuple[list, list]:
-    """(Tahap I, the rest): every Posyandu of 87 desa, 206 in all; the rest lie in the other desa."""
+def _pilih(rng: random.Random, per_desa: dict[str, list[Posyandu]], lengkap: set[int], demo_desa: str,
+           demo_kecamatan: str) -> tuple[list, list]:
+    """(Tahap I, the rest): every Posyandu of 87 desa, 206 in all; the rest lie in the other desa, among them the
+    demo desa and two more of its kecamatan with complete profiles (dossiers waiting for the kecamatan)."""
     n = {k: len(v) for k, v in per_desa.items()}
-    lengkap_di_kecamatan = [k for k in sorted(per_desa) if k.startswith(DEMO_KECAMATAN + ".")
+    lengkap_di_kecamatan = [k for k in sorted(per_desa) if k.startswith(demo_kecamatan + ".") and k != demo_desa
                             and any(p.id in lengkap for p in per_desa[k])]
-    paksa = {DEMO_DESA, *sorted(lengkap_di_kecamatan, key=lambda k: (n[k], k))[:2]}
+    paksa = {demo_desa, *sorted(lengkap_di_kecamatan, key=lambda k: (n[k], k))[:2]}
     others = sorted((k for k in per_desa if k not in paksa), key=lambda k: (n[k], rng.random()))
     sisa = paksa | set(others[:len(per_desa) - TAHAP_I_DESA - len(paksa)])
     target = sum(n.values()) - TAHAP_I_POSYANDU
@@ -104,8 +111,15 @@ def _pilih(rng: random.Random, per_desa: dict[str, list[Posyandu]], lengkap: set
     return tahap, [p for k in sorted(sisa) for p in per_desa[k]]
 
 
-def _langkah(u: Usulan, aksi: str, dari: str | None, ke: str, pada: datetime, catatan: str | None = None) -> None:
-    db.session.add(LangkahUsulan(usulan=u, aksi=aksi, dari=dari, ke=ke, pada=pada, catatan=catatan))
+def _langkah(u: Usulan, aksi: str, dari: str | None, ke: str, pada: datetime, catatan: str | None = None,
+             oleh: User | None = None, **rincian) -> None:
+    db.session.add(LangkahUsulan(usulan=u, aksi=aksi, dari=dari, ke=ke, pada=pada, catatan=catatan,
+                                 oleh_id=oleh.id if oleh else None, peran=oleh.role if oleh else None, **rincian))
+
+
+def _pelaku(akun: dict[str, User], aksi: str, p: Posyandu) -> User | None:
+    user = akun.get(PELAKU.get(aksi, ""))
+    return user if user is not None and access.in_scope(user, p.desa_kode) else None
 
 
 def _dokumen(u: Usulan, p: Posyandu, pada: datetime) -> None:
@@ -122,11 +136,12 @@ def _alasan(p: Posyandu, minimum: int) -> str:
     kurang = [s.label for s in kelengkapan.untuk(p, minimum) if not s.ok]
     if kurang:
         return "Belum lengkap: " + "; ".join(kurang) + ". Lengkapi lalu ajukan kembali."
-    return "Scan SK pembentukan tidak terbaca; unggah ulang dengan resolusi lebih baik."
+    return SK_BURAM
 
 
-def seed() -> list[str]:
-    """Tahap I and the later usulan of Tabalong, unless Tabalong has an usulan already or no Posyandu. Commits."""
+def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str]:
+    """Tahap I and the later usulan of Tabalong, unless Tabalong has an usulan already or no Posyandu. Commits.
+    demo_desa, demo_kecamatan: the places of the desa and kecamatan accounts; akun: the demo accounts by role."""
     scope = desa_clause(Posyandu.desa_kode, TABALONG)
     if db.session.scalar(select(Usulan.id).join(Posyandu).where(scope).limit(1)) is not None:
         return []
@@ -141,7 +156,12 @@ def seed() -> list[str]:
     per_desa: dict[str, list[Posyandu]] = {}
     for p in posyandu:
         per_desa.setdefault(p.desa_kode, []).append(p)
-    tahap_i, rest = _pilih(rng, per_desa, lengkap)
+    tahap_i, rest = _pilih(rng, per_desa, lengkap, demo_desa, demo_kecamatan)
+    # The demo desa: its first complete Posyandu ready to submit, the second waiting for the kecamatan, the first
+    # incomplete one returned by the kecamatan (with an SK to replace besides what is missing).
+    di_demo = [p for p in rest if p.desa_kode == demo_desa]
+    demo_akhir = dict(zip([p.id for p in di_demo if p.id in lengkap], ["draf", "diajukan"]))
+    demo_akhir.update(dict(zip([p.id for p in di_demo if p.id not in lengkap], ["dikembalikan"])))
 
     tahap = Tahap(kabupaten_kode=TABALONG, nomor=1, status="dikirim", dikirim_tanggal=TAHAP_I_DIKIRIM,
                   keterangan=CATATAN_KERTAS, created_at=_utc(TAHAP_I_DIKIRIM), updated_at=_utc(TAHAP_I_DIKIRIM))
@@ -158,28 +178,37 @@ def seed() -> list[str]:
             u.nomor_registrasi, u.status = f"{p.desa_kode}.{urut[p.desa_kode]:03d}", "teregistrasi"
             u.updated_at = _utc(NOMOR_TERBIT, 14)
             _langkah(u, "registrasi", "diusulkan", "teregistrasi", u.updated_at,
-                     "Nomor dari daftar Kemendagri (data demo).")
+                     "Nomor dari daftar Kemendagri (data demo).", nomor=u.nomor_registrasi)
         semua.append(u)
 
     awal = date(2025, 10, 20)
     for p in rest:
-        if p.desa_kode == DEMO_DESA:
-            akhir = "draf" if p.id in lengkap else rng.choice(["draf", "dikembalikan"])
+        if p.id in demo_akhir:
+            akhir = demo_akhir[p.id]
+        elif p.desa_kode == demo_desa:
+            akhir = rng.choice(["draf", "dikembalikan"])
         elif p.id in lengkap:
-            akhir = "diajukan" if p.desa_kode.startswith(DEMO_KECAMATAN + ".") else \
+            akhir = "diajukan" if p.desa_kode.startswith(demo_kecamatan + ".") else \
                 rng.choices(list(LENGKAP), weights=list(LENGKAP.values()))[0]
         else:
             akhir = rng.choices(["draf", "dikembalikan"], weights=[6, 4])[0]
         hari = awal + timedelta(days=rng.randint(0, 14))
-        u = Usulan(posyandu=p, status=akhir, created_at=_utc(hari, 9))
-        _langkah(u, "buat", None, "draf", _utc(hari, 9))
+        pembuat = _pelaku(akun, "buat", p)
+        u = Usulan(posyandu=p, status=akhir, created_at=_utc(hari, 9), dibuat_oleh_id=pembuat.id if pembuat else None)
+        _langkah(u, "buat", None, "draf", _utc(hari, 9), oleh=pembuat)
         jalan = JALAN[:JALAN.index(akhir) + 1] if akhir in JALAN else ["draf", "diajukan", "dikembalikan"]
         for dari, ke in zip(jalan, jalan[1:]):
             hari += timedelta(days=rng.randint(1, 6))
+            rincian = {}
             catatan = _alasan(p, minimum) if ke == "dikembalikan" else None
-            _langkah(u, AKSI[ke], dari, ke, _utc(hari, rng.randint(8, 15), rng.randint(0, 59)), catatan)
-        if akhir != "draf":
-            u.potret = berkas.potret(p)
+            if ke == "dikembalikan" and demo_akhir.get(p.id) == "dikembalikan":
+                catatan = f"{catatan} {SK_BURAM}" if catatan != SK_BURAM else catatan
+                rincian["perbaikan"] = ["sk"]
+            _langkah(u, AKSI[ke], dari, ke, _utc(hari, rng.randint(8, 15), rng.randint(0, 59)), catatan,
+                     oleh=_pelaku(akun, AKSI[ke], p), **rincian)
+        if akhir != "draf" or demo_akhir.get(p.id) == "draf":  # the desa's ready draf has its documents too
+            if akhir != "draf":
+                u.potret = berkas.potret(p)
             _dokumen(u, p, u.created_at + timedelta(hours=1))
         u.updated_at = u.langkah[-1].pada
         semua.append(u)

@@ -14,7 +14,7 @@ from portal.formatting import angka, hari_ini
 from portal.formatting import tanggal as tanggal_id
 from portal.models.base import utcnow
 from portal.models.posyandu import Posyandu
-from portal.models.registrasi import STATUS_USULAN, Tahap, Usulan, romawi
+from portal.models.registrasi import STATUS_USULAN, LangkahUsulan, Tahap, Usulan, romawi
 from portal.models.rekap import rekap_wilayah
 from portal.models.wilayah import Wilayah, desa_clause, within_clause
 from portal.posyandu import rules
@@ -29,7 +29,9 @@ TAHAP_PERTAMA = date(2024, 1, 1)
 # Lists of these show the latest first; the others (work waiting) the longest waiting first.
 SELESAI = ("diusulkan", "teregistrasi")
 # The states still before the ministry: a desa holding a Posyandu in one of these has something not yet proposed.
-BELUM_DIUSULKAN = ("belum", "draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")
+# A refused one (ditolak) waits for the desa's next attempt.
+BELUM_DIUSULKAN = ("belum", "draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten",
+                   "ditolak")
 
 
 def terakhir(posyandu_id: int) -> Usulan | None:
@@ -50,6 +52,7 @@ class Baris:
     status: str
     sejak: object  # datetime of the last step (None for "belum")
     tahap: str | None = None
+    alasan: LangkahUsulan | None = None  # returned or refused: the step that did it, its note the reason
 
     @property
     def status_label(self) -> str:
@@ -63,9 +66,9 @@ def _cari(stmt, q: str):
     return stmt
 
 
-def antrian(user, status: str, q: str = "", page: int = 1) -> tuple[list[Baris], int]:
+def antrian(user, status: str, q: str = "", page: int = 1, per: int = PER_HALAMAN) -> tuple[list[Baris], int]:
     """The usulan in the user's region in this state (the longest waiting first), or with status "belum" the
-    active Posyandu without one; and how many there are in all."""
+    active Posyandu without one; and how many there are in all. Returned and refused ones carry their reason."""
     desa, kec = aliased(Wilayah), aliased(Wilayah)
     scope = desa_clause(Posyandu.desa_kode, user.scope)
     if status == "belum":
@@ -75,7 +78,7 @@ def antrian(user, status: str, q: str = "", page: int = 1) -> tuple[list[Baris],
             select(Posyandu.id, Posyandu.nama, desa.nama, kec.nama)
             .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
             .where(scope, Posyandu.aktif.is_(True), Posyandu.status_registrasi == "belum"), q)
-            .order_by(Posyandu.desa_kode, Posyandu.nama).limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN))
+            .order_by(Posyandu.desa_kode, Posyandu.nama).limit(per).offset((page - 1) * per))
         return [Baris(None, pid, nama, d, k, "belum", None) for pid, nama, d, k in rows], total
     where = [scope, Usulan.status == status]
     base = select(Usulan.id).join(Posyandu, Posyandu.id == Usulan.posyandu_id).where(*where)
@@ -88,9 +91,35 @@ def antrian(user, status: str, q: str = "", page: int = 1) -> tuple[list[Baris],
         .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
         .outerjoin(tahap, tahap.id == Usulan.tahap_id).where(*where), q)
         .order_by(*((Usulan.updated_at.desc(), Usulan.id.desc()) if status in SELESAI else (Usulan.updated_at, Usulan.id)))
-        .limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN))
-    return [Baris(uid, pid, nama, d, k, st, at, f"Tahap {romawi(n)}" if n else None)
-            for uid, pid, nama, d, k, st, at, n in rows], total
+        .limit(per).offset((page - 1) * per))
+    result = [Baris(uid, pid, nama, d, k, st, at, f"Tahap {romawi(n)}" if n else None)
+              for uid, pid, nama, d, k, st, at, n in rows]
+    if status in workflow.BERALASAN and result:
+        alasan = alasan_untuk([r.usulan_id for r in result], status)
+        for r in result:
+            r.alasan = alasan.get(r.usulan_id)
+    return result, total
+
+
+def alasan_untuk(usulan_ids: list[int], status: str) -> dict[int, LangkahUsulan]:
+    """The latest step into status (dikembalikan, ditolak) of each usulan, with who took it."""
+    steps = db.session.scalars(select(LangkahUsulan).where(LangkahUsulan.usulan_id.in_(usulan_ids),
+                                                           LangkahUsulan.ke == status)
+                               .options(selectinload(LangkahUsulan.oleh))
+                               .order_by(LangkahUsulan.pada, LangkahUsulan.id))
+    return {step.usulan_id: step for step in steps}
+
+
+def perlu_tindakan(user, per: int = 5) -> list[tuple[str, list[Baris], int]]:
+    """For the Beranda: the returned and refused usulan waiting for this user (the desa), each with its reason;
+    (status, the first rows, how many in all) per state that has any."""
+    result = []
+    for status in workflow.BERALASAN:
+        if status in workflow.ANTRIAN.get(user.role, ()):
+            rows, total = antrian(user, status, per=per)
+            if total:
+                result.append((status, rows, total))
+    return result
 
 
 def hitungan(user) -> dict[str, int]:
@@ -109,6 +138,7 @@ def menunggu(user) -> list[tuple[str, str, int]]:
         "diverifikasi_kecamatan": "usulan menunggu verifikasi kabupaten",
         "diverifikasi_kabupaten": "usulan terverifikasi, siap dimasukkan ke tahap",
         "diusulkan": "usulan di Kemendagri, menunggu nomor registrasi",
+        "ditolak": "usulan ditolak Kemendagri (dapat diusulkan lagi)",
     }
     return [(s, teks[s], counts[s]) for s in workflow.ANTRIAN.get(user.role, ()) if counts.get(s)]
 
@@ -249,6 +279,7 @@ class BarisTahap:
     pengurus: int
     kader: int
     nomor_registrasi: str | None
+    status: str = ""
 
 
 def isi_tahap(tahap: Tahap) -> list[BarisTahap]:
@@ -266,7 +297,7 @@ def isi_tahap(tahap: Tahap) -> list[BarisTahap]:
         pengurus, kader = berkas.jumlah(potret)
         profil = potret["profil"]
         result.append(BarisTahap(i, u.id, dk, dn, kk, kn, profil["nama"], profil.get("sk_nomor") or "",
-                                 profil.get("sk_tanggal"), pengurus, kader, u.nomor_registrasi))
+                                 profil.get("sk_tanggal"), pengurus, kader, u.nomor_registrasi, u.status))
     return result
 
 

@@ -25,6 +25,13 @@ bp = Blueprint("registrasi", __name__, url_prefix="/registrasi")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PILIHAN_STATUS = ("belum", *STATUS_USULAN)
 CSP_DOKUMEN = {"default-src": "'none'", "img-src": "'self'", "sandbox": ""}
+PESAN = {
+    "ajukan": "Usulan diajukan ke kecamatan.", "kembalikan": "Usulan dikembalikan ke desa untuk diperbaiki.",
+    "registrasi": "Nomor registrasi dicatat.",
+    "verifikasi_an_kecamatan": "Usulan diverifikasi atas nama kecamatan; langkah ini tercatat sebagai langkah kabupaten.",
+    "tolak": "Penolakan Kemendagri dicatat. Desa dapat membuat usulan baru setelah memperbaiki.",
+    "koreksi_nomor": "Nomor registrasi dikoreksi; nomor lama tetap tercatat di linimasa.",
+}
 
 
 def _posyandu(pid: int) -> Posyandu:
@@ -93,11 +100,17 @@ def _usulan_page(u: Usulan, status: int = 200, errors: dict | None = None, form:
     p = u.posyandu
     syarat = kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
     sunting = workflow.mungkin(current_user, p, u.status, "ajukan")
+    lanjutan = service.terakhir(p.id) if u.status == "ditolak" else None
     return render_template(
         "registrasi/usulan.html", u=u, p=p, path=wilayah.path(p.desa_kode) + [p.desa],
+        alasan=workflow.alasan(u), diminta=workflow.dokumen_diminta(u),
+        lanjutan=lanjutan if lanjutan is not None and lanjutan.id != u.id else None,
+        buat_lagi=u.status == "ditolak" and lanjutan is not None and lanjutan.id == u.id
+        and workflow.mungkin(current_user, p, None, "buat"),
         aksi=workflow.aksi_tersedia(current_user, u), ATURAN=workflow.ATURAN, BERIKUTNYA=workflow.BERIKUTNYA, JENIS_DOKUMEN=JENIS_DOKUMEN,
         wajib=current_app.config["REGISTRASI_DOKUMEN_WAJIB"], sunting=sunting,
-        kurang=workflow.syarat_ajukan(u, syarat) if sunting else [], syarat=syarat,
+        kurang=workflow.syarat_ajukan(u, syarat, diminta=False) if sunting else [], syarat=syarat,
+        siap=sunting and not workflow.syarat_ajukan(u, syarat),
         beda=berkas.bandingkan(u.potret, p) if u.potret else None, jumlah=berkas.jumlah(u.potret),
         contoh_nomor=workflow.contoh_nomor(p.desa_kode), maks_mb=current_app.config["DOKUMEN_MAKS_MB"],
         errors=errors or {}, form=form or {}, tipe=dokumen.TIPE), status
@@ -109,15 +122,16 @@ def usulan(uid: int):
     return _usulan_page(_usulan(uid))
 
 
-@bp.post("/usulan/<int:uid>/<any(ajukan, verifikasi_kecamatan, verifikasi_kabupaten, kembalikan, registrasi):aksi>")
+@bp.post("/usulan/<int:uid>/<any(" + ", ".join(workflow.AKSI_HALAMAN) + "):aksi>")
 @access.staff(roles=access.REGISTRASI)
 def langkah(uid: int, aksi: str):
     u = _usulan(uid)
     catatan, nomor = request.form.get("catatan", ""), request.form.get("nomor", "")
+    ganti = request.form.getlist("ganti")[:len(JENIS_DOKUMEN) + 1]
     try:
         # Every form of the page sends the version it showed; a request without one is checked on the state alone.
         workflow.jalankan(current_user, uid, aksi, versi=request.form.get("version") or None, catatan=catatan,
-                          nomor=nomor)
+                          nomor=nomor, ganti=ganti)
     except Ditolak as e:
         db.session.rollback()
         u = _usulan(uid)
@@ -125,9 +139,8 @@ def langkah(uid: int, aksi: str):
         if not e.field:
             flash(e.message)
         return _usulan_page(u, 409 if "baru saja" in e.message else 422, errors,
-                            {"aksi": aksi, "catatan": catatan, "nomor": nomor})
-    flash({"ajukan": "Usulan diajukan ke kecamatan.", "kembalikan": "Usulan dikembalikan ke desa untuk diperbaiki.",
-           "registrasi": "Nomor registrasi dicatat."}.get(aksi, f"Usulan kini berstatus «{u.status_label}»."))
+                            {"aksi": aksi, "catatan": catatan, "nomor": nomor, "ganti": ganti})
+    flash(PESAN.get(aksi, f"Usulan kini berstatus «{u.status_label}»."))
     return redirect(url_for(".usulan", uid=uid), 303)
 
 

@@ -3,6 +3,9 @@
     (none) ─buat→ draf ─ajukan→ diajukan ─verifikasi_kecamatan→ diverifikasi_kecamatan ─verifikasi_kabupaten→
     diverifikasi_kabupaten ─usulkan (a tahap is sent)→ diusulkan ─registrasi (a number)→ teregistrasi
     diajukan / diverifikasi_kecamatan / diverifikasi_kabupaten ─kembalikan (with a reason)→ dikembalikan ─ajukan→ …
+    diajukan ─verifikasi_an_kecamatan (the kabupaten, for a kecamatan without an account)→ diverifikasi_kecamatan
+    diusulkan ─tolak (the ministry's answer, with its reason)→ ditolak: the attempt ends; the desa may buat the next
+    teregistrasi ─koreksi_nomor (with a reason; the old number stays on the timeline)→ teregistrasi
 
 Scope is always the Posyandu's desa code inside the user's region; admin may take every step (support), audited like
 anyone. Every move is stored as a LangkahUsulan and an audit entry, and mirrored on the Posyandu (status and number,
@@ -16,6 +19,7 @@ still be the current one. Whoever comes second is refused with what happened in 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -28,14 +32,36 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import waktu
 from portal.models.posyandu import Posyandu
-from portal.models.registrasi import (JENIS_DOKUMEN, STATUS_SUNTING, STATUS_TERBUKA, STATUS_USULAN, LangkahUsulan,
-                                      Tahap, Usulan)
-from portal.models.user import ROLE_LABEL
+from portal.models.registrasi import (JENIS_DOKUMEN, STATUS_SUNTING, STATUS_TERBUKA, STATUS_USULAN, DokumenUsulan,
+                                      LangkahUsulan, Tahap, Usulan)
+from portal.models.user import ROLE_LABEL, User
+from portal.models.wilayah import Wilayah
 from portal.posyandu import kelengkapan
 from portal.registrasi import berkas
 
 VERIFIKASI = ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")
 CATATAN_MAKS = 1000
+
+
+def kecamatan_kode(desa_kode: str) -> str:
+    return desa_kode.rsplit(".", 1)[0]
+
+
+def akun_kecamatan_aktif(kode: str) -> bool:
+    """Does the kecamatan have an active account of its own (role kecamatan, exactly its code)?"""
+    return db.session.scalar(select(User.id).where(User.role == "kecamatan", User.wilayah_kode == kode,
+                                                   User.active.is_(True)).limit(1)) is not None
+
+
+def _kecamatan_tanpa_akun(posyandu: Posyandu) -> str | None:
+    """The kabupaten verifies for a kecamatan only while that kecamatan has no active account: once it has one, the
+    kecamatan's own people check its desa (a deactivated account counts as none)."""
+    kode = kecamatan_kode(posyandu.desa_kode)
+    if akun_kecamatan_aktif(kode):
+        nama = db.session.get(Wilayah, kode)
+        return (f"{nama.nama_lengkap if nama else kode} punya akun Tim Pembina Posyandu Kecamatan yang aktif: "
+                "verifikasi kecamatan dilakukan oleh akun itu.")
+    return None
 
 
 @dataclass(frozen=True)
@@ -44,9 +70,13 @@ class Aturan:
     ke: str
     # role → the states it may take this step from (None: no usulan yet)
     dari: dict[str, tuple[str | None, ...]]
-    catatan_wajib: bool = False
+    # The message when the note is missing: the note is required.
+    catatan_wajib: str | None = None
+    # A further condition on the Posyandu: why the step may not be taken now, or None.
+    syarat: Callable[[Posyandu], str | None] | None = None
 
 
+PENGUSUL = ("kabupaten", "admin")
 ATURAN: dict[str, Aturan] = {
     "buat": Aturan("Buat usulan registrasi", "draf", {"desa": (None,), "admin": (None,)}),
     "ajukan": Aturan("Ajukan ke kecamatan", "diajukan", {"desa": STATUS_SUNTING, "admin": STATUS_SUNTING}),
@@ -54,16 +84,28 @@ ATURAN: dict[str, Aturan] = {
                                    {"kecamatan": ("diajukan",), "admin": ("diajukan",)}),
     "verifikasi_kabupaten": Aturan("Nyatakan sesuai (verifikasi kabupaten)", "diverifikasi_kabupaten",
                                    {"kabupaten": ("diverifikasi_kecamatan",), "admin": ("diverifikasi_kecamatan",)}),
+    # Admin takes the kecamatan's own step; this one is the kabupaten's, recorded "atas nama kecamatan".
+    "verifikasi_an_kecamatan": Aturan("Nyatakan sesuai atas nama kecamatan", "diverifikasi_kecamatan",
+                                      {"kabupaten": ("diajukan",)}, syarat=_kecamatan_tanpa_akun),
     "kembalikan": Aturan("Kembalikan untuk perbaikan", "dikembalikan",
                          {"kecamatan": ("diajukan", "diverifikasi_kecamatan"), "kabupaten": VERIFIKASI,
-                          "admin": VERIFIKASI}, catatan_wajib=True),
+                          "admin": VERIFIKASI},
+                         catatan_wajib="Tulis alasannya, agar desa tahu apa yang harus diperbaiki."),
     # Only through a tahap being sent (service.kirim_tahap), never a button on one usulan.
     "usulkan": Aturan("Usulkan ke Kemendagri", "diusulkan",
                       {"kabupaten": ("diverifikasi_kabupaten",), "admin": ("diverifikasi_kabupaten",)}),
-    "registrasi": Aturan("Catat nomor registrasi", "teregistrasi", {"kabupaten": ("diusulkan",), "admin": ("diusulkan",)}),
+    "registrasi": Aturan("Catat nomor registrasi", "teregistrasi", dict.fromkeys(PENGUSUL, ("diusulkan",))),
+    # The ministry's answer, recorded by the kabupaten: the attempt ends (its tahap keeps it as sent).
+    "tolak": Aturan("Catat penolakan Kemendagri", "ditolak", dict.fromkeys(PENGUSUL, ("diusulkan",)),
+                    catatan_wajib="Tulis alasan penolakan dari Kemendagri, agar desa tahu apa yang harus diperbaiki."),
+    "koreksi_nomor": Aturan("Koreksi nomor registrasi", "teregistrasi", dict.fromkeys(PENGUSUL, ("teregistrasi",)),
+                            catatan_wajib="Tulis alasan koreksi nomor (mis. salah ketik, surat ralat Kemendagri)."),
 }
 # The steps a person takes on the usulan's own page (usulkan belongs to the tahap page).
-AKSI_HALAMAN = ("ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "kembalikan", "registrasi")
+AKSI_HALAMAN = ("ajukan", "verifikasi_kecamatan", "verifikasi_an_kecamatan", "verifikasi_kabupaten", "kembalikan",
+                "registrasi", "tolak", "koreksi_nomor")
+# States whose reason (the note of the step that led there) the dossier, the queue and the Beranda show first.
+BERALASAN = ("dikembalikan", "ditolak")
 # Who acts next, told to those who have no step to take now.
 BERIKUTNYA = {
     "draf": "Menunggu desa melengkapi dan mengajukan usulan ini.",
@@ -72,10 +114,11 @@ BERIKUTNYA = {
     "diverifikasi_kecamatan": "Menunggu verifikasi DPMD/Tim Pembina Posyandu Kabupaten.",
     "diverifikasi_kabupaten": "Terverifikasi: menunggu dikirim kabupaten dalam tahap usulan ke Kemendagri.",
     "diusulkan": "Di Kemendagri: menunggu nomor registrasi.",
+    "ditolak": "Ditolak Kemendagri: desa dapat membuat usulan baru setelah memperbaiki yang disebut alasannya.",
 }
 # What waits for each role: the states its queue shows first.
 ANTRIAN = {
-    "desa": ("dikembalikan", "draf"),
+    "desa": ("dikembalikan", "ditolak", "draf"),
     "kecamatan": ("diajukan",),
     "kabupaten": ("diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan"),
     "admin": ("diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan"),
@@ -98,7 +141,7 @@ def mungkin(user, posyandu: Posyandu, status: str | None, aksi: str) -> bool:
     """May the user take this step on this Posyandu's usulan in this state (ignoring the dossier's content)?"""
     aturan = ATURAN[aksi]
     return (access.in_scope(user, posyandu.desa_kode) and user.role in aturan.dari
-            and status in aturan.dari[user.role])
+            and status in aturan.dari[user.role] and (aturan.syarat is None or aturan.syarat(posyandu) is None))
 
 
 def aksi_tersedia(user, usulan: Usulan) -> list[str]:
@@ -127,18 +170,22 @@ def periksa(user, posyandu: Posyandu, status: str | None, aksi: str, usulan: Usu
         oleh = f" ({_nama(terakhir)})" if terakhir else ""
         raise Ditolak(f"Usulan ini berstatus «{STATUS_USULAN[status]}»{sejak}{oleh}. Langkah «{aturan.label}» "
                       f"hanya dapat diambil dari status {_status_list(boleh)}.")
-    if aksi in ("ajukan", "verifikasi_kecamatan", "verifikasi_kabupaten", "usulkan") and not posyandu.aktif:
+    if aturan.ke in ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan") and not posyandu.aktif:
         raise Ditolak("Posyandu ini sudah dinonaktifkan; usulannya tidak dapat diproses. Aktifkan kembali dulu "
                       "bila Posyandu masih berjalan.")
+    alasan = aturan.syarat(posyandu) if aturan.syarat is not None else None
+    if alasan:
+        raise Ditolak(alasan)
 
 
 def _nama(langkah: LangkahUsulan) -> str:
     return langkah.oleh.name if langkah.oleh else "sistem"
 
 
-def syarat_ajukan(usulan: Usulan, syarat: list | None = None) -> list[str]:
+def syarat_ajukan(usulan: Usulan, syarat: list | None = None, diminta: bool = True) -> list[str]:
     """What the dossier still lacks before the desa may submit it, one sentence each (empty: ready). syarat: the
-    Posyandu's kelengkapan when the caller has it already."""
+    Posyandu's kelengkapan when the caller has it already; diminta=False leaves out the documents a return asked to
+    replace (the dossier page lists those on their own, dokumen_diminta())."""
     if syarat is None:
         syarat = kelengkapan.untuk(usulan.posyandu, current_app.config["KADER_MINIMUM"])
     kurang = [f"{s.label}: belum terpenuhi.{' ' + s.detail if s.detail else ''}" for s in syarat if not s.ok]
@@ -146,7 +193,28 @@ def syarat_ajukan(usulan: Usulan, syarat: list | None = None) -> list[str]:
     for jenis in current_app.config["REGISTRASI_DOKUMEN_WAJIB"]:
         if jenis not in ada:
             kurang.append(f"Dokumen «{JENIS_DOKUMEN[jenis]}» belum diunggah.")
+    for _jenis, label, pengganti in dokumen_diminta(usulan) if diminta else ():
+        if pengganti is None:
+            kurang.append(f"Dokumen «{label}» diminta diganti saat dikembalikan; unggah penggantinya.")
     return kurang
+
+
+def alasan(usulan: Usulan) -> LangkahUsulan | None:
+    """The step that returned or refused the usulan, while it is in that state: its note is the reason."""
+    if usulan.status not in BERALASAN:
+        return None
+    return next((step for step in reversed(usulan.langkah) if step.ke == usulan.status), None)
+
+
+def dokumen_diminta(usulan: Usulan) -> list[tuple[str, str, DokumenUsulan | None]]:
+    """The documents the return asked the desa to replace: (jenis, label, the replacement uploaded since, or None)."""
+    step = alasan(usulan) if usulan.status == "dikembalikan" else None
+    if step is None or not step.perbaikan:
+        return []
+    ada = usulan.dokumen_aktif
+    return [(jenis, JENIS_DOKUMEN[jenis],
+             ada[jenis] if jenis in ada and ada[jenis].diunggah_pada > step.pada else None)
+            for jenis in step.perbaikan if jenis in JENIS_DOKUMEN]
 
 
 def catatan_bersih(catatan: str | None) -> str | None:
@@ -161,15 +229,21 @@ def kunci(usulan_id: int) -> Usulan | None:
                              .execution_options(populate_existing=True))
 
 
-def _langkah(user, usulan: Usulan, aksi: str, dari: str | None, catatan: str | None) -> None:
+def _langkah(user, usulan: Usulan, aksi: str, dari: str | None, catatan: str | None, **rincian) -> None:
+    """The step on the timeline and in the audit log. rincian: nomor, nomor_lama, atas_nama, perbaikan."""
     db.session.add(LangkahUsulan(usulan=usulan, aksi=aksi, dari=dari, ke=usulan.status,
                                  oleh_id=user.id if user is not None else None,
-                                 peran=user.role if user is not None else None, catatan=catatan))
-    changes = {"status": [dari or "belum", usulan.status]}
+                                 peran=user.role if user is not None else None, catatan=catatan, **rincian))
+    changes = {"status": [dari or "belum", usulan.status]} if dari != usulan.status else {}
     if catatan:
         changes["catatan"] = [None, catatan]
-    if aksi == "registrasi":
-        changes["nomor_registrasi"] = [None, usulan.nomor_registrasi]
+    if rincian.get("nomor"):
+        changes["nomor_registrasi"] = [rincian.get("nomor_lama"), rincian["nomor"]]
+    if rincian.get("atas_nama"):
+        w = db.session.get(Wilayah, rincian["atas_nama"])
+        changes["atas_nama"] = [None, f"{w.nama_lengkap} ({w.kode})" if w else rincian["atas_nama"]]
+    if rincian.get("perbaikan"):
+        changes["dokumen"] = [None, "diminta diganti: " + ", ".join(JENIS_DOKUMEN[j] for j in rincian["perbaikan"])]
     audit.record(user, aksi, usulan, wilayah_kode=usulan.posyandu.desa_kode, changes=changes,
                  posyandu_id=usulan.posyandu_id,
                  on_behalf_of=usulan.posyandu.desa_kode if user is not None and user.role != "desa" else None)
@@ -208,9 +282,11 @@ def buat(user, posyandu: Posyandu) -> Usulan:
 
 
 def jalankan(user, usulan_id: int, aksi: str, *, versi=None, catatan: str | None = None,
-             nomor: str | None = None, tahap: Tahap | None = None, commit: bool = True) -> Usulan:
+             nomor: str | None = None, tahap: Tahap | None = None, ganti: list[str] | None = None,
+             commit: bool = True) -> Usulan:
     """Takes one step, or raises Ditolak and changes nothing. versi: the version the user saw (None: the caller
-    already holds the row, e.g. sending a whole tahap)."""
+    already holds the row, e.g. sending a whole tahap). ganti: with kembalikan, the kinds of document the desa must
+    replace."""
     if aksi not in ATURAN or aksi == "buat":
         raise Ditolak("Langkah tidak dikenal.")
     aturan = ATURAN[aksi]
@@ -227,14 +303,24 @@ def jalankan(user, usulan_id: int, aksi: str, *, versi=None, catatan: str | None
     if catatan and len(catatan) > CATATAN_MAKS:
         raise Ditolak(f"Catatan paling panjang {CATATAN_MAKS} karakter.", "catatan")
     if aturan.catatan_wajib and not catatan:
-        raise Ditolak("Tulis alasannya, agar desa tahu apa yang harus diperbaiki.", "catatan")
+        raise Ditolak(aturan.catatan_wajib, "catatan")
+    rincian: dict = {}
+    if aksi == "kembalikan" and ganti:
+        if any(j not in JENIS_DOKUMEN for j in ganti):
+            raise Ditolak("Pilih dokumen yang harus diganti dari daftar.", "ganti")
+        rincian["perbaikan"] = [j for j in JENIS_DOKUMEN if j in ganti]
+    if aksi == "verifikasi_an_kecamatan":
+        rincian["atas_nama"] = kecamatan_kode(usulan.posyandu.desa_kode)
     if aksi == "ajukan":
         kurang = syarat_ajukan(usulan)
         if kurang:
             raise Ditolak("Usulan belum dapat diajukan. Yang masih kurang: " + " ".join(kurang))
         usulan.potret = berkas.potret(usulan.posyandu)
-    if aksi == "registrasi":
+    if aksi in ("registrasi", "koreksi_nomor"):
         nomor = periksa_nomor(nomor, usulan)
+        if nomor == usulan.nomor_registrasi:
+            raise Ditolak(f"Nomor {nomor} sudah tercatat untuk Posyandu ini; tulis nomor yang benar.", "nomor")
+        rincian.update(nomor=nomor, nomor_lama=usulan.nomor_registrasi)
         usulan.nomor_registrasi = nomor
     if aksi == "usulkan":
         if tahap is None or usulan.tahap_id != tahap.id:
@@ -244,7 +330,7 @@ def jalankan(user, usulan_id: int, aksi: str, *, versi=None, catatan: str | None
         catatan += f" (Dikeluarkan dari {usulan.tahap.nama}.)"
         usulan.tahap = None
     usulan.status = aturan.ke
-    _langkah(user, usulan, aksi, dari, catatan)
+    _langkah(user, usulan, aksi, dari, catatan, **rincian)
     try:
         db.session.flush()
     except StaleDataError:  # changed under us where no lock is taken (a direct call outside a request on SQLite)

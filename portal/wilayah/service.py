@@ -120,7 +120,7 @@ def normalize_name(text: str) -> str:
 
 def kode_dicari(q: str) -> bool:
     """q is (the start of) a code such as 63.09, not a name."""
-    return bool(re.fullmatch(r"[\d.]+", (q or "").strip()))
+    return bool(re.fullmatch(r"[0-9.]+", (q or "").strip()))
 
 
 def search(q: str, limit: int = 30, *, within: str = "", levels=None) -> list[tuple[Wilayah, list[Wilayah]]]:

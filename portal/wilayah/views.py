@@ -13,7 +13,7 @@ TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usu
 # The states of an usulan as short column heads of the "alur" table, under the heads of their step.
 SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Aju",
                   "diverifikasi_kecamatan": "Kec", "diverifikasi_kabupaten": "Kab", "diusulkan": "Usul",
-                  "teregistrasi": "Reg"}
+                  "ditolak": "Tolak", "teregistrasi": "Reg"}
 POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link away, in the directory
 
 
