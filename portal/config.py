@@ -70,7 +70,7 @@ PILOT_TARGET_PER_KABUPATEN = 3
 # The longest kegiatan (days; each day is a sesi with its own attendance column).
 KEGIATAN_MAKS_HARI = 14
 # A nomor registrasi from Kemendagri: {desa} stands for the Posyandu's own desa code (reportedly PP.KK.CC.DDDD.NNN).
-NOMOR_REGISTRASI_PATTERN = r"^{desa}\.\d{3}$"
+NOMOR_REGISTRASI_PATTERN = r"^{desa}\.[0-9]{3}$"
 # The documents a dossier needs before the desa may submit it (keys of models/registrasi.py JENIS_DOKUMEN). The list
 # of pengurus and kader is not among them by default: the portal prints it from the profile.
 REGISTRASI_DOKUMEN_WAJIB = ("berita_acara", "sk")

@@ -14,6 +14,7 @@ from typing import Any
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
+from portal.bilangan import bulat
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
 
@@ -23,6 +24,7 @@ class Invalid(ValueError):
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DESIMAL = re.compile(r"[+-]?[0-9]{1,3}([.,][0-9]{1,15})?")
 
 
 def text(max_length: int) -> Callable[[Any], str | None]:
@@ -134,19 +136,22 @@ def rt_rw(value) -> str | None:
         return None
     if raw.endswith(".0"):
         raw = raw[:-2]
-    if not raw.isdigit() or not 0 < int(raw) < 1000:
+    number = bulat(raw, 1, 999)
+    if number is None:
         raise Invalid("Isi dengan angka 1–999, mis. 003.")
-    return f"{int(raw):03d}"
+    return f"{number:03d}"
 
 
 def koordinat(low: float, high: float, what: str, example: str):
     def clean(value):
         if value is None or str(value).strip() == "":
             return None
-        try:
-            number = float(str(value).replace(",", "."))
-        except ValueError:
-            raise Invalid(f"{what} harus berupa angka desimal, mis. {example}.") from None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):  # a number cell of a spreadsheet
+            number = float(value)
+        elif _DESIMAL.fullmatch(str(value).strip()):  # float() would also take '１.５', '1_0' and 'nan'
+            number = float(str(value).strip().replace(",", "."))
+        else:
+            raise Invalid(f"{what} harus berupa angka desimal, mis. {example}.")
         if not low <= number <= high:
             raise Invalid(f"{what} di luar wilayah Indonesia ({low} sampai {high}).")
         return round(number, 6)

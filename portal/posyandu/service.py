@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
+from portal.bilangan import bulat
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
@@ -49,11 +50,7 @@ def _snapshot(obj, fields) -> dict[str, Any]:
 
 
 def check_version(obj, version) -> None:
-    try:
-        submitted = int(version)
-    except (TypeError, ValueError):
-        raise ConflictError(obj) from None
-    if submitted != obj.version:
+    if bulat(version) != obj.version:  # also a missing or unreadable version: the form is not a knowing one
         raise ConflictError(obj)
 
 

@@ -261,7 +261,9 @@ def tahap_aksi(tid: int, aksi: str):
     try:
         if aksi == "tambah":
             field = "semua" if request.form.get("pakai") == "semua" else "usulan"
-            ids = [i for i in map(baca_id, request.form.getlist(field)) if i is not None]
+            ids = [baca_id(i) for i in request.form.getlist(field)]
+            if None in ids:  # not a record id: refuse the lot rather than add part of it
+                raise Ditolak("Pilihan usulan tidak sah. Muat ulang daftarnya lalu centang lagi.")
             n = service.tambah_ke_tahap(current_user, t, ids, versi)
             message = f"{angka(n)} usulan dimasukkan ke {t.nama}."
         elif aksi == "keluarkan":
