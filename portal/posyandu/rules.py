@@ -31,6 +31,8 @@ def text(max_length: int) -> Callable[[Any], str | None]:
     def clean(value):
         if value is None:
             return None
+        if not isinstance(value, (str, int, float, date)):  # a file part, a list: never "<FileStorage …>" stored
+            raise Invalid("Isian harus berupa teks.")
         value = _SPACES.sub(" ", _CONTROL.sub(" ", str(value))).strip()
         if len(value) > max_length:
             raise Invalid(f"Maksimal {max_length} karakter.")
