@@ -37,6 +37,8 @@ RATELIMIT_HEADERS_ENABLED = False
 # Failed logins only; a successful login costs nothing.
 LOGIN_LIMIT_PER_USERNAME = "5 per 15 minutes"
 LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+# Wrong current passwords on /akun/password, per account (a stolen session cannot guess the password behind it).
+PASSWORD_CHECK_LIMIT = "5 per 15 minutes"
 
 # Compression (Flask-Compress): HTML, CSS, JS, JSON, CSV, SVG.
 COMPRESS_MIMETYPES = [
