@@ -66,6 +66,12 @@ def change_own_password(user: User, current: str, new: str, min_length: int) -> 
     db.session.commit()
 
 
+def end_sessions(user: User) -> None:
+    """Logout: every session and remember-me cookie of the account carries the old version and stops loading it."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def safe_next(target: str | None) -> str | None:
     """A redirect target on this site only: a path, never another host."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

@@ -55,9 +55,14 @@ def login_throttled(_error):
 @bp.post("/logout")
 @access.public
 def logout():
+    """Ends the session on the server too: a copy of the cookie (or a remember-me cookie) carries the old session
+    version and no longer loads the account. Sessions are signed cookies, so this ends the account's other sessions
+    as well."""
+    if access.is_staff(current_user):
+        service.end_sessions(current_user)
     logout_user()
     session.clear()
-    flash("Anda sudah keluar.")
+    flash("Anda sudah keluar. Sesi akun ini di perangkat lain juga berakhir.")
     return redirect(url_for("public.home"), 303)
 
 
