@@ -46,7 +46,7 @@ SALT_QR = "kehadiran-qr"
 def _tanggal_kegiatan(value) -> date | None:
     """A kegiatan may lie in the future, unlike the dates of a profile."""
     result = rules.baca_tanggal(value)
-    if result is not None and not TANGGAL_PALING_AWAL <= result <= date.today() + timedelta(days=2 * 366):
+    if result is not None and not TANGGAL_PALING_AWAL <= result <= formatting.hari_ini() + timedelta(days=2 * 366):
         raise rules.Invalid("Tanggal harus antara tahun 2020 dan dua tahun ke depan.")
     return result
 

@@ -15,6 +15,7 @@ from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
 from portal.bilangan import bulat
+from portal.formatting import hari_ini
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
 
@@ -72,9 +73,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
 def tanggal(value) -> date | None:
-    """A date of the past (SK, musyawarah, birth)."""
+    """A date of the past (SK, musyawarah, birth): not after today where the portal is used (WITA), which at
+    07.30 WITA is still yesterday on the server's UTC clock."""
     result = baca_tanggal(value)
-    if result is not None and not date(1900, 1, 1) <= result <= date.today():
+    if result is not None and not date(1900, 1, 1) <= result <= hari_ini():
         raise Invalid("Tanggal harus antara 1900 dan hari ini.")
     return result
 
@@ -104,7 +106,7 @@ def baca_tanggal(value) -> date | None:
 
 def tanggal_lahir(value) -> date | None:
     result = tanggal(value)
-    if result is not None and (date.today() - result).days < 365 * 12:
+    if result is not None and (hari_ini() - result).days < 365 * 12:
         raise Invalid("Kader minimal berusia 12 tahun.")
     return result
 

@@ -198,7 +198,15 @@ def _nik_taken(nik: str | None, own_id: int | None) -> bool:
     return other is not None and other != own_id
 
 
+def _masih_aktif(p: Posyandu) -> None:
+    """A closed Posyandu keeps its people on record, but nobody joins it (or rejoins it) until it is reopened."""
+    if not p.aktif:
+        raise DomainError(f"{p.nama} nonaktif: aktifkan kembali Posyandu ini dulu sebelum menambah atau "
+                          "mengaktifkan pengurus dan kader.")
+
+
 def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | None = None) -> Kader:
+    _masih_aktif(p)
     values = _clean(rules.KADER, raw)
     if _nik_taken(values["nik"], None):
         raise FormErrors({"nik": "NIK ini sudah terdaftar sebagai kader."})
@@ -240,6 +248,7 @@ def _check_jabatan_free(p: Posyandu, values: dict, own_id: int | None) -> None:
 
 
 def add_pengurus(actor, p: Posyandu, raw: dict) -> Pengurus:
+    _masih_aktif(p)
     values = _clean(rules.PENGURUS, raw)
     _check_jabatan_free(p, values, None)
     person = Pengurus(posyandu_id=p.id, **values)
@@ -269,6 +278,8 @@ def set_person_active(actor, person: Kader | Pengurus, aktif: bool, version) -> 
     check_version(person, version)
     if person.aktif == aktif:
         return person
+    if aktif:
+        _masih_aktif(person.posyandu)
     if aktif and isinstance(person, Pengurus):
         _check_jabatan_free(person.posyandu, {"jabatan": person.jabatan, "bidang": person.bidang}, person.id)
     _record(actor, "aktifkan" if aktif else "nonaktifkan", person, person.posyandu, {"aktif": person.aktif},

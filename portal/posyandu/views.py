@@ -267,12 +267,13 @@ def _done(jenis: str, person, message: str):
 def person_add(pid: int, jenis: str):
     p = _posyandu(pid, edit=True)
     form = JENIS[jenis].form()
-    status = 200
+    status, notice = 200, None
     if request.method == "POST":
         try:
             person = JENIS[jenis].add(current_user, p, _raw(JENIS[jenis].schema))
         except DomainError as e:
             status = _show_errors(form, e)
+            notice = None if getattr(e, "errors", None) else e.message  # about the Posyandu, not one field
         else:
             if _htmx():
                 fresh = JENIS[jenis].form(formdata=None)
@@ -281,7 +282,7 @@ def person_add(pid: int, jenis: str):
             flash(f"{person.nama} ditambahkan.")
             return redirect(url_for(".detail", pid=p.id), 303)
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
-    return render_template(template, jenis=jenis, p=p, form=form, person=None), status
+    return render_template(template, jenis=jenis, p=p, form=form, person=None, notice=notice), status
 
 
 @bp.get("/<any(kader, pengurus):jenis>/<int:person_id>")
