@@ -61,6 +61,7 @@ def create_app(test_config=None):
     rekap.init_app(app)
     app.before_request(formulir.hanya_formulir)
     app.after_request(_vary_on_htmx)
+    app.after_request(caching.staf)
     return app
 
 

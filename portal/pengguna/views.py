@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, audit, caching, halaman
@@ -19,13 +19,9 @@ def _target(user_id: int) -> User:
     return target
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("")
 @managers
+@caching.pribadi
 def index():
     q = request.args.get("q", "").strip()[:64]
     role = request.args.get("role", "")
@@ -38,6 +34,7 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 @managers
+@caching.pribadi
 def create():
     form = UserForm()
     form.set_roles(access.assignable_roles(current_user))
@@ -49,8 +46,7 @@ def create():
         except DomainError as e:
             getattr(form, e.field).errors.append(e.message)
         else:
-            return _no_store(make_response(render_template("pengguna/password.html", target=user,
-                                                           password=password, created=True)))
+            return render_template("pengguna/password.html", target=user, password=password, created=True)
     status = 422 if form.errors else 200
     if request.method == "GET" and not form.wilayah_kode.data:
         form.wilayah_kode.data = current_user.wilayah_kode
@@ -59,6 +55,7 @@ def create():
 
 @bp.get("/<int:user_id>")
 @managers
+@caching.pribadi
 def detail(user_id: int):
     target = _target(user_id)
     return render_template("pengguna/detail.html", target=target,
@@ -90,10 +87,10 @@ def _set_active(user_id: int, active: bool):
 
 @bp.post("/<int:user_id>/reset-password")
 @managers
+@caching.pribadi
 def reset_password(user_id: int):
     target = _target(user_id)
     if not access.may_manage_user(current_user, target):
         access.deny(visible=True)
     password = service.reset_password(current_user, target)
-    return _no_store(make_response(render_template("pengguna/password.html", target=target, password=password,
-                                                   created=False)))
+    return render_template("pengguna/password.html", target=target, password=password, created=False)

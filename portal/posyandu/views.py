@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, caching
 from portal.domain import DomainError
 from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
@@ -120,6 +120,7 @@ def _profile_context(p: Posyandu) -> dict:
 
 @bp.route("/posyandu/baru", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def create():
     desa_kode = wilayah.parse_kode(request.values.get("desa")
                                    or (current_user.wilayah_kode if current_user.role == "desa" else ""))
@@ -147,12 +148,14 @@ def create():
 
 @bp.get("/posyandu/<int:pid>")
 @access.staff
+@caching.pribadi
 def detail(pid: int):
     return render_template("kelola/posyandu.html", **_profile_context(_posyandu(pid)))
 
 
 @bp.route("/posyandu/<int:pid>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def edit(pid: int):
     p = _posyandu(pid, edit=True)
     form = _editing(ProfilForm, p, rules.PROFIL)
@@ -241,6 +244,7 @@ def pilot(pid: int):
 
 @bp.get("/posyandu/<int:pid>/riwayat")
 @access.staff
+@caching.pribadi
 def riwayat(pid: int):
     p = _posyandu(pid)
     return render_template("kelola/riwayat.html", p=p, entries=riwayat_entries(p.id))
@@ -264,6 +268,7 @@ def _done(jenis: str, person, message: str):
 
 @bp.route("/posyandu/<int:pid>/<any(kader, pengurus):jenis>/baru", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_add(pid: int, jenis: str):
     p = _posyandu(pid, edit=True)
     form = JENIS[jenis].form()
@@ -287,6 +292,7 @@ def person_add(pid: int, jenis: str):
 
 @bp.get("/<any(kader, pengurus):jenis>/<int:person_id>")
 @access.staff
+@caching.pribadi
 def person_row(jenis: str, person_id: int):
     person = _person(jenis, person_id)
     if not _htmx():  # the person's own page: their data (masked) and the kegiatan they attended
@@ -298,6 +304,7 @@ def person_row(jenis: str, person_id: int):
 
 @bp.route("/<any(kader, pengurus):jenis>/<int:person_id>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_edit(jenis: str, person_id: int):
     person = _person(jenis, person_id, edit=True)
     schema = JENIS[jenis].schema
@@ -317,6 +324,7 @@ def person_edit(jenis: str, person_id: int):
 
 @bp.post("/<any(kader, pengurus):jenis>/<int:person_id>/<any(nonaktifkan, aktifkan):aksi>")
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_active(jenis: str, person_id: int, aksi: str):
     person = _person(jenis, person_id, edit=True)
     try:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, halaman, unggahan
+from portal import access, caching, halaman, unggahan
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
 from portal.models.base import baca_id
@@ -179,6 +179,7 @@ def tarik(did: int):
 @bp.get("/dokumen/<int:did>")
 @access.staff(roles=access.REGISTRASI)
 @talisman(content_security_policy=CSP_DOKUMEN)
+@caching.pribadi
 def berkas_dokumen(did: int):
     """An image opens in the browser, in a sandbox that runs nothing; a PDF is downloaded (the phone's own viewer
     opens it), so no uploaded content ever renders as a page of this site."""
@@ -199,6 +200,7 @@ def berkas_dokumen(did: int):
 
 @bp.get("/usulan/<int:uid>/daftar")
 @access.staff(roles=access.REGISTRASI)
+@caching.pribadi
 def daftar(uid: int):
     """The list of pengurus and kader, printed from the picture the desa submitted (or, in a draf, the profile)."""
     u = _usulan(uid)
