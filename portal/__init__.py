@@ -37,7 +37,7 @@ def create_app(test_config=None):
     _configure(app, test_config)
     _init_extensions(app)
 
-    from portal import assets, caching, cli, errors, formatting, rekap
+    from portal import assets, caching, cli, errors, formatting, formulir, rekap
     from portal.auth.views import bp as auth_bp
     from portal.beranda.views import bp as beranda_bp
     from portal.direktori.views import bp as direktori_bp
@@ -59,7 +59,9 @@ def create_app(test_config=None):
     errors.init_app(app)
     cli.init_app(app)
     rekap.init_app(app)
+    app.before_request(formulir.hanya_formulir)
     app.after_request(_vary_on_htmx)
+    app.after_request(caching.staf)
     return app
 
 

@@ -9,6 +9,11 @@ that matches is answered 304 without touching anything but that one indexed max(
 Anonymous visitors get `public, max-age=60`: a phone on 3G re-reads nothing for a minute, then revalidates. Logged-in
 staff see their own menu and CSRF token on the same URLs, so their copies are `private, no-cache` without an ETag;
 `Vary: Cookie` keeps the two apart in any cache.
+
+Every answer to a logged-in user (issue 13) passes one rule, staf(): never cached by a shared cache, and
+`private, no-store` where a view marked with @pribadi shows personal data (NIK, phone, birth date, address, names of
+people), so not even the browser keeps a copy on a shared phone. Unmarked staff pages are `private, no-cache`; a view
+that chose a `private` policy itself keeps it, and one that said `no-store` is never weakened.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import os
 from datetime import datetime, timezone
 from functools import wraps
 
-from flask import abort, current_app, make_response, request
+from flask import abort, current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -82,3 +87,23 @@ def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None
             return response
         return wrapper
     return decorate
+
+
+def pribadi(view):
+    """Marks a staff view that shows personal data: every answer it gives is `private, no-store`."""
+    view.pribadi = True
+    return view
+
+
+def staf(response):
+    """after_request: the Cache-Control of every answer to a logged-in user (static files aside: the same for all)."""
+    if request.endpoint == "static" or "_user_id" not in session:  # the session, not current_user: no database
+        return response
+    view = current_app.view_functions.get(request.endpoint)
+    policy = response.cache_control
+    if getattr(view, "pribadi", False) or policy.no_store:
+        response.headers["Cache-Control"] = "private, no-store"
+    elif not policy.private:
+        response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response

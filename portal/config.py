@@ -40,6 +40,8 @@ RATELIMIT_HEADERS_ENABLED = False
 # Failed logins only; a successful login costs nothing.
 LOGIN_LIMIT_PER_USERNAME = "5 per 15 minutes"
 LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+# Wrong current passwords on /akun/password, per account (a stolen session cannot guess the password behind it).
+PASSWORD_CHECK_LIMIT = "5 per 15 minutes"
 
 # Compression (Flask-Compress): HTML, CSS, JS, JSON, CSV, SVG.
 COMPRESS_MIMETYPES = [
@@ -73,7 +75,7 @@ PILOT_TARGET_PER_KABUPATEN = 3
 # The longest kegiatan (days; each day is a sesi with its own attendance column).
 KEGIATAN_MAKS_HARI = 14
 # A nomor registrasi from Kemendagri: {desa} stands for the Posyandu's own desa code (reportedly PP.KK.CC.DDDD.NNN).
-NOMOR_REGISTRASI_PATTERN = r"^{desa}\.\d{3}$"
+NOMOR_REGISTRASI_PATTERN = r"^{desa}\.[0-9]{3}$"
 # The documents a dossier needs before the desa may submit it (keys of models/registrasi.py JENIS_DOKUMEN). The list
 # of pengurus and kader is not among them by default: the portal prints it from the profile.
 REGISTRASI_DOKUMEN_WAJIB = ("berita_acara", "sk")

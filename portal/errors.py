@@ -14,6 +14,8 @@ MESSAGES = {
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
     413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran. Kembali ke halaman sebelumnya, lalu "
                                   "pilih berkas yang lebih kecil (dokumen usulan paling besar 5 MB)."),
+    415: ("Isian tidak dikenali", "Portal hanya menerima isian dari formulirnya (bukan JSON atau jenis isi lain). Buka "
+                                  "halamannya, lalu kirim formulir di sana."),
     422: ("Data belum benar", "Periksa kembali isian Anda."),
     429: ("Terlalu banyak percobaan", "Terlalu banyak permintaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."),
     500: ("Terjadi kesalahan", "Terjadi kesalahan di server. Tidak ada data yang berubah. Coba lagi nanti; "

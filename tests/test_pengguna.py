@@ -90,7 +90,7 @@ def test_create_account_with_temporary_password(app, as_user, users):
     response = post(client, "/pengguna/baru", {"username": "Operator.Hapalah", "name": "Siti Aminah",
                                                "role": "desa", "wilayah_kode": "63.09.01.2001"})
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     password = re.search(r"<output>([^<]+)</output>", body).group(1)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "operator.hapalah"))

@@ -7,9 +7,10 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
+from portal.bilangan import bulat
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.models.base import utcnow
+from portal.models.base import baca_id, utcnow
 from portal.models.user import User
 
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -18,9 +19,9 @@ _DUMMY_HASH = generate_password_hash("tidak-ada-akun-ini")
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so a reset or deactivation ends old sessions."""
-    try:
-        pk, version = (int(part) for part in user_id.split(":"))
-    except ValueError:
+    pk, _, version = (user_id or "").partition(":")
+    pk, version = baca_id(pk), bulat(version)
+    if pk is None or version is None:
         return None
     user = db.session.get(User, pk)
     if user is None or user.session_version != version or not user.active:
@@ -62,6 +63,12 @@ def change_own_password(user: User, current: str, new: str, min_length: int) -> 
     user.must_change_password = False
     user.session_version += 1
     audit.record(user, "ganti_password", user, wilayah_kode=user.wilayah_kode)
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Logout: every session and remember-me cookie of the account carries the old version and stops loading it."""
+    user.session_version += 1
     db.session.commit()
 
 

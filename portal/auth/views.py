@@ -1,8 +1,8 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal import access
-from portal.auth import service
+from portal.auth import batas, service
 from portal.auth.forms import LoginForm, PasswordForm
 from portal.domain import DomainError
 from portal.extensions import limiter
@@ -10,6 +10,7 @@ from portal.extensions import limiter
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Nama pengguna atau kata sandi salah."
+PASSWORD_THROTTLED = "Terlalu banyak percobaan kata sandi yang salah. Tunggu beberapa menit lalu coba lagi."
 
 
 def _failed(response) -> bool:
@@ -17,15 +18,9 @@ def _failed(response) -> bool:
     return response.status_code != 303
 
 
-def _username_key() -> str:
-    return "login-user:" + service.normalize_username(request.form.get("username", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
                scope="login-ip")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"], key_func=_username_key, methods=["POST"],
-               deduct_when=_failed, scope="login-user")
 @access.public
 def login():
     form = LoginForm()
@@ -33,8 +28,13 @@ def login():
     if access.is_staff(current_user) and request.method == "GET":
         return redirect(next_url or url_for("beranda.index"))
     if form.validate_on_submit():
-        user = service.authenticate(form.username.data, form.password.data)
-        if user is not None:
+        username = service.normalize_username(form.username.data)
+        if batas.habis("login-user", username, "LOGIN_LIMIT_PER_USERNAME"):
+            abort(429)  # even the right password waits
+        user = service.authenticate(username, form.password.data)
+        if user is None:
+            batas.gagal("login-user", username, "LOGIN_LIMIT_PER_USERNAME")
+        else:
             session.clear()
             login_user(user)
             if user.must_change_password:
@@ -55,9 +55,14 @@ def login_throttled(_error):
 @bp.post("/logout")
 @access.public
 def logout():
+    """Ends the session on the server too: a copy of the cookie (or a remember-me cookie) carries the old session
+    version and no longer loads the account. Sessions are signed cookies, so this ends the account's other sessions
+    as well."""
+    if access.is_staff(current_user):
+        service.end_sessions(current_user)
     logout_user()
     session.clear()
-    flash("Anda sudah keluar.")
+    flash("Anda sudah keluar. Sesi akun ini di perangkat lain juga berakhir.")
     return redirect(url_for("public.home"), 303)
 
 
@@ -66,11 +71,17 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
+        key = str(current_user.id)
+        if batas.habis("password-user", key, "PASSWORD_CHECK_LIMIT"):
+            form.current_password.errors.append(PASSWORD_THROTTLED)
+            return render_template("auth/password.html", form=form), 429
         try:
             service.change_own_password(current_user, form.current_password.data, form.new_password.data,
                                         current_app.config["PASSWORD_MIN_LENGTH"])
         except DomainError as e:
             getattr(form, e.field).errors.append(e.message)
+            if e.field == "current_password":
+                batas.gagal("password-user", key, "PASSWORD_CHECK_LIMIT")
         else:
             login_user(current_user._get_current_object())  # the session version changed; keep this session, end the others
             flash("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.")

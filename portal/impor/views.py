@@ -9,7 +9,7 @@ import io
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portal import access, unggahan
+from portal import access, caching, unggahan
 from portal.formatting import angka
 from portal.posyandu import importer
 
@@ -48,6 +48,7 @@ def _upload(token: str) -> importer.Upload | None:
 
 @bp.route("", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def index():
     if request.method == "GET":
         return _form({})
@@ -76,6 +77,7 @@ def index():
 
 @bp.post("/<token>")
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def confirm(token: str):
     upload = None
     try:

@@ -1,13 +1,13 @@
 """Forms render the fields and carry the CSRF token; the rules live in portal/kegiatan/service.py."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from portal.formulir import Formulir
 from portal.models.kegiatan import JENIS_KEGIATAN, PERAN
 from portal.models.posyandu import BIDANG
 from portal.posyandu.forms import pilihan
 
 
-class KegiatanForm(FlaskForm):
+class KegiatanForm(Formulir):
     """The sasaran checkboxes are drawn by the template (SASARAN) and read with getlist."""
     version = HiddenField()
     jenis = SelectField("Jenis kegiatan", choices=pilihan(JENIS_KEGIATAN), validate_choice=False)
@@ -31,7 +31,7 @@ class KegiatanForm(FlaskForm):
     keterangan = TextAreaField("Keterangan (opsional)")
 
 
-class DiTempatForm(FlaskForm):
+class DiTempatForm(Formulir):
     nama = StringField("Nama peserta")
     asal_kode = SelectField("Asal", validate_choice=False)
     peran = SelectField("Peran", choices=pilihan(PERAN), validate_choice=False)
@@ -40,6 +40,6 @@ class DiTempatForm(FlaskForm):
                                                             "Kecamatan Tanta")
 
 
-class BatalForm(FlaskForm):
+class BatalForm(Formulir):
     version = HiddenField()
     alasan_batal = TextAreaField("Alasan pembatalan")

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, formatting, rekap
+from portal.bilangan import bulat
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import tanggal as tanggal_id
@@ -45,7 +46,7 @@ SALT_QR = "kehadiran-qr"
 def _tanggal_kegiatan(value) -> date | None:
     """A kegiatan may lie in the future, unlike the dates of a profile."""
     result = rules.baca_tanggal(value)
-    if result is not None and not TANGGAL_PALING_AWAL <= result <= date.today() + timedelta(days=2 * 366):
+    if result is not None and not TANGGAL_PALING_AWAL <= result <= formatting.hari_ini() + timedelta(days=2 * 366):
         raise rules.Invalid("Tanggal harus antara tahun 2020 dan dua tahun ke depan.")
     return result
 
@@ -55,9 +56,10 @@ def _bilangan(low: int, high: int, what: str):
         raw = rules.text(1000)(value)
         if raw is None:
             return None
-        if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
+        number = bulat(raw, low, high)
+        if number is None:
             raise rules.Invalid(f"{what} harus bilangan bulat {low}–{high}.")
-        return int(raw)
+        return number
     return clean
 
 
@@ -300,7 +302,10 @@ def _cek_kuota(k: Kegiatan, tambahan: int) -> None:
 
 
 def _ids(values) -> list[int]:
-    return sorted({i for i in map(baca_id, values or []) if i is not None})
+    ids = [baca_id(v) for v in values or []]
+    if None in ids:  # not a record id ('²', a file part): refuse the lot rather than add part of it
+        raise DomainError("Pilihan orang tidak sah. Muat ulang daftarnya lalu centang lagi.")
+    return sorted(set(ids))
 
 
 def tambah_dari_data(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> HasilTambah:

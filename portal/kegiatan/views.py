@@ -164,6 +164,7 @@ def cancel(kid: int):
 
 @bp.get("/<int:kid>/peserta")
 @access.staff
+@caching.pribadi
 def peserta(kid: int):
     k = _kegiatan(kid)
     semua = laporan.peserta(k, aktif=False)
@@ -174,6 +175,7 @@ def peserta(kid: int):
 
 @bp.route("/<int:kid>/peserta/pilih", methods=["GET", "POST"])
 @access.staff(roles=access.PENYELENGGARA)
+@caching.pribadi
 def pilih(kid: int):
     """Pick many kader or pengurus on record at once, by desa, role and name."""
     k = _kegiatan(kid, run=True)
@@ -208,6 +210,7 @@ def pilih(kid: int):
 
 @bp.route("/<int:kid>/peserta/baru", methods=["GET", "POST"])
 @access.staff(roles=access.PENYELENGGARA)
+@caching.pribadi
 def daftar_baru(kid: int):
     """Register someone at the venue who is not on record (or whose record the organiser cannot find)."""
     k = _kegiatan(kid, run=True)
@@ -273,6 +276,7 @@ def _hitung(k: Kegiatan, day: date) -> dict[str, int]:
 
 @bp.get("/<int:kid>/hadir/<tanggal>")
 @access.staff
+@caching.pribadi
 def hadir(kid: int, tanggal: str):
     k = _kegiatan(kid)
     day = _hari(k, tanggal)
@@ -291,6 +295,7 @@ def hadir(kid: int, tanggal: str):
 
 @bp.post("/<int:kid>/hadir/<tanggal>")
 @access.staff(roles=access.PENYELENGGARA)
+@caching.pribadi
 def tandai(kid: int, tanggal: str):
     """One tap: t = '<peserta id>:<status>'. htmx gets the peserta's row back (and the day's counts); without
     JavaScript the list reloads at that row."""
@@ -320,6 +325,7 @@ def _mark(p: Peserta, day: date) -> Kehadiran | None:
 
 @bp.route("/qr/<token>", methods=["GET", "POST"])
 @access.staff(roles=access.PENYELENGGARA)
+@caching.pribadi
 def qr(token: str):
     """The URL on a peserta's card. Opening it shows who it is and today's mark; one tap marks them present."""
     try:
@@ -348,6 +354,7 @@ def qr(token: str):
 
 @bp.get("/<int:kid>/kartu")
 @access.staff
+@caching.pribadi
 def kartu(kid: int):
     """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in."""
     k = _kegiatan(kid)
@@ -378,6 +385,7 @@ def sertifikat_qr(kid: int, pid: int):
 
 @bp.get("/<int:kid>/daftar-hadir")
 @access.staff
+@caching.pribadi
 def daftar_hadir(kid: int):
     k = _kegiatan(kid)
     daftar = laporan.peserta(k)
@@ -391,6 +399,7 @@ def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
 
 @bp.get("/<int:kid>/sertifikat")
 @access.staff
+@caching.pribadi
 def sertifikat_semua(kid: int):
     """Every sertifikat earned, one A4 landscape page each, to print in one go."""
     k = _kegiatan(kid)
@@ -399,6 +408,7 @@ def sertifikat_semua(kid: int):
 
 @bp.get("/<int:kid>/sertifikat/<int:pid>")
 @access.staff
+@caching.pribadi
 def sertifikat(kid: int, pid: int):
     k = _kegiatan(kid)
     p = _peserta(k, pid)
@@ -411,6 +421,7 @@ def sertifikat(kid: int, pid: int):
 
 @bp.get("/<int:kid>/rekap")
 @access.staff
+@caching.pribadi
 def rekap(kid: int):
     k = _kegiatan(kid)
     return render_template("kegiatan/rekap.html", k=k, r=laporan.rekap(k))
@@ -426,6 +437,7 @@ EKSPOR = {"csv": ("text/csv", laporan.csv_kehadiran),
 
 @bp.get("/<int:kid>/kehadiran.<any(csv, xlsx):ext>")
 @access.staff
+@caching.pribadi
 def kehadiran(kid: int, ext: str):
     """Attendance, one row per peserta and one column per day: CSV, or XLSX under a title block."""
     k = _kegiatan(kid)
@@ -437,6 +449,7 @@ def kehadiran(kid: int, ext: str):
 
 @bp.get("/<int:kid>/riwayat")
 @access.staff
+@caching.pribadi
 def riwayat(kid: int):
     k = _kegiatan(kid)
     page = halaman.nomor()

@@ -12,7 +12,8 @@ from portal.extensions import db
 # Byte-wise ordering on PostgreSQL, so a range scan over "63.09." .. "63.09/" is a prefix scan that uses the index.
 KodeWilayah = String(13).with_variant(String(13, collation="C"), "postgresql")
 
-KODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# ASCII digits only: \d would also take '٦٣', and $ a trailing newline.
+KODE_PATTERN = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
 # Length of a code at each level: provinsi, kabupaten/kota, kecamatan, desa/kelurahan.
 KODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}
 
@@ -34,7 +35,7 @@ def level_of(kode: str) -> int:
 
 
 def is_valid_kode(kode: str) -> bool:
-    return bool(KODE_PATTERN.match(kode or ""))
+    return isinstance(kode, str) and bool(KODE_PATTERN.fullmatch(kode))
 
 
 def jenis_of(kode: str) -> str:

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.formulir import Formulir
 from portal.models.user import ROLE_LABEL
 
 WAJIB = "Wajib diisi."
 
 
-class UserForm(FlaskForm):
+class UserForm(Formulir):
     username = StringField("Nama pengguna", validators=[InputRequired(WAJIB), Length(max=64, message="Maksimal 64 karakter.")],
                            description="Huruf kecil, angka, titik, garis bawah atau tanda hubung. Contoh: desa.hapalah",
                            render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})

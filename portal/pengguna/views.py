@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, caching, halaman
@@ -19,13 +19,9 @@ def _target(user_id: int) -> User:
     return target
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("")
 @managers
+@caching.pribadi
 def index():
     q = request.args.get("q", "").strip()[:64]
     role = request.args.get("role", "")
@@ -38,6 +34,7 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 @managers
+@caching.pribadi
 def create():
     # A search for the region (GET, with the form's other values so none is lost) or, from htmx, just its list.
     form = UserForm(request.args) if request.method == "GET" and request.args else UserForm()
@@ -60,8 +57,7 @@ def create():
             except FormErrors as e:
                 refused = e.errors
             else:
-                return _no_store(make_response(render_template("pengguna/password.html", target=user,
-                                                               password=password, created=True)))
+                return render_template("pengguna/password.html", target=user, password=password, created=True)
         for field, message in refused.items():
             if field in form and not form[field].errors:
                 form[field].errors.append(message)
@@ -80,6 +76,7 @@ def _wilayah_pilihan(form) -> dict:
 
 @bp.get("/<int:user_id>")
 @managers
+@caching.pribadi
 def detail(user_id: int):
     target = _target(user_id)
     return render_template("pengguna/detail.html", target=target,
@@ -111,10 +108,10 @@ def _set_active(user_id: int, active: bool):
 
 @bp.post("/<int:user_id>/reset-password")
 @managers
+@caching.pribadi
 def reset_password(user_id: int):
     target = _target(user_id)
     if not access.may_manage_user(current_user, target):
         access.deny(visible=True)
     password = service.reset_password(current_user, target)
-    return _no_store(make_response(render_template("pengguna/password.html", target=target, password=password,
-                                                   created=False)))
+    return render_template("pengguna/password.html", target=target, password=password, created=False)

@@ -1,14 +1,14 @@
 """Forms render the fields and carry the CSRF token; the rules themselves live in rules.py (shared with the import)."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
+from portal.formulir import Formulir
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
 def pilihan(options: dict[str, str], empty: str = "— pilih —") -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(k, v) for k, v in options.items()]
 
 
-class EditForm(FlaskForm):
+class EditForm(Formulir):
     """A form of a stored record: asal holds the values it showed, for the three-way merge of a conflict."""
     asal: dict[str, str] | None = None
     clashes: list[str] | None = None
@@ -56,13 +56,13 @@ class PengurusForm(EditForm):
     alamat = StringField("Alamat (opsional)", description="Pengurus boleh tinggal di luar desa.")
 
 
-class TutupForm(FlaskForm):
+class TutupForm(Formulir):
     version = HiddenField()
     ditutup_tanggal = StringField("Tanggal nonaktif", render_kw={"type": "date"})
     alasan_tutup = TextAreaField("Alasan", description="Mis. digabung ke Posyandu Melati 1 sesuai SK Kepala Desa …")
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Formulir):
     """The buttons that change state (pilot, deactivate): the CSRF token and the version seen."""
     version = HiddenField()
 

@@ -14,6 +14,8 @@ from typing import Any
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
+from portal.bilangan import bulat
+from portal.formatting import hari_ini
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
 
@@ -23,12 +25,15 @@ class Invalid(ValueError):
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DESIMAL = re.compile(r"[+-]?[0-9]{1,3}([.,][0-9]{1,15})?")
 
 
 def text(max_length: int) -> Callable[[Any], str | None]:
     def clean(value):
         if value is None:
             return None
+        if not isinstance(value, (str, int, float, date)):  # a file part, a list: never "<FileStorage …>" stored
+            raise Invalid("Isian harus berupa teks.")
         value = _SPACES.sub(" ", _CONTROL.sub(" ", str(value))).strip()
         if len(value) > max_length:
             raise Invalid(f"Maksimal {max_length} karakter.")
@@ -68,9 +73,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
 def tanggal(value) -> date | None:
-    """A date of the past (SK, musyawarah, birth)."""
+    """A date of the past (SK, musyawarah, birth): not after today where the portal is used (WITA), which at
+    07.30 WITA is still yesterday on the server's UTC clock."""
     result = baca_tanggal(value)
-    if result is not None and not date(1900, 1, 1) <= result <= date.today():
+    if result is not None and not date(1900, 1, 1) <= result <= hari_ini():
         raise Invalid("Tanggal harus antara 1900 dan hari ini.")
     return result
 
@@ -100,7 +106,7 @@ def baca_tanggal(value) -> date | None:
 
 def tanggal_lahir(value) -> date | None:
     result = tanggal(value)
-    if result is not None and (date.today() - result).days < 365 * 12:
+    if result is not None and (hari_ini() - result).days < 365 * 12:
         raise Invalid("Kader minimal berusia 12 tahun.")
     return result
 
@@ -134,19 +140,22 @@ def rt_rw(value) -> str | None:
         return None
     if raw.endswith(".0"):
         raw = raw[:-2]
-    if not raw.isdigit() or not 0 < int(raw) < 1000:
+    number = bulat(raw, 1, 999)
+    if number is None:
         raise Invalid("Isi dengan angka 1–999, mis. 003.")
-    return f"{int(raw):03d}"
+    return f"{number:03d}"
 
 
 def koordinat(low: float, high: float, what: str, example: str):
     def clean(value):
         if value is None or str(value).strip() == "":
             return None
-        try:
-            number = float(str(value).replace(",", "."))
-        except ValueError:
-            raise Invalid(f"{what} harus berupa angka desimal, mis. {example}.") from None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):  # a number cell of a spreadsheet
+            number = float(value)
+        elif _DESIMAL.fullmatch(str(value).strip()):  # float() would also take '１.５', '1_0' and 'nan'
+            number = float(str(value).strip().replace(",", "."))
+        else:
+            raise Invalid(f"{what} harus berupa angka desimal, mis. {example}.")
         if not low <= number <= high:
             raise Invalid(f"{what} di luar wilayah Indonesia ({low} sampai {high}).")
         return round(number, 6)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import access, audit
+from portal.bilangan import bulat
 from portal.domain import DomainError, FormErrors
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
@@ -41,11 +42,7 @@ def _snapshot(obj, fields) -> dict[str, Any]:
 
 
 def check_version(obj, version) -> None:
-    try:
-        submitted = int(version)
-    except (TypeError, ValueError):
-        raise ConflictError(obj) from None
-    if submitted != obj.version:
+    if bulat(version) != obj.version:  # also a missing or unreadable version: the form is not a knowing one
         raise ConflictError(obj)
 
 
@@ -210,7 +207,15 @@ def _check_nik(actor, nik: str | None, own_id: int | None) -> None:
         raise FormErrors({"nik": pesan_nik_dipakai(actor, other)})
 
 
+def _masih_aktif(p: Posyandu) -> None:
+    """A closed Posyandu keeps its people on record, but nobody joins it (or rejoins it) until it is reopened."""
+    if not p.aktif:
+        raise DomainError(f"{p.nama} nonaktif: aktifkan kembali Posyandu ini dulu sebelum menambah atau "
+                          "mengaktifkan pengurus dan kader.")
+
+
 def add_kader(actor, p: Posyandu, raw: dict, commit: bool = True, sumber: str | None = None) -> Kader:
+    _masih_aktif(p)
     values = _clean(rules.KADER, raw)
     _check_nik(actor, values["nik"], None)
     kader = Kader(posyandu_id=p.id, **values)
@@ -250,6 +255,7 @@ def _check_jabatan_free(p: Posyandu, values: dict, own_id: int | None) -> None:
 
 
 def add_pengurus(actor, p: Posyandu, raw: dict) -> Pengurus:
+    _masih_aktif(p)
     values = _clean(rules.PENGURUS, raw)
     _check_jabatan_free(p, values, None)
     person = Pengurus(posyandu_id=p.id, **values)
@@ -279,6 +285,8 @@ def set_person_active(actor, person: Kader | Pengurus, aktif: bool, version) -> 
     check_version(person, version)
     if person.aktif == aktif:
         return person
+    if aktif:
+        _masih_aktif(person.posyandu)
     if aktif and isinstance(person, Pengurus):
         _check_jabatan_free(person.posyandu, {"jabatan": person.jabatan, "bidang": person.bidang}, person.id)
     _record(actor, "aktifkan" if aktif else "nonaktifkan", person, person.posyandu, {"aktif": person.aktif},

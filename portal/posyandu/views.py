@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, rekap
+from portal import access, caching, rekap
 from portal.domain import DomainError
 from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
@@ -128,6 +128,7 @@ def _profile_context(p: Posyandu) -> dict:
 
 @bp.route("/posyandu/baru", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def create():
     desa_kode = wilayah.parse_kode(request.values.get("desa")
                                    or (current_user.wilayah_kode if current_user.role == "desa" else ""))
@@ -155,12 +156,14 @@ def create():
 
 @bp.get("/posyandu/<int:pid>")
 @access.staff
+@caching.pribadi
 def detail(pid: int):
     return render_template("kelola/posyandu.html", **_profile_context(_posyandu(pid)))
 
 
 @bp.route("/posyandu/<int:pid>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def edit(pid: int):
     p = _posyandu(pid, edit=True)
     form = _editing(ProfilForm, p, rules.PROFIL)
@@ -262,6 +265,7 @@ def _pilot_keadaan(p: Posyandu) -> str:
 
 @bp.get("/posyandu/<int:pid>/riwayat")
 @access.staff
+@caching.pribadi
 def riwayat(pid: int):
     p = _posyandu(pid)
     return render_template("kelola/riwayat.html", p=p, entries=riwayat_entries(p.id, _pribadi(p)))
@@ -285,19 +289,21 @@ def _done(jenis: str, person, message: str):
 
 @bp.route("/posyandu/<int:pid>/<any(kader, pengurus):jenis>/baru", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_add(pid: int, jenis: str):
     p = _posyandu(pid, edit=True)
     form = JENIS[jenis].form()
-    status = 200
+    status, notice = 200, None
     if request.method == "POST":
         try:
             person = JENIS[jenis].add(current_user, p, _raw(JENIS[jenis].schema))
         except DomainError as e:
             status = _show_errors(form, e)
+            notice = None if getattr(e, "errors", None) else e.message  # about the Posyandu, not one field
             if _htmx():  # the refused form, and why in the live region beside it
-                why = "periksa isian yang ditandai." if getattr(e, "errors", None) else e.message
+                why = notice or "periksa isian yang ditandai."
                 return render_template("kelola/_person_added.html", jenis=jenis, p=p, form=form, added=None,
-                                       pesan=f"{jenis.capitalize()} belum ditambahkan: {why}"), status
+                                       notice=notice, pesan=f"{jenis.capitalize()} belum ditambahkan: {why}"), status
         else:
             pesan = f"{'Kader' if jenis == 'kader' else person.jabatan_label} {person.nama} ditambahkan."
             if not _htmx():
@@ -310,11 +316,12 @@ def person_add(pid: int, jenis: str):
             response.headers["HX-Reswap"] = f"outerHTML show:#{jenis}-{person.id}:top"
             return response
     template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
-    return render_template(template, jenis=jenis, p=p, form=form, person=None), status
+    return render_template(template, jenis=jenis, p=p, form=form, person=None, notice=notice), status
 
 
 @bp.get("/<any(kader, pengurus):jenis>/<int:person_id>")
 @access.staff
+@caching.pribadi
 def person_row(jenis: str, person_id: int):
     person = _person(jenis, person_id)
     if not _htmx():  # the person's own page: their data (masked) and the kegiatan they attended
@@ -328,6 +335,7 @@ def person_row(jenis: str, person_id: int):
 
 @bp.route("/<any(kader, pengurus):jenis>/<int:person_id>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_edit(jenis: str, person_id: int):
     person = _person(jenis, person_id, edit=True)
     schema = JENIS[jenis].schema
@@ -347,6 +355,7 @@ def person_edit(jenis: str, person_id: int):
 
 @bp.post("/<any(kader, pengurus):jenis>/<int:person_id>/<any(nonaktifkan, aktifkan):aksi>")
 @access.staff(roles=access.EDITORS)
+@caching.pribadi
 def person_active(jenis: str, person_id: int, aksi: str):
     person = _person(jenis, person_id, edit=True)
     try:

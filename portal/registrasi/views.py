@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, halaman, unggahan
+from portal import access, caching, halaman, unggahan
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
 from portal.models.base import baca_id
@@ -192,6 +192,7 @@ def tarik(did: int):
 @bp.get("/dokumen/<int:did>")
 @access.staff(roles=access.REGISTRASI)
 @talisman(content_security_policy=CSP_DOKUMEN)
+@caching.pribadi
 def berkas_dokumen(did: int):
     """An image opens in the browser, in a sandbox that runs nothing; a PDF is downloaded (the phone's own viewer
     opens it), so no uploaded content ever renders as a page of this site."""
@@ -214,6 +215,7 @@ def berkas_dokumen(did: int):
 
 @bp.get("/usulan/<int:uid>/daftar")
 @access.staff(roles=access.REGISTRASI)
+@caching.pribadi
 def daftar(uid: int):
     """The list of pengurus and kader, printed from the picture the desa submitted (or, in a draf, the profile)."""
     u = _usulan(uid)
@@ -276,7 +278,9 @@ def tahap_aksi(tid: int, aksi: str):
     try:
         if aksi == "tambah":
             field = "semua" if request.form.get("pakai") == "semua" else "usulan"
-            ids = [i for i in map(baca_id, request.form.getlist(field)) if i is not None]
+            ids = [baca_id(i) for i in request.form.getlist(field)]
+            if None in ids:  # not a record id: refuse the lot rather than add part of it
+                raise Ditolak("Pilihan usulan tidak sah. Muat ulang daftarnya lalu centang lagi.")
             n = service.tambah_ke_tahap(current_user, t, ids, versi)
             message = f"{angka(n)} usulan dimasukkan ke {t.nama}."
         elif aksi == "keluarkan":

@@ -350,7 +350,8 @@ def jalankan(user, usulan_id: int, aksi: str, *, versi=None, catatan: str | None
 
 def pola_nomor(desa_kode: str) -> re.Pattern:
     """NOMOR_REGISTRASI_PATTERN with {desa} standing for the Posyandu's own desa code (DOMAIN.md §5: configurable)."""
-    return re.compile(current_app.config["NOMOR_REGISTRASI_PATTERN"].replace("{desa}", re.escape(desa_kode)))
+    pola = current_app.config["NOMOR_REGISTRASI_PATTERN"].replace("{desa}", re.escape(desa_kode))
+    return re.compile(pola, re.ASCII)  # \d is 0-9 only: '٠٠١' is no number
 
 
 def contoh_nomor(desa_kode: str) -> str:

