@@ -329,10 +329,9 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     token = service.token_qr(p)
     url = f"/kegiatan/qr/{token}"
     cards = organiser.get(f"/kegiatan/{data}/kartu").get_data(as_text=True)
-    image = f"/kegiatan/{data}/peserta/{p.id}/qr.svg"
-    assert f'src="{image}"' in cards and "Siti Aminah" in cards
-    svg = organiser.get(image)  # the card's QR encodes exactly this check-in URL
-    assert svg.mimetype == "image/svg+xml" and svg.data == laporan.qr_svg(f"http://localhost{url}")
+    # The card's QR is inline and encodes exactly this check-in URL.
+    assert str(laporan.qr_inline(f"http://localhost{url}", "Kode QR check-in Siti Aminah")) in cards
+    assert "Siti Aminah" in cards
     # Not logged in: to the login page, and back here afterwards.
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
@@ -518,9 +517,9 @@ def test_daftar_hadir_of_a_two_day_kegiatan(as_user, ctx, data):
     html = client.get(f"/kegiatan/{data}/daftar-hadir").get_data(as_text=True)
     assert "DAFTAR HADIR" in html and "Bimtek Kader 6 SPM" in html and "Aston Tanjung City Hotel" in html
     assert "DPMD Kabupaten Tabalong" in html
-    from portal.formatting import tanggal
+    from portal.formatting import tanggal_panjang
     for i, day in enumerate(k.hari, 1):
-        assert f"Hari {i} ({tanggal(day)})" in html
+        assert f"Tanda tangan hari {i}<br>{tanggal_panjang(day)}" in html
     table = html[html.index('<table class="dh">'):html.index("</table>")]
     rows = table.split("<tr")[2:]  # past the header row
     assert len(rows) == 2 + 5  # the peserta and five blank rows for walk-ins
@@ -594,9 +593,12 @@ def test_kader_history_lists_the_kegiatan_attended(as_user, ctx, data):
     assert f"/kelola/kader/{_kader_id('Rahmah')}" in client.get(f"/kelola/posyandu/{posyandu}").get_data(as_text=True)
 
 
+PRINT_PAGES = ("/kartu", "/daftar-hadir", "/sertifikat")  # one request each, QR inline: their own budget
+
+
 def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_path):
-    """The demo bimtek (84 peserta) and sosialisasi (143): every page within 14 KB compressed, QR codes as images
-    of their own."""
+    """The demo bimtek (84 peserta) and sosialisasi (143): every screen page within 14 KB compressed; the print
+    pages (QR codes inline) within their own 150 KB (tests/test_budget.py holds them to it for 100 peserta)."""
     from portal import demo
     ctx.instance_path = str(tmp_path)
     demo.seed(ctx.instance_path)
@@ -608,7 +610,8 @@ def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_
         for page in pages:
             response = client.get(f"/kegiatan/{k.id}{page}", headers={"Accept-Encoding": "gzip"})
             assert response.status_code == 200, page
-            assert len(response.data) <= 14 * 1024, (k.jenis, page, len(response.data))
+            budget = 150 * 1024 if page.startswith(PRINT_PAGES) else 14 * 1024
+            assert len(response.data) <= budget, (k.jenis, page, len(response.data))
 
 
 def test_days_to_come_cannot_be_marked_yet(as_user, ctx, users):

@@ -349,31 +349,13 @@ def qr(token: str):
 @bp.get("/<int:kid>/kartu")
 @access.staff
 def kartu(kid: int):
-    """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in."""
+    """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in (inline: the
+    page is one request)."""
     k = _kegiatan(kid)
-    return render_template("kegiatan/kartu.html", k=k, daftar=laporan.peserta(k))
-
-
-def _svg(svg: bytes) -> Response:
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"})
-
-
-@bp.get("/<int:kid>/peserta/<int:pid>/qr.svg")
-@access.staff
-def kartu_qr(kid: int, pid: int):
-    """The QR of a peserta's card: the signed check-in URL."""
-    k = _kegiatan(kid)
-    p = _peserta(k, pid)
-    return _svg(laporan.qr_svg(url_for(".qr", token=service.token_qr(p), _external=True)))
-
-
-@bp.get("/<int:kid>/peserta/<int:pid>/sertifikat-qr.svg")
-@access.staff
-def sertifikat_qr(kid: int, pid: int):
-    """The QR on a sertifikat: its public verification URL."""
-    k = _kegiatan(kid)
-    p = _peserta(k, pid)
-    return _svg(laporan.qr_svg(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True), scale=2))
+    daftar = laporan.peserta(k)
+    qr = {p.id: laporan.qr_inline(url_for(".qr", token=service.token_qr(p), _external=True),
+                                  f"Kode QR check-in {p.nama}") for p in daftar}
+    return render_template("kegiatan/kartu.html", k=k, daftar=daftar, qr=qr)
 
 
 @bp.get("/<int:kid>/daftar-hadir")
@@ -381,12 +363,17 @@ def sertifikat_qr(kid: int, pid: int):
 def daftar_hadir(kid: int):
     k = _kegiatan(kid)
     daftar = laporan.peserta(k)
-    return render_template("kegiatan/daftar_hadir.html", k=k, daftar=daftar,
+    return render_template("kegiatan/daftar_hadir.html", k=k, daftar=daftar, tempat_terbit=laporan.tempat_terbit(k),
                            kecamatan=laporan.nama_wilayah({p.asal_kode[:8] for p in daftar}))
 
 
 def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
-    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode)
+    qr = {p.id: laporan.qr_inline(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True),
+                                  "Kode QR verifikasi sertifikat") for p in daftar}
+    kecamatan = laporan.nama_wilayah({p.asal_kode[:8] for p in daftar})
+    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode, qr=qr,
+                           nomor=laporan.nomor_sertifikat(k), tempat_terbit=laporan.tempat_terbit(k),
+                           logo=laporan.logo_sertifikat(), kecamatan=kecamatan)
 
 
 @bp.get("/<int:kid>/sertifikat")
