@@ -332,9 +332,10 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     # The card's QR is inline and encodes exactly this check-in URL.
     assert str(laporan.qr_inline(f"http://localhost{url}", "Kode QR check-in Siti Aminah")) in cards
     assert "Siti Aminah" in cards
-    # Not logged in: to the login page, and back here afterwards.
+    # Not logged in: a page saying the card is for the panitia, with a login that comes back here
+    # (tests/test_kegiatan_hadir.py).
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert anonymous.status_code == 200 and f'href="/login?next={url}"' in anonymous.get_data(as_text=True)
     page = organiser.get(url)
     assert page.status_code == 200 and "Siti Aminah" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0  # opening it marks nothing
@@ -614,13 +615,21 @@ def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_
             assert len(response.data) <= budget, (k.jenis, page, len(response.data))
 
 
-def test_days_to_come_cannot_be_marked_yet(as_user, ctx, users):
+@pytest.fixture
+def dua_hari(as_user, ctx, users):
+    """A two-day kegiatan that begins today, with Siti Aminah on its list: (the kegiatan, the organiser's client)."""
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
     k = service.buat(organiser, _form(today, today + timedelta(days=1)))
     client = as_user("peny_tabalong")
     _add(client, k.id, "Siti Aminah")
+    return k, client
+
+
+def test_days_to_come_cannot_be_marked_yet(dua_hari):
+    k, client = dua_hari
+    today = hari_ini()
     p = _peserta(k.id, "Siti Aminah")
     refused = _mark(client, k.id, today + timedelta(days=1), p.id, "hadir", htmx=True)
     assert refused.status_code == 422 and "belum tiba" in refused.get_data(as_text=True)

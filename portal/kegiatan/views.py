@@ -3,6 +3,7 @@ printable daftar hadir, kartu and sertifikat, the recap and the exports; and the
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -281,9 +282,10 @@ def hadir(kid: int, tanggal: str):
     if q:
         daftar = [p for p in daftar if q.lower() in p.nama.lower()]
     desa = laporan.nama_wilayah({p.asal_kode for p in daftar})
-    context = dict(k=k, day=day, daftar=daftar, q=q, desa=desa, hitung=_hitung(k, day),
+    belum_tiba = day > hari_ini()  # a day to come is shown read-only: nobody can be marked yet
+    context = dict(k=k, day=day, daftar=daftar, q=q, desa=desa, hitung=_hitung(k, day), belum_tiba=belum_tiba,
                    marks={p.id: laporan.tanda_per_hari(p).get(day) for p in daftar},
-                   may_run=access.may_run_kegiatan(current_user, k) and not k.dibatalkan)
+                   may_run=access.may_run_kegiatan(current_user, k) and not k.dibatalkan and not belum_tiba)
     if caching.fragmen():
         return render_template("kegiatan/_hadir_list.html", **context)
     return render_template("kegiatan/hadir.html", **context)
@@ -305,8 +307,8 @@ def tandai(kid: int, tanggal: str):
             flash(e.message)
             return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), q=request.form.get("q") or None),
                             303)
-        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
-                               notice=e.message), 422
+        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day),
+                               may_run=day <= hari_ini() and not k.dibatalkan, notice=e.message), 422
     if caching.fragmen():
         return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=tanda.kehadiran, may_run=True,
                                hitung_baru=_hitung(k, day))
@@ -318,7 +320,20 @@ def _mark(p: Peserta, day: date) -> Kehadiran | None:
     return db.session.scalar(select(Kehadiran).where(Kehadiran.peserta_id == p.id, Kehadiran.tanggal == day))
 
 
+def _kartu_untuk_panitia(view):
+    """Someone not logged in who scans a peserta's card (often the peserta) learns what the card is for, and a
+    panitia is offered the login that comes back here; nothing about the peserta is shown."""
+    @wraps(view)
+    def wrapper(token: str):
+        if request.method == "GET" and not access.is_staff(current_user):
+            return render_template("kegiatan/qr_tamu.html", masuk=url_for("auth.login", next=request.path)), 200, \
+                {"Cache-Control": "no-store"}
+        return view(token)
+    return wrapper
+
+
 @bp.route("/qr/<token>", methods=["GET", "POST"])
+@_kartu_untuk_panitia
 @access.staff(roles=access.PENYELENGGARA)
 def qr(token: str):
     """The URL on a peserta's card. Opening it shows who it is and today's mark; one tap marks them present."""
