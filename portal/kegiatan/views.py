@@ -176,14 +176,18 @@ def peserta(kid: int):
 @bp.route("/<int:kid>/peserta/pilih", methods=["GET", "POST"])
 @access.staff(roles=access.PENYELENGGARA)
 def pilih(kid: int):
-    """Pick many kader or pengurus on record at once, by desa, role and name."""
+    """Pick many kader or pengurus on record at once, by desa, role and name. The ticks travel in the form: a new
+    filter, another page or 'pilih semua di desa ini' posts them and comes back with them still ticked; only
+    'Tambahkan' (aksi=tambah, also the default of a bare post) adds them. Works the same without JavaScript."""
     k = _kegiatan(kid, run=True)
-    args = request.values
+    args = request.form if request.method == "POST" else request.args  # a post's filters are the form's own
     peran = args.get("peran") if args.get("peran") in service.PILIHAN_PERAN else service.peran_bawaan(k)
     desa = args.get("desa", "")
     q = args.get("q", "").strip()[:60]
-    status = 200
-    if request.method == "POST":
+    pilihan = service.Pilihan.dari_form(request.form.getlist("kader"), request.form.getlist("pengurus"))
+    aksi = request.form.get("aksi", "tambah") if request.method == "POST" else None
+    status, catatan = 200, None
+    if aksi == "tambah":
         try:
             hasil = service.tambah_dari_data(current_user, k, request.form.getlist("kader"),
                                              request.form.getlist("pengurus"))
@@ -197,13 +201,25 @@ def pilih(kid: int):
             flash(message)
             if request.form.get("kembali") == "baru":  # from the registration desk's "same person?" offer
                 return redirect(url_for(".daftar_baru", kid=k.id), 303)
-            return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa, q=q or None), 303)
-    kandidat, lebih = service.kandidat(k, peran, desa, q)
-    context = dict(k=k, kandidat=kandidat, lebih=lebih, peran=peran, desa=desa, q=q,
+            return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa or None, q=q or None), 303)
+    elif aksi == "hitung":  # a tick with JavaScript on: the running count only, the ticks stay as they are
+        return render_template("kegiatan/_dipilih.html", jumlah=len(pilihan))
+    elif aksi == "semua_desa":
+        baru = pilihan.tambah(service.semua_di_desa(k, peran, desa, q))
+        catatan = f"{baru} orang lagi dipilih di desa ini." if baru else "Semua di desa ini sudah dipilih."
+    elif aksi == "kosongkan":
+        pilihan = service.Pilihan()
+    kandidat, total, page = service.kandidat_halaman(k, peran, desa, q, halaman.nomor(), PER_HALAMAN)
+    pilihan, dipilih = service.terpilih(k, pilihan)
+    shown = {(c.jenis, c.id) for c in kandidat}
+    context = dict(k=k, kandidat=kandidat, total=total, page=page,
+                   pages=max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1), peran=peran, desa=desa, q=q,
+                   pilihan=pilihan, catatan=catatan,
+                   dipilih_lain=[c for c in dipilih if (c.jenis, c.id) not in shown],
                    pilihan_desa=laporan.desa_sasaran(k, limit=500), jumlah=service.jumlah_peserta(k),
                    pilihan_peran=service.PILIHAN_PERAN)
     if caching.fragmen():
-        return render_template("kegiatan/_kandidat.html", **context)
+        return render_template("kegiatan/_kandidat.html", **context), status
     return render_template("kegiatan/pilih.html", **context), status
 
 
