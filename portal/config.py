@@ -74,6 +74,9 @@ KADER_MINIMUM = 15
 PILOT_TARGET_PER_KABUPATEN = 3
 # The longest kegiatan (days; each day is a sesi with its own attendance column).
 KEGIATAN_MAKS_HARI = 14
+# The logo printed on every sertifikat: a path to an SVG, PNG or JPEG file (at most 100 KB; relative paths are read
+# from the instance folder), inlined into the page. None: no logo.
+SERTIFIKAT_LOGO = None
 # A nomor registrasi from Kemendagri: {desa} stands for the Posyandu's own desa code (reportedly PP.KK.CC.DDDD.NNN).
 NOMOR_REGISTRASI_PATTERN = r"^{desa}\.[0-9]{3}$"
 # The documents a dossier needs before the desa may submit it (keys of models/registrasi.py JENIS_DOKUMEN). The list

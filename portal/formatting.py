@@ -12,6 +12,10 @@ from portal.models.posyandu import (BIDANG, BIDANG_SINGKAT, JENIS_KELAMIN, KELOM
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+# Official documents (sertifikat, daftar hadir, signed lists) spell the month out.
+BULAN_PANJANG = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+                 "November", "Desember")
+SATUAN = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
 
 
 def angka(value) -> str:
@@ -26,10 +30,29 @@ def persen(part, whole, digits: int = 1) -> str:
     return f"{100 * part / whole:.{digits}f}".replace(".", ",") + "%"
 
 
-def tanggal(value: date | datetime | None) -> str:
+def tanggal(value: date | datetime | None, bulan: tuple[str, ...] = BULAN) -> str:
     if value is None:
         return "–"
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+    return f"{value.day} {bulan[value.month - 1]} {value.year}"
+
+
+def tanggal_panjang(value: date | datetime | None) -> str:
+    """15 Oktober 2025: the date on an official document (a stored UTC moment: its local day)."""
+    if isinstance(value, datetime):
+        value = _lokal(value).date()
+    return tanggal(value, BULAN_PANJANG)
+
+
+def terbilang(n: int) -> str:
+    """2 → 'dua', 14 → 'empat belas', 21 → 'dua puluh satu': a count of days as a document writes it."""
+    if n < 12:
+        return SATUAN[n]
+    if n < 20:
+        return f"{SATUAN[n - 10]} belas"
+    if n < 100:
+        puluh, sisa = divmod(n, 10)
+        return " ".join(["sepuluh" if puluh == 1 else f"{SATUAN[puluh]} puluh"] + ([SATUAN[sisa]] if sisa else []))
+    return angka(n)
 
 
 def waktu(value: datetime | None) -> str:
@@ -72,16 +95,17 @@ def saat(value: datetime | None, day: date) -> str:
     return f"{local:%H.%M}" if local.date() == day else f"{tanggal(local)} {local:%H.%M}"
 
 
-def rentang(k) -> str:
-    """15–16 Okt 2025, 30 Okt – 2 Nov 2025, 24 Nov 2025: the dates of a kegiatan."""
+def rentang(k, panjang: bool = False) -> str:
+    """15–16 Okt 2025, 30 Okt – 2 Nov 2025, 24 Nov 2025: the dates of a kegiatan (panjang: 15–16 Oktober 2025)."""
     a, b = k.tanggal_mulai, k.tanggal_selesai
+    bulan = BULAN_PANJANG if panjang else BULAN
     if a == b:
-        return tanggal(a)
+        return tanggal(a, bulan)
     if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{tanggal(b)}"
+        return f"{a.day}–{tanggal(b, bulan)}"
     if a.year == b.year:
-        return f"{a.day} {BULAN[a.month - 1]} – {tanggal(b)}"
-    return f"{tanggal(a)} – {tanggal(b)}"
+        return f"{a.day} {bulan[a.month - 1]} – {tanggal(b, bulan)}"
+    return f"{tanggal(a, bulan)} – {tanggal(b, bulan)}"
 
 
 def telepon(e164: str | None) -> str:
@@ -108,7 +132,8 @@ def nilai(value, field: str = "") -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(angka=angka, persen=persen, tanggal=tanggal, waktu=waktu, telepon=telepon,
-                                 jam=jam, rentang=rentang, samarkan=samarkan, hari=hari, saat=saat)
+                                 tanggal_panjang=tanggal_panjang, terbilang=terbilang, jam=jam, rentang=rentang,
+                                 samarkan=samarkan, hari=hari, saat=saat)
     app.jinja_env.globals.update(BIDANG=BIDANG, BIDANG_SINGKAT=BIDANG_SINGKAT, LEVEL_KADER=LEVEL_KADER,
                                  JENIS_KELAMIN=JENIS_KELAMIN, STATUS_REGISTRASI=STATUS_REGISTRASI,
                                  KELOMPOK_STATUS=KELOMPOK_STATUS, JENIS_KEGIATAN=JENIS_KEGIATAN, PERAN=PERAN,

@@ -190,3 +190,63 @@ def test_directory_fragment_with_a_full_page_fits_in_two_kilobytes(client, direc
     body = gzip.decompress(response.data)
     assert body.count(b'href="/posyandu/') == 25
     assert len(gzip.compress(body)) <= 2048, len(gzip.compress(body))
+
+
+PRINT_BUDGET = 150 * 1024  # DESIGN.md §5: a print page, 100 peserta, QR codes inline, one request
+
+
+@pytest.fixture
+def kegiatan_100(ctx, users):
+    """A finished two-day bimtek with 100 peserta with long names, every one of whom earned a sertifikat."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from portal.extensions import db
+    from portal.formatting import hari_ini
+    from portal.kegiatan import service
+    from portal.models import Peserta, User
+    from tests.test_kegiatan import BINTANG_ARA_DESA, WALING, _form
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = service.buat(organiser, _form(today - timedelta(days=3), today - timedelta(days=2),
+                                      judul="Bimbingan Teknis Peningkatan Kapasitas Kader Posyandu 6 Bidang SPM",
+                                      penandatangan="Drs. H. Ahmad Yani, M.Si", jabatan_penandatangan="Kepala DPMD"))
+    for i in range(100):
+        service.daftar_di_tempat(organiser, k, {"nama": f"Peserta Nomor {i:03d} Binti Abdullah Rahmatullah",
+                                                "asal_kode": WALING if i % 2 else BINTANG_ARA_DESA, "peran": "kader",
+                                                "bidang": "kesehatan"}, tetap_baru=True)
+    db.session.execute(update(Peserta).where(Peserta.kegiatan_id == k.id).values(hari_hadir=2, lulus=True))
+    db.session.commit()
+    return k.id
+
+
+def _subresources(html: str) -> list[str]:
+    """Everything the page makes the browser fetch: src/srcset/data/poster attributes, stylesheets and icons, SVG
+    image and use references, CSS url()."""
+    found = re.findall(r'\s(?:src|srcset|data|poster)="([^"]*)"', html)
+    found += re.findall(r'<link[^>]*href="([^"]*)"', html)
+    found += re.findall(r'<(?:image|use|feImage)[^>]*href="([^"]*)"', html)
+    found += re.findall(r"url\(([^)]*)\)", html)
+    return found
+
+
+def test_print_pages_of_100_peserta_are_one_request_within_their_budget(app, as_user, kegiatan_100, tmp_path):
+    from tests.test_kegiatan_cetak import png
+    (tmp_path / "logo.png").write_bytes(png(64, 64))
+    app.config["SERTIFIKAT_LOGO"] = str(tmp_path / "logo.png")
+    client = as_user("peny_tabalong")
+    for page, count in (("kartu", '<svg role="img" aria-label="Kode QR check-in'), ("sertifikat", 'class="sertifikat"'),
+                        ("daftar-hadir", "Binti Abdullah")):
+        response = client.get(f"/kegiatan/{kegiatan_100}/{page}", headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200, page
+        html = gzip.decompress(response.data).decode()
+        assert html.count(count) == 100, page
+        size = _compressed_size(response)
+        assert size <= PRINT_BUDGET, (page, size)
+        assets = [url for url in _subresources(html) if not url.startswith(("data:", "#"))]
+        # Only the stylesheet and htmx, cached immutable from every other page: the page itself is the one request.
+        assert len(assets) == 2 and all(re.fullmatch(r"/static/(app|htmx\.min)\.[0-9a-f]{10}\.(css|js)", u)
+                                        for u in assets), (page, assets)
+    sertifikat = client.get(f"/kegiatan/{kegiatan_100}/sertifikat").get_data(as_text=True)
+    assert sertifikat.count("data:image/png;base64,") == 1 and sertifikat.count('<use href="#logo"/>') == 100

@@ -329,13 +329,13 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     token = service.token_qr(p)
     url = f"/kegiatan/qr/{token}"
     cards = organiser.get(f"/kegiatan/{data}/kartu").get_data(as_text=True)
-    image = f"/kegiatan/{data}/peserta/{p.id}/qr.svg"
-    assert f'src="{image}"' in cards and "Siti Aminah" in cards
-    svg = organiser.get(image)  # the card's QR encodes exactly this check-in URL
-    assert svg.mimetype == "image/svg+xml" and svg.data == laporan.qr_svg(f"http://localhost{url}")
-    # Not logged in: to the login page, and back here afterwards.
+    # The card's QR is inline and encodes exactly this check-in URL.
+    assert str(laporan.qr_inline(f"http://localhost{url}", "Kode QR check-in Siti Aminah")) in cards
+    assert "Siti Aminah" in cards
+    # Not logged in: a page saying the card is for the panitia, with a login that comes back here
+    # (tests/test_kegiatan_hadir.py).
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert anonymous.status_code == 200 and f'href="/login?next={url}"' in anonymous.get_data(as_text=True)
     page = organiser.get(url)
     assert page.status_code == 200 and "Siti Aminah" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0  # opening it marks nothing
@@ -518,9 +518,9 @@ def test_daftar_hadir_of_a_two_day_kegiatan(as_user, ctx, data):
     html = client.get(f"/kegiatan/{data}/daftar-hadir").get_data(as_text=True)
     assert "DAFTAR HADIR" in html and "Bimtek Kader 6 SPM" in html and "Aston Tanjung City Hotel" in html
     assert "DPMD Kabupaten Tabalong" in html
-    from portal.formatting import tanggal
+    from portal.formatting import tanggal_panjang
     for i, day in enumerate(k.hari, 1):
-        assert f"Hari {i} ({tanggal(day)})" in html
+        assert f"Tanda tangan hari {i}<br>{tanggal_panjang(day)}" in html
     table = html[html.index('<table class="dh">'):html.index("</table>")]
     rows = table.split("<tr")[2:]  # past the header row
     assert len(rows) == 2 + 5  # the peserta and five blank rows for walk-ins
@@ -594,9 +594,12 @@ def test_kader_history_lists_the_kegiatan_attended(as_user, ctx, data):
     assert f"/kelola/kader/{_kader_id('Rahmah')}" in client.get(f"/kelola/posyandu/{posyandu}").get_data(as_text=True)
 
 
+PRINT_PAGES = ("/kartu", "/daftar-hadir", "/sertifikat")  # one request each, QR inline: their own budget
+
+
 def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_path):
-    """The demo bimtek (84 peserta) and sosialisasi (143): every page within 14 KB compressed, QR codes as images
-    of their own."""
+    """The demo bimtek (84 peserta) and sosialisasi (143): every screen page within 14 KB compressed; the print
+    pages (QR codes inline) within their own 150 KB (tests/test_budget.py holds them to it for 100 peserta)."""
     from portal import demo
     ctx.instance_path = str(tmp_path)
     demo.seed(ctx.instance_path)
@@ -608,16 +611,25 @@ def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_
         for page in pages:
             response = client.get(f"/kegiatan/{k.id}{page}", headers={"Accept-Encoding": "gzip"})
             assert response.status_code == 200, page
-            assert len(response.data) <= 14 * 1024, (k.jenis, page, len(response.data))
+            budget = 150 * 1024 if page.startswith(PRINT_PAGES) else 14 * 1024
+            assert len(response.data) <= budget, (k.jenis, page, len(response.data))
 
 
-def test_days_to_come_cannot_be_marked_yet(as_user, ctx, users):
+@pytest.fixture
+def dua_hari(as_user, ctx, users):
+    """A two-day kegiatan that begins today, with Siti Aminah on its list: (the kegiatan, the organiser's client)."""
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
     k = service.buat(organiser, _form(today, today + timedelta(days=1)))
     client = as_user("peny_tabalong")
     _add(client, k.id, "Siti Aminah")
+    return k, client
+
+
+def test_days_to_come_cannot_be_marked_yet(dua_hari):
+    k, client = dua_hari
+    today = hari_ini()
     p = _peserta(k.id, "Siti Aminah")
     refused = _mark(client, k.id, today + timedelta(days=1), p.id, "hadir", htmx=True)
     assert refused.status_code == 422 and "belum tiba" in refused.get_data(as_text=True)

@@ -2,11 +2,16 @@
 export (CSV, XLSX), the sertifikat and the QR codes. Read-only."""
 from __future__ import annotations
 
+import base64
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import date
 
+import filetype
 import segno
+from flask import current_app
+from markupsafe import Markup, escape
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -158,11 +163,57 @@ def xlsx_kehadiran(k: Kegiatan) -> bytes:
     return book.isi()
 
 
-# --- QR codes -------------------------------------------------------------------------------------------------------
+# --- QR codes and the sertifikat ------------------------------------------------------------------------------------
 
-def qr_svg(url: str, scale: int = 3) -> bytes:
-    """A QR code as an SVG document (segno): prints sharp at any size, about 2 KB. Served as an image of its own so
-    the printable pages stay within the HTML budget."""
+def qr_inline(url: str, label: str) -> Markup:
+    """A QR code as inline SVG (segno): path data only, no XML prolog and no size (the stylesheet sizes it), so a
+    print page is one request and 100 cards stay near 30 KB compressed."""
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=scale, border=2, xmldecl=False)
-    return buffer.getvalue()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", xmldecl=False, svgns=False, svgclass="qr",
+                                                 lineclass=None, omitsize=True, nl=False, border=2)
+    svg = buffer.getvalue().decode("ascii")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
+ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def nomor_sertifikat(k: Kegiatan) -> dict[int, str]:
+    """Every peserta's sertifikat number, '1.012/SERT/X/2025': the kegiatan, the peserta's place in the order they
+    were listed (rows are never deleted, so the number never changes), and the month and year of the last day."""
+    ids = db.session.scalars(select(Peserta.id).where(Peserta.kegiatan_id == k.id).order_by(Peserta.id))
+    akhir = k.tanggal_selesai
+    return {pid: f"{k.id}.{urut:03d}/SERT/{ROMAWI[akhir.month - 1]}/{akhir.year}" for urut, pid in enumerate(ids, 1)}
+
+
+def tempat_terbit(k: Kegiatan) -> str:
+    """Where the documents of a kegiatan are signed: the town after the venue's last comma ('Aston Tanjung City
+    Hotel, Tanjung'), else the kabupaten/kota of its target."""
+    if "," in k.tempat:
+        return k.tempat.rsplit(",", 1)[1].strip()
+    kabupaten = db.session.get(Wilayah, k.wilayah_kode[:5])
+    return kabupaten.nama_singkat if kabupaten else k.tempat
+
+
+LOGO_MAKS = 100 * 1024
+JENIS_LOGO = {"png": "image/png", "jpg": "image/jpeg"}
+
+
+def logo_sertifikat() -> str | None:
+    """SERTIFIKAT_LOGO (a path to an SVG, PNG or JPEG file, relative to the instance folder) as a data: URI, printed
+    once per document; None when unset or unusable (said in the log, the sertifikat prints without it)."""
+    path = current_app.config.get("SERTIFIKAT_LOGO")
+    if not path:
+        return None
+    try:
+        with open(os.path.join(current_app.instance_path, path), "rb") as f:
+            data = f.read(LOGO_MAKS + 1)
+    except OSError as e:
+        current_app.logger.warning("SERTIFIKAT_LOGO tidak terbaca: %s", e)
+        return None
+    kind = filetype.guess_extension(data)
+    mime = JENIS_LOGO.get(kind) or ("image/svg+xml" if kind is None and b"<svg" in data[:4096] else None)
+    if mime is None or len(data) > LOGO_MAKS:
+        current_app.logger.warning("SERTIFIKAT_LOGO harus SVG, PNG atau JPEG, paling besar %d KB", LOGO_MAKS // 1024)
+        return None
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

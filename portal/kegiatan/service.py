@@ -256,9 +256,9 @@ def peran_bawaan(k: Kegiatan) -> str:
     return next((s for s in k.sasaran_list if s in PILIHAN_PERAN), "kader")
 
 
-def kandidat(k: Kegiatan, peran: str, desa_kode: str = "", q: str = "", batas: int = 300) -> tuple[list[Kandidat], bool]:
-    """The kader or pengurus on record in the kegiatan's target wilayah (or one desa of it) matching the name; and
-    whether there were more than batas."""
+def _kandidat_select(k: Kegiatan, peran: str, desa_kode: str = "", q: str = ""):
+    """The query of the kader or pengurus on record in the kegiatan's target wilayah (or one desa of it) matching
+    the name, in the picker's order; and the model it reads."""
     where = [Posyandu.aktif.is_(True), desa_clause(Posyandu.desa_kode, desa_kode if desa_kode and
                                                     _dalam_sasaran(k, desa_kode) else k.wilayah_kode)]
     if peran.startswith("kader"):
@@ -275,15 +275,94 @@ def kandidat(k: Kegiatan, peran: str, desa_kode: str = "", q: str = "", batas: i
     if q:
         where.append(func.lower(model.nama).contains(q.lower(), autoescape=True))
     terdaftar = select(fk).where(Peserta.kegiatan_id == k.id, Peserta.aktif.is_(True), fk.is_not(None))
-    rows = db.session.execute(
-        select(model, Posyandu.nama, Wilayah.nama, Wilayah.kode, model.id.in_(terdaftar))
-        .join(Posyandu, Posyandu.id == model.posyandu_id).join(Wilayah, Wilayah.kode == Posyandu.desa_kode)
-        .where(*where).order_by(Posyandu.desa_kode, Posyandu.nama, model.nama, model.id).limit(batas + 1)).all()
-    hasil = [Kandidat("kader" if model is Kader else "pengurus", person.id, person.nama,
-                      f"Kader {BIDANG[person.bidang]}" if model is Kader else person.jabatan_label,
-                      desa, kode, posyandu, bool(sudah), person.bidang if model is Kader else None)
-             for person, posyandu, desa, kode, sudah in rows[:batas]]
-    return hasil, len(rows) > batas
+    query = (select(model, Posyandu.nama, Wilayah.nama, Wilayah.kode, model.id.in_(terdaftar))
+             .join(Posyandu, Posyandu.id == model.posyandu_id).join(Wilayah, Wilayah.kode == Posyandu.desa_kode)
+             .where(*where))
+    return query, model
+
+
+def _kandidat_rows(model, rows) -> list[Kandidat]:
+    return [Kandidat("kader" if model is Kader else "pengurus", person.id, person.nama,
+                     f"Kader {BIDANG[person.bidang]}" if model is Kader else person.jabatan_label,
+                     desa, kode, posyandu, bool(sudah), person.bidang if model is Kader else None)
+            for person, posyandu, desa, kode, sudah in rows]
+
+
+def _urut(query, model):
+    return query.order_by(Posyandu.desa_kode, Posyandu.nama, model.nama, model.id)
+
+
+def kandidat(k: Kegiatan, peran: str, desa_kode: str = "", q: str = "",
+             batas: int = 300) -> tuple[list[Kandidat], bool]:
+    """The kader or pengurus on record in the kegiatan's target wilayah (or one desa of it) matching the name; and
+    whether there were more than batas."""
+    query, model = _kandidat_select(k, peran, desa_kode, q)
+    rows = db.session.execute(_urut(query, model).limit(batas + 1)).all()
+    return _kandidat_rows(model, rows[:batas]), len(rows) > batas
+
+
+# --- the picker: a selection carried across filters and pages ------------------------------------------------------
+
+PILIH_MAKS = 2000  # people in one selection: far above a kegiatan's size, and it bounds the queries
+
+
+@dataclass
+class Pilihan:
+    """The people ticked in the picker, carried in its form from one filter or page to the next until added."""
+    kader: set[int] = field(default_factory=set)
+    pengurus: set[int] = field(default_factory=set)
+
+    @classmethod
+    def dari_form(cls, kader=(), pengurus=()) -> Pilihan:
+        ids = lambda values: {i for i in map(baca_id, list(values)[:PILIH_MAKS]) if i is not None}  # noqa: E731
+        return cls(ids(kader), ids(pengurus))
+
+    def __len__(self) -> int:
+        return len(self.kader) + len(self.pengurus)
+
+    def __contains__(self, c: Kandidat) -> bool:
+        return c.id in (self.kader if c.jenis == "kader" else self.pengurus)
+
+    def tambah(self, orang: list[Kandidat]) -> int:
+        """Adds these (those not yet peserta); returns how many were new to the selection."""
+        before = len(self)
+        for c in orang:
+            if not c.terdaftar and len(self) < PILIH_MAKS:
+                (self.kader if c.jenis == "kader" else self.pengurus).add(c.id)
+        return len(self) - before
+
+
+def kandidat_halaman(k: Kegiatan, peran: str, desa_kode: str, q: str, page: int,
+                     per_halaman: int) -> tuple[list[Kandidat], int, int]:
+    """One page of the picker's list: (the people, how many match in all, the page shown; a page past the last shows
+    the last)."""
+    query, model = _kandidat_select(k, peran, desa_kode, q)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = min(page, max((total + per_halaman - 1) // per_halaman, 1))
+    rows = db.session.execute(_urut(query, model).limit(per_halaman).offset((page - 1) * per_halaman)).all()
+    return _kandidat_rows(model, rows), total, page
+
+
+def semua_di_desa(k: Kegiatan, peran: str, desa_kode: str, q: str) -> list[Kandidat]:
+    """Everyone matching in one desa of the target, every page of it: 'pilih semua di desa ini'."""
+    if level_of(desa_kode) != 4 or not _dalam_sasaran(k, desa_kode):
+        return []
+    return kandidat(k, peran, desa_kode, q, batas=PILIH_MAKS)[0]
+
+
+def terpilih(k: Kegiatan, pilihan: Pilihan) -> tuple[Pilihan, list[Kandidat]]:
+    """The selected people as the picker lists them, and the selection of only those: active, on record inside the
+    kegiatan's target and not yet peserta (the rest of a forged or stale selection is dropped here, and refused
+    again when added)."""
+    hasil = []
+    for jenis, model, ids in (("kader", Kader, pilihan.kader), ("pengurus", Pengurus, pilihan.pengurus)):
+        if ids:
+            query, _ = _kandidat_select(k, jenis)
+            hasil += _kandidat_rows(model, db.session.execute(_urut(query.where(model.id.in_(sorted(ids))), model)))
+    hasil = [c for c in hasil if not c.terdaftar]
+    sah = Pilihan()
+    sah.tambah(hasil)
+    return sah, hasil
 
 
 @dataclass

@@ -3,6 +3,7 @@ printable daftar hadir, kartu and sertifikat, the recap and the exports; and the
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -177,14 +178,18 @@ def peserta(kid: int):
 @access.staff(roles=access.PENYELENGGARA)
 @caching.pribadi
 def pilih(kid: int):
-    """Pick many kader or pengurus on record at once, by desa, role and name."""
+    """Pick many kader or pengurus on record at once, by desa, role and name. The ticks travel in the form: a new
+    filter, another page or 'pilih semua di desa ini' posts them and comes back with them still ticked; only
+    'Tambahkan' (aksi=tambah, also the default of a bare post) adds them. Works the same without JavaScript."""
     k = _kegiatan(kid, run=True)
-    args = request.values
+    args = request.form if request.method == "POST" else request.args  # a post's filters are the form's own
     peran = args.get("peran") if args.get("peran") in service.PILIHAN_PERAN else service.peran_bawaan(k)
     desa = args.get("desa", "")
     q = args.get("q", "").strip()[:60]
-    status = 200
-    if request.method == "POST":
+    pilihan = service.Pilihan.dari_form(request.form.getlist("kader"), request.form.getlist("pengurus"))
+    aksi = request.form.get("aksi", "tambah") if request.method == "POST" else None
+    status, catatan = 200, None
+    if aksi == "tambah":
         try:
             hasil = service.tambah_dari_data(current_user, k, request.form.getlist("kader"),
                                              request.form.getlist("pengurus"))
@@ -198,13 +203,25 @@ def pilih(kid: int):
             flash(message)
             if request.form.get("kembali") == "baru":  # from the registration desk's "same person?" offer
                 return redirect(url_for(".daftar_baru", kid=k.id), 303)
-            return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa, q=q or None), 303)
-    kandidat, lebih = service.kandidat(k, peran, desa, q)
-    context = dict(k=k, kandidat=kandidat, lebih=lebih, peran=peran, desa=desa, q=q,
+            return redirect(url_for(".pilih", kid=k.id, peran=peran, desa=desa or None, q=q or None), 303)
+    elif aksi == "hitung":  # a tick with JavaScript on: the running count only, the ticks stay as they are
+        return render_template("kegiatan/_dipilih.html", jumlah=len(pilihan))
+    elif aksi == "semua_desa":
+        baru = pilihan.tambah(service.semua_di_desa(k, peran, desa, q))
+        catatan = f"{baru} orang lagi dipilih di desa ini." if baru else "Semua di desa ini sudah dipilih."
+    elif aksi == "kosongkan":
+        pilihan = service.Pilihan()
+    kandidat, total, page = service.kandidat_halaman(k, peran, desa, q, halaman.nomor(), PER_HALAMAN)
+    pilihan, dipilih = service.terpilih(k, pilihan)
+    shown = {(c.jenis, c.id) for c in kandidat}
+    context = dict(k=k, kandidat=kandidat, total=total, page=page,
+                   pages=max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1), peran=peran, desa=desa, q=q,
+                   pilihan=pilihan, catatan=catatan,
+                   dipilih_lain=[c for c in dipilih if (c.jenis, c.id) not in shown],
                    pilihan_desa=laporan.desa_sasaran(k, limit=500), jumlah=service.jumlah_peserta(k),
                    pilihan_peran=service.PILIHAN_PERAN)
     if caching.fragmen():
-        return render_template("kegiatan/_kandidat.html", **context)
+        return render_template("kegiatan/_kandidat.html", **context), status
     return render_template("kegiatan/pilih.html", **context), status
 
 
@@ -285,9 +302,10 @@ def hadir(kid: int, tanggal: str):
     if q:
         daftar = [p for p in daftar if q.lower() in p.nama.lower()]
     desa = laporan.nama_wilayah({p.asal_kode for p in daftar})
-    context = dict(k=k, day=day, daftar=daftar, q=q, desa=desa, hitung=_hitung(k, day),
+    belum_tiba = day > hari_ini()  # a day to come is shown read-only: nobody can be marked yet
+    context = dict(k=k, day=day, daftar=daftar, q=q, desa=desa, hitung=_hitung(k, day), belum_tiba=belum_tiba,
                    marks={p.id: laporan.tanda_per_hari(p).get(day) for p in daftar},
-                   may_run=access.may_run_kegiatan(current_user, k) and not k.dibatalkan)
+                   may_run=access.may_run_kegiatan(current_user, k) and not k.dibatalkan and not belum_tiba)
     if caching.fragmen():
         return render_template("kegiatan/_hadir_list.html", **context)
     return render_template("kegiatan/hadir.html", **context)
@@ -310,8 +328,8 @@ def tandai(kid: int, tanggal: str):
             flash(e.message)
             return redirect(url_for(".hadir", kid=k.id, tanggal=day.isoformat(), q=request.form.get("q") or None),
                             303)
-        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day), may_run=True,
-                               notice=e.message), 422
+        return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=_mark(p, day),
+                               may_run=day <= hari_ini() and not k.dibatalkan, notice=e.message), 422
     if caching.fragmen():
         return render_template("kegiatan/_hadir_row.html", k=k, day=day, p=p, mark=tanda.kehadiran, may_run=True,
                                hitung_baru=_hitung(k, day))
@@ -323,7 +341,20 @@ def _mark(p: Peserta, day: date) -> Kehadiran | None:
     return db.session.scalar(select(Kehadiran).where(Kehadiran.peserta_id == p.id, Kehadiran.tanggal == day))
 
 
+def _kartu_untuk_panitia(view):
+    """Someone not logged in who scans a peserta's card (often the peserta) learns what the card is for, and a
+    panitia is offered the login that comes back here; nothing about the peserta is shown."""
+    @wraps(view)
+    def wrapper(token: str):
+        if request.method == "GET" and not access.is_staff(current_user):
+            return render_template("kegiatan/qr_tamu.html", masuk=url_for("auth.login", next=request.path)), 200, \
+                {"Cache-Control": "no-store"}
+        return view(token)
+    return wrapper
+
+
 @bp.route("/qr/<token>", methods=["GET", "POST"])
+@_kartu_untuk_panitia
 @access.staff(roles=access.PENYELENGGARA)
 @caching.pribadi
 def qr(token: str):
@@ -356,31 +387,13 @@ def qr(token: str):
 @access.staff
 @caching.pribadi
 def kartu(kid: int):
-    """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in."""
+    """Printable cards, eight to an A4 page: name, asal, and the QR code that checks the peserta in (inline: the
+    page is one request)."""
     k = _kegiatan(kid)
-    return render_template("kegiatan/kartu.html", k=k, daftar=laporan.peserta(k))
-
-
-def _svg(svg: bytes) -> Response:
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"})
-
-
-@bp.get("/<int:kid>/peserta/<int:pid>/qr.svg")
-@access.staff
-def kartu_qr(kid: int, pid: int):
-    """The QR of a peserta's card: the signed check-in URL."""
-    k = _kegiatan(kid)
-    p = _peserta(k, pid)
-    return _svg(laporan.qr_svg(url_for(".qr", token=service.token_qr(p), _external=True)))
-
-
-@bp.get("/<int:kid>/peserta/<int:pid>/sertifikat-qr.svg")
-@access.staff
-def sertifikat_qr(kid: int, pid: int):
-    """The QR on a sertifikat: its public verification URL."""
-    k = _kegiatan(kid)
-    p = _peserta(k, pid)
-    return _svg(laporan.qr_svg(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True), scale=2))
+    daftar = laporan.peserta(k)
+    qr = {p.id: laporan.qr_inline(url_for(".qr", token=service.token_qr(p), _external=True),
+                                  f"Kode QR check-in {p.nama}") for p in daftar}
+    return render_template("kegiatan/kartu.html", k=k, daftar=daftar, qr=qr)
 
 
 @bp.get("/<int:kid>/daftar-hadir")
@@ -389,12 +402,17 @@ def sertifikat_qr(kid: int, pid: int):
 def daftar_hadir(kid: int):
     k = _kegiatan(kid)
     daftar = laporan.peserta(k)
-    return render_template("kegiatan/daftar_hadir.html", k=k, daftar=daftar,
+    return render_template("kegiatan/daftar_hadir.html", k=k, daftar=daftar, tempat_terbit=laporan.tempat_terbit(k),
                            kecamatan=laporan.nama_wilayah({p.asal_kode[:8] for p in daftar}))
 
 
 def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
-    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode)
+    qr = {p.id: laporan.qr_inline(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True),
+                                  "Kode QR verifikasi sertifikat") for p in daftar}
+    kecamatan = laporan.nama_wilayah({p.asal_kode[:8] for p in daftar})
+    return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode, qr=qr,
+                           nomor=laporan.nomor_sertifikat(k), tempat_terbit=laporan.tempat_terbit(k),
+                           logo=laporan.logo_sertifikat(), kecamatan=kecamatan)
 
 
 @bp.get("/<int:kid>/sertifikat")
