@@ -11,3 +11,11 @@ from flask import current_app, url_for
 def mutlak(endpoint: str, **values) -> str:
     """PUBLIC_URL (scheme and host, e.g. https://posyandu.kalselprov.go.id) and the path of endpoint."""
     return (current_app.config.get("PUBLIC_URL") or "").rstrip("/") + url_for(endpoint, **values)
+
+
+def cetak(endpoint: str, **values) -> str:
+    """An address printed in a QR code: it must be absolute. PUBLIC_URL when configured; else the host the organiser
+    is using (a staff page, never cached for others)."""
+    if current_app.config.get("PUBLIC_URL"):
+        return mutlak(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

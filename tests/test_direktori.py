@@ -382,7 +382,7 @@ def test_the_status_filter_groups_the_four_steps_and_their_states(client, posyan
     assert [g for g, _ in groups] == ["1. Belum diajukan", "2. Dalam verifikasi", "3. Diusulkan ke Kemendagri",
                                       "4. Teregistrasi"]
     values = [re.findall(r'<option value="([^"]+)"', options) for _, options in groups]
-    assert values == [["belum_diajukan", "belum", "draf", "dikembalikan"],
+    assert values == [["belum_diajukan", "belum", "draf", "dikembalikan", "ditolak"],
                       ["verifikasi", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten"],
                       ["diusulkan"], ["teregistrasi"]]
     assert "Belum diusulkan" not in select_html and ">Belum ada usulan<" in select_html

@@ -231,3 +231,15 @@ def test_print_pages_of_a_kegiatan_without_peserta_render(as_user, ctx, users):
         assert client.get(f"/kegiatan/{k.id}/{path}").status_code == 200, path
     # No comma in the venue: the place of issue is the kabupaten of the target.
     assert "Tabalong, " in client.get(f"/kegiatan/{k.id}/daftar-hadir").get_data(as_text=True)
+
+
+def test_printed_qr_codes_use_public_url_when_configured(app):
+    """A QR code printed on a card or sertifikat points at PUBLIC_URL, never at whatever Host the request carried."""
+    from portal import tautan
+    with app.test_request_context("/", headers={"Host": "penyerang.example"}):
+        assert tautan.cetak("sertifikat.verifikasi", kode="ABC").startswith("http://penyerang.example/")
+        app.config["PUBLIC_URL"] = "https://posyandu.example.go.id"
+        try:
+            assert tautan.cetak("sertifikat.verifikasi", kode="ABC") == "https://posyandu.example.go.id/sertifikat/ABC"
+        finally:
+            app.config["PUBLIC_URL"] = None

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal import access, caching, halaman
+from portal import access, caching, halaman, tautan
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.formatting import hari_ini
@@ -391,7 +391,7 @@ def kartu(kid: int):
     page is one request)."""
     k = _kegiatan(kid)
     daftar = laporan.peserta(k)
-    qr = {p.id: laporan.qr_inline(url_for(".qr", token=service.token_qr(p), _external=True),
+    qr = {p.id: laporan.qr_inline(tautan.cetak(".qr", token=service.token_qr(p)),
                                   f"Kode QR check-in {p.nama}") for p in daftar}
     return render_template("kegiatan/kartu.html", k=k, daftar=daftar, qr=qr)
 
@@ -407,7 +407,7 @@ def daftar_hadir(kid: int):
 
 
 def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
-    qr = {p.id: laporan.qr_inline(url_for("sertifikat.verifikasi", kode=p.kode_sertifikat, _external=True),
+    qr = {p.id: laporan.qr_inline(tautan.cetak("sertifikat.verifikasi", kode=p.kode_sertifikat),
                                   "Kode QR verifikasi sertifikat") for p in daftar}
     kecamatan = laporan.nama_wilayah({p.asal_kode[:8] for p in daftar})
     return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode, qr=qr,
