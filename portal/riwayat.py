@@ -41,7 +41,7 @@ class Kamus:
     pribadi: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def label_of(self, name: str) -> str:
-        # Every audited field has a label (tests/test_riwayat.py); a new one still never shows as a column name.
+        # Every audited field has a label (tests/test_privasi.py); a new one still never shows as a column name.
         return self.label.get(name) or name.replace("_", " ").capitalize()
 
     def nilai(self, name: str, value, wilayah: dict[str, str] | None = None) -> str:
