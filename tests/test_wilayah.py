@@ -208,3 +208,20 @@ def test_rollup_of_pengurus_pilot_and_complete_profiles(client, ctx):
     assert _cells(tabalong, "Bintang Ara") == ["9", "1", "18", "100%"]
     kalsel = client.get("/wilayah/63").get_data(as_text=True)
     assert _cells(kalsel, "Tabalong") == ["131", "2", "20", "50%", "1/3"]
+
+
+def test_alur_cells_sit_under_their_own_state_heads(app, client):
+    """The alur table's heads follow the four steps (ditolak sits with belum diajukan); each row's cells follow the
+    same order, so no number stands under another state's head."""
+    from sqlalchemy import update
+
+    from portal.models.posyandu import KELOMPOK_STATUS
+    from portal.models.rekap import rekap_wilayah
+    urutan = [st for _, states in KELOMPOK_STATUS.values() for st in states]
+    with app.app_context():
+        db.session.execute(update(rekap_wilayah).where(rekap_wilayah.c.kode == "63.09.12").values(
+            posyandu=100, **{f"status_{st}": i + 1 for i, st in enumerate(urutan)}))
+        db.session.commit()
+    body = client.get("/wilayah/63.09?tabel=alur").get_data(as_text=True)
+    row = re.search(r"Bintang Ara</a>.*?</tr>\s*<tr>(.*?)</tr>", body, re.S).group(1)
+    assert re.findall(r"status=(\w+)\">(\d+)</a>", row) == [(st, str(i + 1)) for i, st in enumerate(urutan)]
