@@ -243,3 +243,17 @@ def test_printed_qr_codes_use_public_url_when_configured(app):
             assert tautan.cetak("sertifikat.verifikasi", kode="ABC") == "https://posyandu.example.go.id/sertifikat/ABC"
         finally:
             app.config["PUBLIC_URL"] = None
+
+
+def test_the_printed_check_address_under_the_qr_follows_public_url_too(app, as_user, ctx, data):
+    """The address printed beside the sertifikat's QR code is PUBLIC_URL's as well, not the request's Host."""
+    client = as_user("peny_tabalong")
+    _add(client, data, "Siti Aminah")
+    _lulus(client, data, "Siti Aminah")
+    app.config["PUBLIC_URL"] = "https://posyandu.example.go.id"
+    try:
+        html = client.get(f"/kegiatan/{data}/sertifikat").get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_URL"] = None
+    assert "http://localhost/" not in html  # the test client's Host
+    assert "https://posyandu.example.go.id/sertifikat</small>" in html

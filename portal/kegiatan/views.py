@@ -412,7 +412,7 @@ def _sertifikat(k: Kegiatan, daftar: list[Peserta]):
     kecamatan = laporan.nama_wilayah({p.asal_kode[:8] for p in daftar})
     return render_template("kegiatan/sertifikat.html", k=k, daftar=daftar, tampil_kode=service.tampil_kode, qr=qr,
                            nomor=laporan.nomor_sertifikat(k), tempat_terbit=laporan.tempat_terbit(k),
-                           logo=laporan.logo_sertifikat(), kecamatan=kecamatan)
+                           logo=laporan.logo_sertifikat(), kecamatan=kecamatan, cek=tautan.cetak("sertifikat.cek"))
 
 
 @bp.get("/<int:kid>/sertifikat")
