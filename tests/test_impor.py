@@ -406,7 +406,7 @@ def test_a_stored_file_changed_after_the_preview_writes_nothing(app, as_user, up
     assert response.status_code == 303 and response.headers["Location"] == "/kelola/impor#unggah"
     response = client.get(response.headers["Location"])  # the form, the reason beside the file field
     assert response.status_code == 422
-    assert re.search(r'<p class="error" id="berkas-err">Berkas unggahan berubah sejak pratinjau',
+    assert re.search(r'<p class="error" id="berkas-err" role="alert">Berkas unggahan berubah sejak pratinjau',
                      response.get_data(as_text=True))
     assert not list(uploads.iterdir())
     with app.app_context():

@@ -51,7 +51,7 @@ def test_a_refused_upload_comes_back_beside_the_field_and_a_refresh_does_not_pos
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert re.search(r'<input type="file" id="berkas" name="berkas"[^>]*aria-invalid="true"', html)
-    assert '<p class="error" id="berkas-err">Berkas tidak dapat dibaca sebagai Excel' in html
+    assert '<p class="error" id="berkas-err" role="alert">Berkas tidak dapat dibaca sebagai Excel' in html
     assert 'value="kader" checked' in html  # the kind the user chose stays chosen
     again = client.get(response.headers["Location"])  # a refresh is a GET: nothing posted again, the error shown once
     assert again.status_code == 200 and "berkas-err" not in again.get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_with_htmx_the_form_alone_comes_back_with_its_error(as_user):
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<form id="unggah"')
     assert "<html" not in html and 'data-hx-target="this"' in html
-    assert '<p class="error" id="berkas-err">Lembar kerja memuat lebih dari 25.000 baris' in html
+    assert '<p class="error" id="berkas-err" role="alert">Lembar kerja memuat lebih dari 25.000 baris' in html
     ok = send(client, csv_bytes([POSYANDU, [HAPALAH, "Posyandu Melati"]]), "p.csv", headers=HX)
     assert ok.status_code == 204 and re.fullmatch(r"/kelola/impor/[A-Za-z0-9_-]{32}", ok.headers["HX-Redirect"])
 
@@ -128,7 +128,7 @@ def test_the_preview_shows_name_and_value_escaped(as_user, melati):
     client = as_user("desa_hapalah")
     page = upload(client, "kader", xlsx([KADER, _with(BUDI, nama="<script>x</script>", bidang="olahraga")]))
     html = page.get_data(as_text=True)
-    assert "<td>&lt;script&gt;x&lt;/script&gt;</td><td><code>bidang</code></td><td>«olahraga»</td>" in html
+    assert "<strong>Baris 2</strong> · &lt;script&gt;x&lt;/script&gt; · kolom <code>bidang</code> «olahraga»<br>" in html
 
 
 # --- digits other than 0-9 ---------------------------------------------------------------------------------------
@@ -147,8 +147,8 @@ def test_foreign_digits_in_a_posyandu_cell_are_refused_by_name(as_user, app, col
     response = upload(client, "posyandu", content, "p.csv")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert f"<td><code>{column}</code></td><td>«{value}»</td><td>Memuat angka selain 0–9" in html
-    assert html.count("<td class=\"num\">2</td>") == 1  # one problem, no second one from the rules
+    assert f"kolom <code>{column}</code> «{value}»<br>Memuat angka selain 0–9" in html
+    assert html.count("<strong>Baris 2</strong>") == 1  # one problem, no second one from the rules
     assert "Simpan impor" not in html
     with app.app_context():
         assert count(Posyandu) == 0

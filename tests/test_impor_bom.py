@@ -75,7 +75,7 @@ def test_a_bomb_is_refused_beside_the_field_and_nothing_is_stored(app, as_user, 
                     content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert '<p class="error" id="berkas-err">' in page and GUARDS[name] in page
+    assert '<p class="error" id="berkas-err" role="alert">' in page and GUARDS[name] in page
     response = post(client, "/registrasi/nomor", {"berkas": (io.BytesIO(data), f"bom.{ext}")},
                     content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 422
