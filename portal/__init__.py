@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from portal.models.base import ID_MAKS
 from portal.extensions import compress, csrf, db, limiter, login_manager, migrate, talisman
+from portal import transaksi
 
 CSP = {
     "default-src": "'self'",
@@ -147,8 +148,9 @@ def _sqlite_begin(conn) -> None:
     """A request that may write takes SQLite's write lock when its transaction starts. Left to the driver, it reads
     first and asks for the lock at its first write; that fails at once (SQLITE_BUSY_SNAPSHOT, no waiting) when another
     request committed in between. Taken up front, it waits its turn (busy_timeout): concurrent writes queue instead
-    of failing. Reads (GET, the command line) keep the driver's lazy transactions."""
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+    of failing. Reads (GET, the command line, a POST's phase marked transaksi.tanpa_kunci()) keep the driver's lazy
+    transactions."""
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") and not transaksi.membaca():
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

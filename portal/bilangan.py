@@ -27,3 +27,9 @@ def bulat(value, low: int | None = None, high: int | None = None) -> int | None:
 def ascii_angka(value: str) -> bool:
     """Only ASCII digits 0-9, at least one (codes, NIK, RT/RW: checked as text, never via isdigit())."""
     return bool(re.fullmatch(r"[0-9]+", value or ""))
+
+
+def angka_asing(value) -> bool:
+    """Text holding a digit or numeral other than ASCII 0-9 ('²', '①', '٣', '３'): such a value is refused by name,
+    never read as a number (a spreadsheet cell of a code, a date, a NIK or a coordinate)."""
+    return isinstance(value, str) and any(c.isnumeric() and not c.isascii() for c in value)

@@ -75,3 +75,10 @@ class Buku(Workbook):
         buffer = io.BytesIO()
         self.save(buffer)
         return buffer.getvalue()
+
+
+def buku_teks() -> Workbook:
+    """A write-only workbook whose cells the caller types as text (data_type "s"): the import's correction file, which
+    must read back exactly as the user's own values ("-2.15" stays a latitude; aman() would add quotes the re-import
+    takes for data). Excel and LibreOffice show a text-typed cell; they do not run it."""
+    return Workbook(write_only=True)

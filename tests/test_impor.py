@@ -51,8 +51,9 @@ def csv_bytes(rows, delimiter=";", encoding="utf-8-sig") -> bytes:
 
 
 def upload(client, jenis, content: bytes, filename="data.xlsx"):
+    """The upload, followed as the browser follows it: to the preview, or back to the form with the error."""
     return post(client, "/kelola/impor", {"jenis": jenis, "berkas": (io.BytesIO(content), filename)},
-                content_type="multipart/form-data")
+                content_type="multipart/form-data", follow_redirects=True)
 
 
 def token_of(response) -> str:
@@ -165,13 +166,14 @@ def test_kader_nik_of_another_posyandu_is_refused(melati, users):
     service.add_kader(desa, mawar, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan", "nik": NIK})
     preview = importer.check(desa, "kader", xlsx([KADER, SITI]), "xlsx")
     assert problems(preview) == [(2, "nik")]
-    assert preview.problems[0].message == f"NIK ini sudah terdaftar sebagai kader di “Posyandu Mawar” ({HAPALAH})."
-    # Another desa learns that the NIK is taken, not where.
+    # The forms' own message: inside the region it names the kader and where.
+    assert preview.problems[0].message.startswith("NIK ini sudah terdaftar untuk kader Siti Aminah di Posyandu Mawar")
+    # Another desa learns only that the NIK conflicts: not with whom, nor where.
     pamarangan = user(users, "desa_pamarangan")
     service.create_posyandu(pamarangan, "63.09.04.2006", {"nama": "Posyandu Melati"})
     preview = importer.check(pamarangan, "kader", xlsx([KADER, _with(SITI, kode_desa="6309042006")]), "xlsx")
     assert [(p.row, p.column, p.message) for p in preview.problems] == \
-        [(2, "nik", "NIK ini sudah terdaftar sebagai kader di Posyandu lain.")]
+        [(2, "nik", "NIK ini bentrok dengan data yang sudah ada, jadi tidak dapat dipakai. Periksa kembali NIK-nya.")]
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(ctx, users):
@@ -386,10 +388,11 @@ def test_confirm_writes_nothing_when_a_row_fails_while_writing(app, as_user, mel
             raise service.FormErrors({"nama": "Ditolak."})
         return real(actor, p, raw, commit=commit)
     monkeypatch.setattr(service, "add_kader", failing_second)
-    response = confirm(client, token_of(response))
-    assert response.status_code == 422
-    assert re.search(r"<td class=\"num\">3</td><td><code>nama</code></td><td>Ditolak.</td>",
-                     response.get_data(as_text=True))
+    token = token_of(response)
+    response = confirm(client, token)
+    assert response.status_code == 303 and response.headers["Location"] == f"/kelola/impor/{token}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)  # the preview again, with the reason
+    assert "Impor dibatalkan; tidak ada data yang disimpan. Baris 3 (Budi Santoso), kolom nama: Ditolak." in page
     with app.app_context():
         assert count(Kader) == 0 and audits() == 1  # only the Posyandu of the fixture
 
@@ -401,8 +404,11 @@ def test_a_stored_file_changed_after_the_preview_writes_nothing(app, as_user, up
     token = token_of(upload(client, "posyandu", csv_bytes(TWO_POSYANDU), "p.csv"))
     (uploads / f"{token}.csv").write_bytes(csv_bytes([POSYANDU, ["63.09.99.9999", "Melati"]]))
     response = confirm(client, token)
+    assert response.status_code == 303 and response.headers["Location"] == "/kelola/impor#unggah"
+    response = client.get(response.headers["Location"])  # the form, the reason beside the file field
     assert response.status_code == 422
-    assert "berubah sejak pratinjau" in response.get_data(as_text=True)
+    assert re.search(r'<p class="error" id="berkas-err" role="alert">Berkas unggahan berubah sejak pratinjau',
+                     response.get_data(as_text=True))
     assert not list(uploads.iterdir())
     with app.app_context():
         assert count(Posyandu) == 0 and audits() == 0
@@ -415,20 +421,25 @@ def test_data_changed_after_the_preview_is_checked_again(app, as_user, melati):
         mawar = service.create_posyandu(None, HAPALAH, {"nama": "Posyandu Mawar"})
         service.add_kader(None, mawar, {"nama": "Siti", "jenis_kelamin": "P", "bidang": "sosial", "nik": NIK})
     response = confirm(client, token)
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert "sudah terdaftar sebagai kader di “Posyandu Mawar”" in page and "Simpan impor" not in page
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Data berubah sejak pratinjau" in page
+    assert "sudah terdaftar untuk kader" in page and "Posyandu Mawar" in page and "Simpan impor" not in page
+    assert "Simpan baris yang benar saja (1)" in page  # Budi is still fine
     with app.app_context():
         assert count(Kader) == 1 and count(Kader, Kader.nama == "Budi Santoso") == 0
 
 
-def test_errors_answer_422_without_a_confirm_button_and_store_nothing(as_user, melati, uploads):
+def test_errors_are_listed_without_a_save_button(app, as_user, melati, uploads):
     client = as_user("desa_hapalah")
     rows = [KADER] + [_with(BUDI, nama=f"Kader {i}", bidang="olahraga") for i in range(250)]
     response = upload(client, "kader", xlsx(rows))
-    assert response.status_code == 422
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Simpan impor" not in page and not uploads.exists()
+    assert "Simpan impor" not in page and "Simpan baris yang benar saja" not in page  # no row is right
+    assert "Unduh baris yang salah" in page
+    with app.app_context():
+        assert count(Kader) == 0
     assert page.count("Bidang tidak dikenal") == 200
     assert "dan 50 kesalahan lain" in page
     assert re.search(r"<dt>Baris bermasalah</dt><dd>250</dd>", page)
@@ -460,7 +471,7 @@ def test_files_of_another_kind_are_refused(as_user, filename, content, message):
 
 def test_upload_without_file_or_kind(as_user):
     client = as_user("kab_tabalong")
-    response = post(client, "/kelola/impor", {"jenis": "pengurus"})
+    response = post(client, "/kelola/impor", {"jenis": "pengurus"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Pilih jenis data" in page and "Pilih berkas" in page
 
@@ -478,7 +489,6 @@ def test_a_desa_user_cannot_import_into_another_desa(app, as_user):
     client = as_user("desa_hapalah")
     rows = [POSYANDU, [HAPALAH, "Posyandu Melati"], ["63.09.04.2006", "Posyandu Pamarangan"]]
     response = upload(client, "posyandu", xlsx(rows))
-    assert response.status_code == 422
     assert "Desa/kelurahan 63.09.04.2006 di luar wilayah kerja Anda." in response.get_data(as_text=True)
     with app.app_context():
         assert count(Posyandu) == 0

@@ -1,44 +1,43 @@
 """Bulk import of Posyandu and kader from .xlsx or .csv: upload → preview → confirm (DOMAIN.md §8).
 
-Nothing is written before the confirmation. Between the two, the file waits in UPLOAD_FOLDER/impor (default instance/uploads) under a random
-token that only its uploader can use; the confirmation checks it again and writes everything in one transaction."""
+Every POST ends in a redirect, so a refresh never posts again: the upload goes to the preview at its own GET-able URL
+(/kelola/impor/<token>); a refused upload goes back to the page it came from with the error beside the file field
+(with htmx the form alone is swapped, in place). Between preview and confirmation the file waits under a random token
+that only its uploader can use (portal/unggahan.py); the confirmation checks it again and writes everything in one
+transaction, or, when the user chose so, the valid rows only, the others offered as a file to correct. Reading and
+checking never hold SQLite's write lock (portal/transaksi.py)."""
 from __future__ import annotations
 
 import io
+import os
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 
-from portal import access, caching, unggahan
+from portal import access, caching, lembar_baca, transaksi, unggahan
 from portal.formatting import angka
 from portal.posyandu import importer
 
 bp = Blueprint("impor", __name__, url_prefix="/kelola/impor")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_GALAT = "impor_galat"  # the session key of a refused upload's errors, shown once by the page it returns to
 
 
 def _folder() -> str:
     return unggahan.folder("impor")
 
 
-def _form(errors: dict[str, str], jenis: str | None = None, status: int = 200):
-    return render_template("impor/index.html", errors=errors, jenis=jenis or request.args.get("jenis", "posyandu"),
-                           **_context()), status
+def _htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
-def _context() -> dict:
-    return dict(kinds=importer.KINDS, notes=importer.NOTES, max_rows=importer.MAX_ROWS,
-                max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+def _context(**extra) -> dict:
+    return dict(kinds=importer.KINDS, notes=importer.NOTES, max_rows=lembar_baca.MAKS_BARIS_DATA, max_mb=lembar_baca.MAKS_MB,
+                **extra)
 
 
-def _preview(preview: importer.Preview, filename: str, token: str | None = None):
-    return render_template("impor/preview.html", preview=preview, filename=filename, token=token,
-                           shown=importer.ERRORS_SHOWN, errors={}, jenis=preview.kind.key, **_context()), \
-        422 if preview.problems else 200
-
-
-def _upload(token: str) -> importer.Upload | None:
+def _upload(token: str) -> importer.Upload:
     """The current user's stored upload; 404 for anyone else's, an unknown or an expired token."""
     upload = importer.load_upload(_folder(), token, current_user.id)
     if upload is None:
@@ -46,13 +45,34 @@ def _upload(token: str) -> importer.Upload | None:
     return upload
 
 
+def _refused(errors: dict[str, str], jenis: str | None, token: str | None):
+    """The form again with its errors: in place for htmx (422), else by a redirect to the page the form was on."""
+    jenis = jenis if jenis in importer.KINDS else None
+    if _htmx():
+        return render_template("impor/_unggah.html", errors=errors, jenis=jenis or "posyandu", dari=token,
+                               **_context()), 422
+    session[_GALAT] = {"errors": errors, "jenis": jenis}
+    if token:
+        return redirect(url_for(".preview", token=token, _anchor="unggah"), 303)
+    return redirect(url_for(".index", jenis=jenis, _anchor="unggah"), 303)
+
+
+def _pending_errors() -> tuple[dict[str, str], str | None]:
+    galat = session.pop(_GALAT, None) or {}
+    return galat.get("errors") or {}, galat.get("jenis")
+
+
 @bp.route("", methods=["GET", "POST"])
 @access.staff(roles=access.EDITORS)
 @caching.pribadi
 def index():
     if request.method == "GET":
-        return _form({})
-    jenis, berkas = request.form.get("jenis"), request.files.get("berkas")
+        errors, jenis = _pending_errors()
+        return render_template("impor/index.html", errors=errors, dari=None,
+                               jenis=jenis or request.args.get("jenis", "posyandu"), **_context()), \
+            422 if errors else 200
+    jenis, berkas, dari = request.form.get("jenis"), request.files.get("berkas"), request.form.get("dari")
+    dari = dari if isinstance(dari, str) and unggahan.TOKEN.match(dari) else None
     errors = {}
     if jenis not in importer.KINDS:
         errors["jenis"] = "Pilih jenis data: Posyandu atau kader."
@@ -63,39 +83,84 @@ def index():
         errors["berkas"] = "Hanya berkas Excel (.xlsx) atau CSV (.csv) yang diterima. Berkas .xls: buka di Excel " \
                            "lalu simpan sebagai .xlsx."
     if errors:
-        return _form(errors, jenis, 422)
-    data = berkas.read()
+        return _refused(errors, jenis, dari)
+    data = unggahan.baca(berkas)
+    with transaksi.tanpa_kunci():  # only reads: no write lock while the file is parsed
+        try:
+            importer.check_file(jenis, data, ext)
+        except importer.FileRefused as e:
+            return _refused({"berkas": e.message}, jenis, dari)
+        token = importer.store_upload(_folder(), current_user.id, jenis, os.path.basename(berkas.filename), ext,
+                                      data)
+    if _htmx():
+        return "", 204, {"HX-Redirect": url_for(".preview", token=token)}
+    return redirect(url_for(".preview", token=token), 303)
+
+
+@bp.get("/<token>")
+@access.staff(roles=access.EDITORS)
+def preview(token: str):
     try:
-        preview = importer.check(current_user, jenis, data, ext)
-    except importer.FileRefused as e:
-        return _form({"berkas": e.message}, jenis, 422)
-    token = None
-    if not preview.problems:
-        token = importer.store_upload(_folder(), current_user.id, jenis, berkas.filename, ext, data)
-    return _preview(preview, berkas.filename, token)
+        upload = _upload(token)
+        preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+    except importer.FileRefused as e:  # altered since the upload
+        importer.delete_upload(_folder(), token)
+        return _refused({"berkas": e.message}, None, None)
+    errors, _ = _pending_errors()
+    return render_template("impor/preview.html", preview=preview, filename=upload.meta["filename"], token=token,
+                           sisa=upload.meta.get("sisa", False), shown=importer.ERRORS_SHOWN, errors=errors,
+                           dari=token, jenis=preview.kind.key, **_context()), 422 if errors else 200
 
 
 @bp.post("/<token>")
 @access.staff(roles=access.EDITORS)
 @caching.pribadi
 def confirm(token: str):
+    part = request.form.get("sebagian") == "1"
     upload = None
+    with transaksi.tanpa_kunci():  # the file is read and every row checked before the write transaction
+        try:
+            upload = _upload(token)
+            preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+        except importer.FileRefused as e:  # altered since the preview, or no longer readable
+            importer.delete_upload(_folder(), token)
+            return _refused({"berkas": e.message}, upload and upload.meta["jenis"], None)
+    if preview.problems and not (part and preview.may_save_part):
+        flash("Data berubah sejak pratinjau; periksa baris yang ditandai. Tidak ada yang disimpan.")
+        return redirect(url_for(".preview", token=token), 303)
     try:
-        upload = _upload(token)
-        preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
-        if not preview.problems:
-            importer.apply(current_user, preview, sumber=f"impor berkas {upload.meta['filename']}")
-    except importer.FileRefused as e:  # altered since the preview, or no longer readable
-        importer.delete_upload(_folder(), token)
-        return _form({"berkas": e.message}, upload and upload.meta["jenis"], 422)
-    except importer.ImportFailed as e:
-        preview.problems = e.problems
+        importer.apply(current_user, preview, sumber=importer.sumber(upload.meta["filename"], preview, part),
+                       part=part)
+    except importer.ImportFailed as e:  # the data changed since the check: nothing was written
+        flash(e.message + " " + " ".join(p.kalimat for p in e.problems[:5]))
+        return redirect(url_for(".preview", token=token), 303)
     importer.delete_upload(_folder(), token)
-    if preview.problems:  # the data changed since the preview: nothing was written
-        return _preview(preview, upload.meta["filename"])
-    flash(f"Impor selesai: {angka(preview.count('baru'))} baru, {angka(preview.count('ubah'))} diperbarui, "
-          f"{angka(preview.count('tetap'))} tidak berubah.")
-    return redirect(url_for("beranda.index"), 303)
+    done = (f"{angka(preview.count('baru'))} baru, {angka(preview.count('ubah'))} diperbarui, "
+            f"{angka(preview.count('tetap'))} tidak berubah")
+    if not preview.problems:
+        flash(f"Impor selesai: {done}.")
+        return redirect(url_for("beranda.index"), 303)
+    stem = os.path.splitext(upload.meta["filename"])[0]
+    rest = importer.store_upload(_folder(), current_user.id, upload.meta["jenis"], f"perbaiki-{stem}.xlsx", "xlsx",
+                                 importer.rows_to_correct(preview), sisa=True)
+    flash(f"Baris yang benar disimpan: {done}. {angka(preview.rows_with_problems)} baris salah belum disimpan; "
+          "unduh berkasnya di bawah, perbaiki, lalu unggah lagi.")
+    return redirect(url_for(".preview", token=rest), 303)
+
+
+@bp.get("/<token>/perbaiki.xlsx")
+@access.staff(roles=access.EDITORS)
+def rows_to_correct(token: str):
+    """The rows with problems, with what is wrong, as a file to correct and upload again (it may hold NIK)."""
+    upload = _upload(token)
+    preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+    if not preview.problems:
+        abort(404)
+    stem = os.path.splitext(upload.meta["filename"])[0].removeprefix("perbaiki-")
+    response = send_file(io.BytesIO(importer.rows_to_correct(preview)), mimetype=XLSX, as_attachment=True,
+                         download_name=f"perbaiki-{stem}.xlsx", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/<token>/batal")
@@ -113,5 +178,5 @@ def cancel(token: str):
 @bp.get("/templat/<any(posyandu, kader):jenis>.xlsx")
 @access.staff(roles=access.EDITORS)
 def template(jenis: str):
-    return send_file(io.BytesIO(importer.template_workbook(jenis)), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(importer.template_workbook(jenis, current_user)), mimetype=XLSX, as_attachment=True,
                      download_name=f"templat-impor-{jenis}.xlsx", max_age=0)

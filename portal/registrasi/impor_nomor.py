@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.bilangan import angka_asing
 from portal.extensions import db
+from portal.lembar_baca import FileRefused, Lembar, column_key
+from portal.models.base import baca_id
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import Usulan
 from portal.models.wilayah import desa_clause
-from portal.posyandu.importer import FileRefused, column_key, rows_of
 from portal.registrasi import workflow
 from portal.registrasi.workflow import Ditolak
 from portal.teks import lipat
 
-MAKS_BARIS = 5_000
 KOLOM = {
     "id": ("id_usulan", "id"),
     "kode": ("kode_wilayah", "kode_desa", "kode"),
@@ -64,37 +65,39 @@ def _teks(value) -> str:
     return str(value).strip()
 
 
-def _baca(data: bytes, ext: str, p: Pratinjau) -> list[dict]:
-    rows = rows_of(data, ext)
-    header = [column_key(h) for h in (next(rows, None) or ())]
-    where = {}
-    for key, names in KOLOM.items():
-        where[key] = next((header.index(n) for n in names if n in header), None)
-    if where["nomor"] is None or (where["id"] is None and (where["kode"] is None or where["nama"] is None)):
-        p.masalah_berkas = ("Baris 1 harus memuat judul kolom «Nomor registrasi» dan «ID usulan» (seperti berkas "
-                            "ekspor tahap), atau «Nomor registrasi», «Kode wilayah» dan «Nama Posyandu».")
-        return []
-    records = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAKS_BARIS + 1:
-            p.masalah_berkas = f"Berkas memuat lebih dari {MAKS_BARIS} baris data; bagi menjadi beberapa berkas."
-            return []
-        cell = {k: _teks(values[i]) if i is not None and i < len(values) else "" for k, i in where.items()}
-        if any(cell.values()):
-            records.append({"baris": number, **cell})
+def baca(data: bytes, ext: str) -> list[dict]:
+    """The rows of the file as {baris, id, kode, nama, nomor} (text), through the one bounded reader
+    (portal/lembar_baca.py); FileRefused when the file cannot be read, is too large, lacks the columns or holds no row."""
+    with Lembar(data, ext) as sheet:
+        header = [column_key(h) for h in sheet.judul]
+        where = {key: next((header.index(n) for n in names if n in header), None) for key, names in KOLOM.items()}
+        if where["nomor"] is None or (where["id"] is None and (where["kode"] is None or where["nama"] is None)):
+            raise FileRefused("Baris 1 harus memuat judul kolom «Nomor registrasi» dan «ID usulan» (seperti berkas "
+                              "ekspor tahap), atau «Nomor registrasi», «Kode wilayah» dan «Nama Posyandu».")
+        found = {k: i for k, i in where.items() if i is not None}
+        records = [{"baris": number, **{k: _teks(cells.get(k)) for k in KOLOM}}
+                   for number, cells in sheet.baris(found)]
+    if not records:
+        raise FileRefused("Berkas tidak memuat baris data di bawah judul kolom.")
     return records
+
+
+def _angka_asing(r: dict) -> str | None:
+    """A digit other than 0-9 in the row's ID, code or number, named (issue 13, item 5)."""
+    for key, label in (("id", "ID usulan"), ("kode", "Kode wilayah"), ("nomor", "Nomor registrasi")):
+        if angka_asing(r.get(key)):
+            return f"{label} «{r[key][:40]}» memuat angka selain 0–9 (mis. ², ① atau angka Arab); ketik ulang."
+    return None
 
 
 def periksa(user, data: bytes, ext: str) -> Pratinjau:
     """Judges every row; writes nothing."""
     p = Pratinjau()
     try:
-        records = _baca(data, ext, p)
+        records = baca(data, ext)
     except FileRefused as e:
         p.masalah_berkas = e.message
         return p
-    if not records and not p.masalah_berkas:
-        p.masalah_berkas = "Berkas tidak memuat baris data di bawah judul kolom."
     scope = desa_clause(Posyandu.desa_kode, user.scope)
     usulan = list(db.session.scalars(
         select(Usulan).join(Posyandu, Posyandu.id == Usulan.posyandu_id)
@@ -110,8 +113,11 @@ def periksa(user, data: bytes, ext: str) -> Pratinjau:
         row = Baris(r["baris"], r["nama"], r["nomor"])
         p.rows.append(row)
         u = None
+        if asing := _angka_asing(r):
+            row.hasil, row.pesan = "salah", asing
+            continue
         if r.get("id"):
-            u = by_id.get(int(r["id"])) if r["id"].isdigit() else None
+            u = by_id.get(baca_id(r["id"]))
         elif r.get("kode") and r.get("nama"):
             found = by_nama.get((r["kode"], lipat(r["nama"])), [])
             u = max(found, key=lambda x: x.percobaan) if found else None

@@ -5,18 +5,19 @@ from __future__ import annotations
 import io
 import os
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
+                   url_for)
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, caching, halaman, unggahan
+from portal import access, caching, halaman, lembar_baca, transaksi, unggahan
 from portal.extensions import db, talisman
 from portal.formatting import angka, hari_ini
 from portal.models.base import baca_id
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, STATUS_USULAN, DokumenUsulan, Tahap, Usulan
 from portal.models.wilayah import Wilayah, level_of
-from portal.posyandu import importer, kelengkapan
+from portal.posyandu import kelengkapan
 from portal.registrasi import berkas, dokumen, ekspor, impor_nomor, service, workflow
 from portal.registrasi.workflow import Ditolak
 from portal.wilayah import service as wilayah
@@ -326,58 +327,80 @@ def _folder() -> str:
     return unggahan.folder("nomor")
 
 
+_GALAT_NOMOR = "nomor_galat"
+
+
 def _nomor_form(error: str = "", status: int = 200):
-    return render_template("registrasi/nomor.html", error=error), status
-
-
-def _nomor_preview(p: impor_nomor.Pratinjau, filename: str, token: str | None):
-    status = 422 if (p.masalah_berkas or p.salah) else 200
-    return render_template("registrasi/nomor_pratinjau.html", p=p, filename=filename, token=token), status
+    template = "registrasi/_nomor_unggah.html" if request.headers.get("HX-Request") == "true" else \
+        "registrasi/nomor.html"
+    return render_template(template, error=error, maks_mb=lembar_baca.MAKS_MB,
+                           maks_baris=lembar_baca.MAKS_BARIS_DATA), status
 
 
 @bp.route("/nomor", methods=["GET", "POST"])
 @access.staff(roles=access.PENGUSUL)
 def nomor():
+    """Every POST ends in a redirect (a refresh never posts again): to the preview at its own URL, or back here with
+    the error beside the file field; with htmx the form alone comes back, in place."""
     if request.method == "GET":
-        return _nomor_form()
+        error = session.pop(_GALAT_NOMOR, "")
+        return _nomor_form(error, 422 if error else 200)
     upload = request.files.get("berkas")
-    ext = importer.extension(upload.filename) if upload and upload.filename else None
-    if ext is None:
-        return _nomor_form("Pilih berkas .xlsx atau .csv berisi daftar nomor registrasi.", 422)
-    data = upload.read()
-    p = impor_nomor.periksa(current_user, data, ext)
-    token = None
-    if p.bisa_diterapkan:
-        token = importer.store_upload(_folder(), current_user.id, "nomor", upload.filename, ext, data)
-    return _nomor_preview(p, upload.filename, token)
+    ext = lembar_baca.extension(upload.filename) if upload and upload.filename else None
+    error = "" if ext else "Pilih berkas .xlsx atau .csv berisi daftar nomor registrasi."
+    if ext:
+        data = unggahan.baca(upload)
+        with transaksi.tanpa_kunci():  # only reads: no write lock while the file is parsed
+            try:
+                impor_nomor.baca(data, ext)
+            except lembar_baca.FileRefused as e:
+                error = e.message
+            else:
+                token = unggahan.store_upload(_folder(), current_user.id, "nomor", os.path.basename(upload.filename),
+                                              ext, data)
+    if error and request.headers.get("HX-Request") == "true":
+        return _nomor_form(error, 422)
+    if error:
+        session[_GALAT_NOMOR] = error
+        return redirect(url_for(".nomor", _anchor="unggah"), 303)
+    if request.headers.get("HX-Request") == "true":
+        return "", 204, {"HX-Redirect": url_for(".nomor_pratinjau", token=token)}
+    return redirect(url_for(".nomor_pratinjau", token=token), 303)
 
 
-def _upload(token: str) -> importer.Upload:
+def _upload(token: str) -> unggahan.Upload:
     try:
-        upload = importer.load_upload(_folder(), token, current_user.id, kinds=("nomor",))
-    except importer.FileRefused:
+        upload = unggahan.load_upload(_folder(), token, current_user.id, kinds=("nomor",))
+    except lembar_baca.FileRefused:
         upload = None
     if upload is None:
         abort(404)
     return upload
 
 
+@bp.get("/nomor/<token>")
+@access.staff(roles=access.PENGUSUL)
+def nomor_pratinjau(token: str):
+    upload = _upload(token)
+    p = impor_nomor.periksa(current_user, upload.data, upload.meta["ext"])
+    return render_template("registrasi/nomor_pratinjau.html", p=p, filename=upload.meta["filename"], token=token)
+
+
 @bp.post("/nomor/<token>")
 @access.staff(roles=access.PENGUSUL)
 def nomor_terapkan(token: str):
-    upload = _upload(token)
-    p = impor_nomor.periksa(current_user, upload.data, upload.meta["ext"])
+    with transaksi.tanpa_kunci():  # the file is read and every row judged before the write transaction
+        upload = _upload(token)
+        p = impor_nomor.periksa(current_user, upload.data, upload.meta["ext"])
     try:
         if not p.bisa_diterapkan:
             raise Ditolak("Data berubah sejak pratinjau; periksa baris yang ditandai. Tidak ada nomor yang dicatat.")
         n = impor_nomor.terapkan(current_user, p)
     except Ditolak as e:
         db.session.rollback()
-        importer.delete_upload(_folder(), token)
         flash(e.message)
-        return _nomor_preview(impor_nomor.periksa(current_user, upload.data, upload.meta["ext"]),
-                              upload.meta["filename"], None)
-    importer.delete_upload(_folder(), token)
+        return redirect(url_for(".nomor_pratinjau", token=token), 303)
+    unggahan.delete_upload(_folder(), token)
     flash(f"{angka(n)} nomor registrasi dicatat; Posyandu itu kini teregistrasi.")
     return redirect(url_for(".index", status="teregistrasi"), 303)
 
@@ -386,6 +409,6 @@ def nomor_terapkan(token: str):
 @access.staff(roles=access.PENGUSUL)
 def nomor_batal(token: str):
     _upload(token)
-    importer.delete_upload(_folder(), token)
+    unggahan.delete_upload(_folder(), token)
     flash("Impor nomor dibatalkan; tidak ada yang berubah.")
     return redirect(url_for(".nomor"), 303)
