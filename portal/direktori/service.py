@@ -288,8 +288,9 @@ class Hasil:
 
 
 def _koreksi(s: Saring) -> tuple[Saring, Jumlah, list[Baris]] | None:
-    """The search with each word that starts no indexed word replaced by a near one, when that finds something;
-    the nearest first, up to three tries."""
+    """The search with each word that starts no indexed word replaced by a near one, when that finds something: the
+    nearest first, up to three tries (a near word may not go with the other words: "tumbang kauyan" is not "tumbang
+    kayan")."""
     salah = [w for w in s.kata if s.cocok.get(w) == 0]
     pilihan = {w: ejaan.mirip(w) for w in salah}
     if not salah or not all(pilihan.values()):
