@@ -320,11 +320,15 @@ def test_a_typo_is_forgiven_with_a_suggestion(client, posyandu, kosakata):
     tanjung = db.session.scalar(select(Wilayah.kode).where(Wilayah.parent_kode == "63.09", Wilayah.nama == "Tanjung"))
     desa = db.session.scalar(select(Wilayah.kode).where(Wilayah.parent_kode == tanjung).limit(1))
     nuri = service.create_posyandu(None, desa, {"nama": "Posyandu Nuri Harapan"}).id
+    kenari = [service.create_posyandu(None, "63.09.01.2001", {"nama": nama}).id
+              for nama in ("Posyandu Kenari Indah Jaya", "Posyandu Kenari Jaya")]
     ejaan.lupakan()
     for typed, corrected, expected in [("mawr", "mawar", {posyandu["mawar"], posyandu["banjar"]}),
                                        ("tanjng", "tanjung", {nuri}),
                                        ("nuri harapn", "nuri harapan", {nuri}),
                                        ("Posyandu Mawr Indh", "mawar indah", {posyandu["mawar"]}),
+                                       ("kenari indh jaya", "kenari indah jaya", {kenari[0]}),  # kept words
+                                       ("jaya kenari indh", "jaya kenari indah", {kenari[0]}),  # around the typo
                                        ("cempeka", "cempaka", {posyandu["cempaka"]})]:
         body = client.get("/posyandu", query_string={"q": typed}).get_data(as_text=True)
         assert set(_ids(body)) == expected, typed

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel
 from sqlalchemy import func, literal, select, text, union_all
 
 from portal.caching import versi_data
@@ -70,7 +70,7 @@ def lupakan() -> None:
     _simpanan.clear()
 
 
-def _sering(words: list[str], cap: int = 1000) -> dict[str, int]:
+def _sering(words: list[str], cap: int = 100) -> dict[str, int]:
     """How many Posyandu have each word (counted up to cap): one statement of index range counts."""
     parts = [select(literal(w).label("kata"), select(func.count()).select_from(
         select(posyandu_kata.c.posyandu_id).where(posyandu_kata.c.kata == w).limit(cap).subquery())
@@ -79,19 +79,20 @@ def _sering(words: list[str], cap: int = 1000) -> dict[str, int]:
 
 
 def mirip(word: str, n: int = 3) -> list[str]:
-    """Up to n indexed words nearest to word: one edit away for words of up to 5 letters, two for longer ones.
-    Among equals, first the word reached by adding or dropping letters (a letter left out is the commonest slip:
-    "mawr" is "mawar" before "mawi"), then the word of more Posyandu ("tanjng": "tanjung", not "tanjang")."""
+    """Up to n indexed words nearest to word: one edit away for words of up to 5 letters, two for longer ones (an edit:
+    a letter added, dropped, changed, or two neighbours swapped). Among equals, first the word reached by adding or
+    dropping letters (a letter left out is the commonest slip: "mawr" is "mawar" before "mawi"), then the word of more
+    Posyandu ("tanjng": "tanjung", not "tanjang")."""
     if len(word) < PANJANG_MIN or not word.isalpha():
         return []
     batas = 1 if len(word) <= 5 else 2
     words = kosakata()
     found = []
     for choices in (words.awal.get(word[0], ()), words.semua):
-        found = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=batas, limit=None)
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=batas, limit=None)
         if found:
             break
-    dekat = sorted((f[1], Indel.distance(word, f[0]), f[0][:1] != word[:1], f[0]) for f in found)[:8]
+    dekat = sorted((f[1], Indel.distance(word, f[0]), f[0][:1] != word[:1], f[0]) for f in found)[:n + 3]
     sering = _sering([f[-1] for f in dekat])
     dekat.sort(key=lambda f: (f[0], f[1], -sering.get(f[-1], 0), f[2], f[-1]))
     return [f[-1] for f in dekat[:n]]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Integer, and_, any_, bindparam, exists, func, select, true
+from sqlalchemy import Integer, and_, any_, bindparam, exists, false, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal import rekap
@@ -61,6 +61,7 @@ class Saring:
     cocok: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # search word: Posyandu (capped)
     dipandu: bool = field(default=False, repr=False, compare=False)  # a rare search word drives the query
     _lingkup: int | None = field(default=None, repr=False, compare=False)  # Posyandu in the wilayah (rekap)
+    _klausa: dict = field(default_factory=dict, repr=False, compare=False)  # search word: (its clause, drives)
 
     @classmethod
     def dari(cls, args) -> Saring:
@@ -156,7 +157,19 @@ def _awalan(word: str):
 
 
 def _cocok(s: Saring, word: str, in_scope: int):
-    """The Posyandu with a word starting with word, in the form both databases plan well:
+    """The WHERE clause of one search word: worked out once per search, and kept by the corrected search of a typo
+    for the words it keeps."""
+    if word in s._klausa:
+        clause, drives = s._klausa[word]
+    else:
+        clause, drives = s._klausa[word] = _klausa(s, word, in_scope)
+    s.dipandu = s.dipandu or drives
+    return clause
+
+
+def _klausa(s: Saring, word: str, in_scope: int) -> tuple:
+    """The Posyandu with a word starting with word, in the form both databases plan well, and whether it drives:
+    - a word that starts no indexed word: none;
     - a word of at most KATA_UMUM Posyandu, and fewer than the wilayah holds, drives the query: on PostgreSQL its ids,
       read first, as one array parameter (as a subquery, PostgreSQL may walk all 300,000 rows in order, probing);
       on SQLite the index range as a subquery (SQLite looks the ids up by rowid);
@@ -164,15 +177,15 @@ def _cocok(s: Saring, word: str, in_scope: int):
       walked in order, so no query builds a set of 100,000 ids."""
     limit = min(KATA_UMUM, max(in_scope, 1))
     in_range = select(posyandu_kata.c.posyandu_id).where(_awalan(word))
-    if word not in s.cocok:  # known already when a corrected search keeps the word
-        s.cocok[word] = db.session.scalar(select(func.count()).select_from(in_range.limit(limit + 1).subquery()))
+    s.cocok[word] = db.session.scalar(select(func.count()).select_from(in_range.limit(limit + 1).subquery()))
+    if not s.cocok[word]:
+        return false(), False
     if s.cocok[word] <= limit:
-        s.dipandu = True
         if db.session.get_bind().dialect.name == "postgresql":
             ids = sorted(set(db.session.scalars(in_range)))  # a Posyandu may have both "kara" and "karang"
-            return Posyandu.id == any_(bindparam(f"ids_{len(s.cocok)}", ids, type_=ARRAY(Integer)))
-        return Posyandu.id.in_(in_range)
-    return exists().where(posyandu_kata.c.posyandu_id == Posyandu.id, _awalan(word))
+            return Posyandu.id == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True)), True
+        return Posyandu.id.in_(in_range), True
+    return exists().where(posyandu_kata.c.posyandu_id == Posyandu.id, _awalan(word)), False
 
 
 def _order(s: Saring, c=Posyandu.__table__.c) -> list:
@@ -275,15 +288,16 @@ class Hasil:
 
 
 def _koreksi(s: Saring) -> tuple[Saring, Jumlah, list[Baris]] | None:
-    """The search with each word that starts no indexed word replaced by a near one, when that finds something;
-    the nearest first, up to three tries."""
+    """The search with each word that starts no indexed word replaced by a near one, when that finds something: the
+    nearest first, up to three tries (a near word may not go with the other words: "tumbang kauyan" is not "tumbang
+    kayan")."""
     salah = [w for w in s.kata if s.cocok.get(w) == 0]
     pilihan = {w: ejaan.mirip(w) for w in salah}
     if not salah or not all(pilihan.values()):
         return None
     for i in range(max(len(p) for p in pilihan.values())):
         q = " ".join(pilihan[w][min(i, len(pilihan[w]) - 1)] if w in pilihan else w for w in s.kata)
-        lain = replace(s, q=q, _where=None, cocok=dict(s.cocok), dipandu=False)
+        lain = replace(s, q=q, _where=None, cocok=dict(s.cocok), _klausa=dict(s._klausa), dipandu=False)
         total, rows = cari(lain)
         if total.n:
             return lain, total, rows
