@@ -65,7 +65,7 @@ def _case(name: str, x: str, o: dict):
                      "Pilihan orang tidak sah"),
         "hadir": ("kab_tabalong", f"/kegiatan/{o['gid']}/hadir/2025-10-15", {"t": f"{x}:hadir"}, 400,
                   "Permintaan yang dikirim tidak dapat diproses"),
-        "katalog": ("admin_kalsel", "/kelola/katalog", {"id": x, "nama": "Kelas ibu baru", "bidang": "kesehatan"},
+        "katalog": ("admin_nasional", "/kelola/katalog", {"id": x, "nama": "Kelas ibu baru", "bidang": "kesehatan"},
                     422, "Kegiatan tidak ditemukan"),
         "kode_akun": ("kab_tabalong", "/pengguna/baru", {"username": "desa.baru", "name": "Desa Baru", "role": "desa",
                                                          "wilayah_kode": f"63.09.01.200{x}"}, 422, "tidak sah"),
