@@ -122,6 +122,9 @@ def test_desa_operator_keeps_a_posyandu(journey, javascript):
     j.shot("riwayat")
 
 
+PRATINJAU = re.compile(r"/kelola/impor/[^/?#]+$")  # an import's preview, at its own URL
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
     app.instance_path = str(tmp_path)  # uploads wait in the test's own folder
@@ -137,6 +140,8 @@ def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
     j.shot("impor")
     page.set_input_files("#berkas", str(sheet))
     page.click("text=Periksa berkas")
+    # With htmx the upload answers HX-Redirect: the browser then opens the preview at its own URL.
+    page.wait_for_url(PRATINJAU)
     assert "di luar wilayah kerja Anda" in page.content() and "Simpan impor" not in page.content()
     j.shot("impor-galat")
     sheet.write_text("kode_desa;nama;dusun;rt;sk_tanggal\n63.09.01.2001;Posyandu Kenanga;Dusun I;2;15-03-2025\n",
@@ -145,6 +150,7 @@ def test_desa_operator_imports_a_sheet(journey, tmp_path, app, javascript):
     page.click("text=Impor Excel/CSV")
     page.set_input_files("#berkas", str(sheet))
     page.click("text=Periksa berkas")
+    page.wait_for_url(PRATINJAU)
     j.shot("impor-pratinjau")
     page.click("text=Simpan impor")
     page.wait_for_url(re.compile(r"/beranda$"))
