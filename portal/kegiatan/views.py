@@ -184,8 +184,9 @@ def pilih(kid: int):
     k = _kegiatan(kid, run=True)
     args = request.form if request.method == "POST" else request.args  # a post's filters are the form's own
     peran = args.get("peran") if args.get("peran") in service.PILIHAN_PERAN else service.peran_bawaan(k)
-    desa = args.get("desa", "")
-    q = args.get("q", "").strip()[:60]
+    # No NUL or other control character reaches a query (PostgreSQL refuses NUL in text: a 500 found by the hostile suite).
+    desa = "".join(c for c in str(args.get("desa", "")) if c.isprintable())[:13]
+    q = "".join(c for c in str(args.get("q", "")) if c.isprintable()).strip()[:60]
     pilihan = service.Pilihan.dari_form(request.form.getlist("kader"), request.form.getlist("pengurus"))
     aksi = request.form.get("aksi", "tambah") if request.method == "POST" else None
     status, catatan = 200, None
