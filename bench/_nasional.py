@@ -27,7 +27,7 @@ def _build(url: str) -> None:
     from flask_migrate import upgrade
 
     from portal import create_app, scale
-    from portal.wilayah.service import import_wilayah
+    from portal.wilayah.impor import import_wilayah
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()

@@ -134,7 +134,7 @@ def build(url: str, instance: str) -> None:
     from portal import create_app, rekap
     from portal.extensions import db
     from portal.pengguna import service as pengguna
-    from portal.wilayah.service import import_wilayah
+    from portal.wilayah.impor import import_wilayah
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": instance,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():

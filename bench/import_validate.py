@@ -24,7 +24,7 @@ from portal.extensions import db  # noqa: E402
 from portal.models import User, Wilayah  # noqa: E402
 from portal.pengguna import service as pengguna  # noqa: E402
 from portal.posyandu import importer, service  # noqa: E402
-from portal.wilayah.service import import_wilayah  # noqa: E402
+from portal.wilayah.impor import import_wilayah  # noqa: E402
 
 GOAL_SECONDS = 5.0
 BIDANG = ("pendidikan", "kesehatan", "Pekerjaan Umum", "perumahan", "trantibumlinmas", "sosial")

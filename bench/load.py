@@ -57,7 +57,7 @@ def build(url: str, instance: str) -> dict:
     from portal import create_app, demo, rekap
     from portal.extensions import db
     from portal.models import Kegiatan, Peserta, Posyandu, User
-    from portal.wilayah.service import import_wilayah
+    from portal.wilayah.impor import import_wilayah
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": instance})
     app.instance_path = instance
     with app.app_context():

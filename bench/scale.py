@@ -34,7 +34,7 @@ def measure(url: str, n: int) -> dict:
 
     from portal import create_app, scale
     from portal.extensions import db
-    from portal.wilayah.service import import_wilayah
+    from portal.wilayah.impor import import_wilayah
 
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

@@ -18,7 +18,7 @@ from sqlalchemy import text  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.wilayah.service import import_wilayah  # noqa: E402
+from portal.wilayah.impor import import_wilayah  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 

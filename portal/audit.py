@@ -22,6 +22,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
             for k in after if _plain(before.get(k)) != _plain(after.get(k))}
 
 
+def on_behalf_of(actor, desa_kode: str) -> str | None:
+    """Staff above the desa who change a desa's data do it on the desa's behalf; the audit says so."""
+    return None if actor is None or actor.role == "desa" else desa_kode
+
+
 def record(actor, action: str, obj, *, wilayah_kode: str | None, changes: dict | None = None,
            on_behalf_of: str | None = None, posyandu_id: int | None = None,
            kegiatan_id: int | None = None) -> AuditLog:

@@ -13,7 +13,8 @@ from portal.formatting import angka
 from portal.models.user import ROLES
 from portal.models.wilayah import is_valid_kode
 from portal.pengguna import service as pengguna
-from portal.wilayah import service as wilayah
+from portal import wilayah_baca
+from portal.wilayah import impor as wilayah
 
 wilayah_cli = AppGroup("wilayah", help="Wilayah Kemendagri.")
 user_cli = AppGroup("user", help="Akun pengguna.")
@@ -59,7 +60,7 @@ def rekap_bangun(if_empty):
 def user_create(username, role, kode, name):
     """Buat akun. Kata sandi dari PORTAL_PASSWORD, atau ditanyakan."""
     try:
-        pengguna.validate_account(username.strip().lower(), role, wilayah.parse_kode(kode))
+        pengguna.validate_account(username.strip().lower(), role, wilayah_baca.parse_kode(kode))
     except DomainError as e:
         raise click.ClickException(e.message) from None
     password = os.environ.get("PORTAL_PASSWORD") or click.prompt(

@@ -67,7 +67,8 @@ UPLOAD_FOLDER = None
 PASSWORD_MIN_LENGTH = 10
 # Werkzeug's scrypt: memory-hard, the strongest it offers.
 PASSWORD_HASH_METHOD = "scrypt"
-USERS_PER_PAGE = 25
+# Every paged list (directory, queues, kegiatan, peserta, accounts, histories) shows this many rows a page.
+PER_HALAMAN = 25
 
 # Domain assumptions [U] (DOMAIN.md): configurable, never law.
 KADER_MINIMUM = 15

@@ -33,7 +33,7 @@ from portal.models.posyandu import BIDANG, Kader, KatalogKegiatan, Pengurus, Pos
 from portal.models.user import User
 from portal.models.wilayah import Wilayah, desa_clause, jenis_of, within_clause
 from portal.pengguna import service as pengguna
-from portal.posyandu.kelengkapan import KURSI_PENGURUS
+from portal.kelengkapan import KURSI_PENGURUS
 from portal.registrasi import demo as demo_registrasi
 
 DEMO_ACCOUNTS = [

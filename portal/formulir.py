@@ -9,11 +9,13 @@ too: Werkzeug puts every part with a file name in request.files.
 """
 from __future__ import annotations
 
-from flask import request
+from flask import flash, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import SelectChoice
 from wtforms.fields import FileField
 
+from portal.domain import DomainError
 from portal.errors import render_error
 
 _DIKIRIM = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -30,6 +32,11 @@ class Formulir(FlaskForm):
             berkas = {name for name, unbound in self._unbound_fields if issubclass(unbound.field_class, FileField)}
             formdata = isian(berkas)
         super().__init__(formdata=formdata, **kwargs)
+
+
+def pilihan(options: dict[str, str], empty: str = "— pilih —") -> list[SelectChoice]:
+    """A select's choices: an empty one first (nothing chosen yet), then the options in their order."""
+    return [SelectChoice("", empty)] + [SelectChoice(k, v) for k, v in options.items()]
 
 
 def isian(berkas: set[str] = frozenset()):
@@ -49,3 +56,20 @@ def hanya_formulir():
     if request.method in _DIKIRIM and request.mimetype not in JENIS_FORMULIR:
         return render_error(415)
     return None
+
+
+def letakkan(form, error: DomainError, shown: tuple[str, ...] = ()) -> int:
+    """Puts a refusal beside the form's fields; what no field holds is flashed on top. Returns the status to answer
+    with, as the error says (422, or 409 for a conflict). shown: names the page shows itself (not fields of the
+    form), e.g. a list of people refused as a whole. The one way every view answers a DomainError."""
+    placed = False
+    for name, message in error.errors.items():
+        field = getattr(form, name, None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [message]
+            placed = True
+        elif name in shown:
+            placed = True
+    if not placed:
+        flash(error.message)
+    return error.status

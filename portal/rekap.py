@@ -32,7 +32,7 @@ from portal.models.posyandu import (BIDANG, BIT_BIDANG, Kader, KatalogKegiatan, 
                                     posyandu_layanan)
 from portal.models.rekap import UKURAN, rekap_wilayah
 from portal.models.wilayah import KODE_LENGTH, Wilayah, anak_dari, ancestors
-from portal.posyandu import kelengkapan
+from portal import kelengkapan
 from portal.teks import kata
 
 KUNCI = "portal.rekap"

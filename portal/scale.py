@@ -35,7 +35,7 @@ from portal.models.base import utcnow
 from portal.models.posyandu import BIDANG, BIT_BIDANG, Kader, Pengurus, Posyandu, posyandu_kata, posyandu_layanan
 from portal.models.wilayah import Wilayah, jenis_of
 from portal.teks import kata
-from portal.posyandu.kelengkapan import KURSI_PENGURUS
+from portal.kelengkapan import KURSI_PENGURUS
 
 SEED = 300_000
 OBJECT_TYPE = "demo_scale"

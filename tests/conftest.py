@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import KatalogKegiatan, User
 from portal.models.rekap import UKURAN, rekap_wilayah
 from portal.pengguna import service as pengguna
-from portal.wilayah.service import import_wilayah
+from portal.wilayah.impor import import_wilayah
 
 PASSWORD = "kata-sandi-uji-123"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|'

@@ -18,8 +18,9 @@ from portal.models import (AuditLog, Kader, KatalogKegiatan, Kegiatan, Kehadiran
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.wilayah import within_clause
-from portal.posyandu import kelengkapan, rules, service
-from portal.wilayah.service import normalize_name
+from portal import kelengkapan, rules
+from portal.posyandu import service
+from portal.wilayah_baca import normalize_name
 from tests.conftest import login, post
 
 TABALONG = "63.09"

@@ -16,7 +16,7 @@ from portal.models import Kader, Kegiatan, Pengurus, Posyandu, Tahap, User, Usul
 from portal.models.wilayah import is_valid_kode
 from portal.posyandu import service as posyandu_service
 from portal.registrasi import workflow
-from portal.wilayah.service import parse_kode
+from portal.wilayah_baca import parse_kode
 from tests.conftest import csrf_token, post
 from tests.test_hostile import _counts, _forms, ids  # noqa: F401 - ids: the fixture of the hostile suite
 

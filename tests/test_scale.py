@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.models import AuditLog, Kader, Pengurus, Posyandu, Wilayah
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.rekap import rekap_wilayah
-from portal.posyandu import kelengkapan, rules, service
+from portal import kelengkapan, rules
+from portal.posyandu import service
 
 N = 500
 

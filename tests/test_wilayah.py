@@ -7,8 +7,8 @@ from portal import rekap
 from portal.extensions import db
 from portal.models import Kader, Posyandu, Wilayah
 from portal.models.wilayah import jenis_of
-from portal.posyandu import rules
-from portal.wilayah import service
+from portal import rules
+from portal import wilayah_baca as service
 
 
 def test_first_import_brings_the_whole_country(wilayah_import):

@@ -4,7 +4,7 @@ from flask_login import current_user
 from portal import access, caching, halaman, rekap
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
-from portal.posyandu import kelengkapan
+from portal import kelengkapan
 from portal.registrasi import service as registrasi
 
 bp = Blueprint("beranda", __name__, url_prefix="/beranda")

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, Kader, KatalogKegiatan, Pengurus, Posyandu, posyandu_layanan
-from portal.posyandu.kelengkapan import KURSI_PENGURUS, kursi_label
-from portal.wilayah import service as wilayah_service
+from portal.kelengkapan import KURSI_PENGURUS, kursi_label
+from portal import wilayah_baca as wilayah_service
 
 
 def publik(posyandu_id: int) -> Posyandu | None:

@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.models.posyandu import BIDANG, BIT_BIDANG, KELOMPOK_STATUS, STATUS_REGISTRASI, Posyandu, posyandu_kata
 from portal.models.wilayah import Wilayah, ancestors, desa_clause
 from portal.teks import PANJANG_KATA, kata
-from portal.wilayah import service as wilayah_service
+from portal import wilayah_baca as wilayah_service
 
 PER_HALAMAN = 25
 HALAMAN_MAKS = 1_000_000  # beyond it a page number is refused; below it, a page past the last shows the last one

@@ -8,7 +8,7 @@ from portal import access, caching, lembar, tautan
 from portal.direktori import profil, service
 from portal.extensions import db, limiter
 from portal.models.wilayah import Wilayah, anak_dari
-from portal.wilayah import service as wilayah_service
+from portal import wilayah_baca as wilayah_service
 
 bp = Blueprint("direktori", __name__)
 EKSPOR_LIMIT = "20/minute"

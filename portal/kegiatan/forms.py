@@ -4,7 +4,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from portal.formulir import Formulir
 from portal.models.kegiatan import JENIS_KEGIATAN, PERAN
 from portal.models.posyandu import BIDANG
-from portal.posyandu.forms import pilihan
+from portal.formulir import pilihan
 
 
 class KegiatanForm(Formulir):

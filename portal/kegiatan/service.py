@@ -26,11 +26,11 @@ from portal.models.kegiatan import (JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR
                                      hari_antara)
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import Wilayah, desa_clause, kode_within, level_of, within_clause
-from portal.posyandu import rules
-from portal.posyandu.service import FormErrors, check_version, commit_or_conflict
+from portal import rules
+from portal.domain import FormErrors, check_version, commit_or_conflict
 from portal.teks import lipat
-from portal.wilayah.service import get as wilayah_dari_kode
-from portal.wilayah.service import parse_kode
+from portal.wilayah_baca import get as wilayah_dari_kode
+from portal.wilayah_baca import parse_kode
 
 TANGGAL_PALING_AWAL = date(2020, 1, 1)
 # A peserta registered at the venue and a kader on record are "the same person" when their names match without these.

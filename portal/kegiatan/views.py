@@ -18,8 +18,8 @@ from portal.kegiatan import riwayat as riwayat_kegiatan
 from portal.kegiatan.forms import BatalForm, DiTempatForm, KegiatanForm
 from portal.models.kegiatan import STATUS_HADIR, Kegiatan, Kehadiran, Peserta
 from portal.models.wilayah import Wilayah, within_clause
-from portal.posyandu.forms import pilihan
-from portal.posyandu.service import ConflictError
+from portal.formulir import pilihan
+from portal.domain import ConflictError
 
 bp = Blueprint("kegiatan", __name__, url_prefix="/kegiatan")
 sertifikat_bp = Blueprint("sertifikat", __name__)

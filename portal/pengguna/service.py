@@ -11,7 +11,7 @@ from portal.domain import FormErrors
 from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
-from portal.wilayah.service import parse_kode, search as search_wilayah
+from portal.wilayah_baca import parse_kode, search as search_wilayah
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 LEVEL_NAME = {0: "nasional (kosong)", 1: "provinsi", 2: "kabupaten/kota", 3: "kecamatan", 4: "desa/kelurahan"}

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from portal.formatting import telepon
-from portal.posyandu import rules
+from portal import rules
 
 PHONE_FIELDS = ("telepon", "kontak")
 

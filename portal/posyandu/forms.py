@@ -1,12 +1,8 @@
 """Forms render the fields and carry the CSRF token; the rules themselves live in rules.py (shared with the import)."""
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
-from portal.formulir import Formulir
+from portal.formulir import Formulir, pilihan
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
-
-def pilihan(options: dict[str, str], empty: str = "— pilih —") -> list[SelectChoice]:
-    return [SelectChoice("", empty)] + [SelectChoice(k, v) for k, v in options.items()]
-
 
 class EditForm(Formulir):
     """A form of a stored record: asal holds the values it showed, for the three-way merge of a conflict."""

@@ -5,55 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import access, audit
-from portal.bilangan import bulat
-from portal.domain import DomainError, FormErrors
+from portal.audit import on_behalf_of
+from portal.domain import ConflictError, DomainError, FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu, mask_nik
 from portal.models.user import User
-from portal.posyandu import rules
-from portal.wilayah.service import normalize_name
-
-
-class ConflictError(DomainError):
-    """The record changed since the form was opened. Nothing was saved; current holds today's values."""
-
-    def __init__(self, obj):
-        super().__init__("Data ini sudah diubah orang lain sejak Anda membukanya, jadi perubahan Anda belum "
-                         "disimpan. Isian di bawah kini berisi nilai terbaru ditambah perubahan Anda; kolom yang "
-                         "diubah kedua pihak ditandai. Periksa, lalu simpan lagi.")
-        self.current = obj
+from portal import rules
+from portal.wilayah_baca import normalize_name
 
 
 # Personal values that the audit log keeps only masked.
 _MASKED = {"nik": mask_nik}
 
 
-def on_behalf_of(actor: User | None, desa_kode: str) -> str | None:
-    """Staff above the desa who change a desa's data do it on the desa's behalf; the audit says so."""
-    return None if actor is None or actor.role == "desa" else desa_kode
-
-
 def _snapshot(obj, fields) -> dict[str, Any]:
     return {f: _MASKED.get(f, lambda v: v)(getattr(obj, f)) for f in fields}
-
-
-def check_version(obj, version) -> None:
-    if bulat(version) != obj.version:  # also a missing or unreadable version: the form is not a knowing one
-        raise ConflictError(obj)
-
-
-def commit_or_conflict(obj, commit: bool = True) -> None:
-    """Commit, or only flush when the caller (the import) commits many changes at once."""
-    try:
-        db.session.commit() if commit else db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(obj)
-        raise ConflictError(obj) from None
 
 
 def _record(actor, action, obj, posyandu: Posyandu, before: dict, after: dict, sumber: str | None = None) -> None:

@@ -7,18 +7,19 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_login import current_user
 
 from portal import access, caching, rekap
-from portal.domain import DomainError
+from portal.domain import ConflictError, DomainError
 from portal.kegiatan import service as kegiatan_service
 from portal.extensions import db
 from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import ancestors
-from portal.posyandu import conflict, kelengkapan, rules, service
+from portal import kelengkapan, rules
+from portal.posyandu import conflict, service
 from portal.posyandu.riwayat import entries as riwayat_entries
 from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
 from portal.registrasi import service as registrasi
 from portal.registrasi import workflow
-from portal.wilayah import service as wilayah
+from portal import wilayah_baca as wilayah
 
 bp = Blueprint("kelola", __name__, url_prefix="/kelola")
 
@@ -83,7 +84,7 @@ def _show_errors(form, error: DomainError, schema: dict | None = None) -> int:
     A conflict merges the user's input with today's values: what only the other person changed is taken over, what
     both changed is flagged, and the form moves to the current version so the next save is a knowing one.
     """
-    if isinstance(error, service.ConflictError):
+    if isinstance(error, ConflictError):
         form.version.data = error.current.version
         if schema is not None:
             theirs = conflict.display(error.current, schema)
@@ -362,7 +363,7 @@ def person_active(jenis: str, person_id: int, aksi: str):
         service.set_person_active(current_user, person, aksi == "aktifkan", request.form.get("version"))
     except DomainError as e:
         if _htmx():  # the row as it is now, with the reason
-            status = 409 if isinstance(e, service.ConflictError) else 422
+            status = 409 if isinstance(e, ConflictError) else 422
             return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu, may_edit=True,
                                    pribadi=_pribadi(person.posyandu), notice=e.message), status
         flash(e.message)

@@ -31,7 +31,7 @@ from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.user import User
 from portal.models.wilayah import desa_clause
-from portal.posyandu import kelengkapan
+from portal import kelengkapan
 from portal.registrasi import berkas, dokumen, workflow
 
 SEED = 6309_0005

@@ -17,7 +17,7 @@ from portal.models.posyandu import Posyandu
 from portal.models.registrasi import STATUS_USULAN, LangkahUsulan, Tahap, Usulan, romawi
 from portal.models.rekap import rekap_wilayah
 from portal.models.wilayah import Wilayah, desa_clause, within_clause
-from portal.posyandu import rules
+from portal import rules
 from portal.registrasi import berkas, workflow
 from portal.registrasi.workflow import Ditolak
 from portal.teks import lipat

@@ -17,10 +17,10 @@ from portal.models.base import baca_id
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, STATUS_USULAN, DokumenUsulan, Tahap, Usulan
 from portal.models.wilayah import Wilayah, level_of
-from portal.posyandu import kelengkapan
+from portal import kelengkapan
 from portal.registrasi import berkas, dokumen, ekspor, impor_nomor, service, workflow
 from portal.registrasi.workflow import Ditolak
-from portal.wilayah import service as wilayah
+from portal import wilayah_baca as wilayah
 
 bp = Blueprint("registrasi", __name__, url_prefix="/registrasi")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -36,7 +36,7 @@ from portal.models.registrasi import (JENIS_DOKUMEN, STATUS_SUNTING, STATUS_TERB
                                       LangkahUsulan, Tahap, Usulan)
 from portal.models.user import ROLE_LABEL, User
 from portal.models.wilayah import Wilayah
-from portal.posyandu import kelengkapan
+from portal import kelengkapan
 from portal.registrasi import berkas
 
 VERIFIKASI = ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")

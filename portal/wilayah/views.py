@@ -4,7 +4,7 @@ from portal import access, caching, rekap
 from portal.direktori import service as direktori
 from portal.models.wilayah import JENIS_LABEL
 from portal.registrasi import service as registrasi
-from portal.wilayah import service
+from portal import wilayah_baca as service
 
 bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.

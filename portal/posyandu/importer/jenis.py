@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from portal.models.posyandu import BIDANG, LEVEL_KADER
-from portal.posyandu import rules
+from portal import rules
 
 
 @dataclass(frozen=True)

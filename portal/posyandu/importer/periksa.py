@@ -22,9 +22,10 @@ from portal.extensions import db
 from portal.lembar_baca import FileRefused, Lembar, column_key, kosong
 from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
-from portal.posyandu import rules, service
+from portal import rules
+from portal.posyandu import service
 from portal.posyandu.importer.jenis import KINDS, Kind
-from portal.wilayah.service import normalize_name
+from portal.wilayah_baca import normalize_name
 
 # The preview lists this many errors and counts the rest.
 ERRORS_SHOWN = 200
