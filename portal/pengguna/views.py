@@ -27,7 +27,7 @@ def index():
     role = request.args.get("role", "")
     status = request.args.get("status", "")
     page = db.paginate(service.search_users(current_user, q=q, role=role, status=status), page=halaman.nomor(),
-                       per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
+                       per_page=current_app.config["PER_HALAMAN"], error_out=False)
     template = "pengguna/_rows.html" if caching.fragmen() else "pengguna/index.html"
     return render_template(template, page=page, q=q, role=role, status=status, roles=ROLES, role_label=ROLE_LABEL)
 
