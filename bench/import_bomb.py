@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
 
 from bench import _server, bom  # noqa: E402
 from portal import lembar_baca as lembar  # noqa: E402
-from portal.posyandu import importer  # noqa: E402
+from portal.kelola.impor import importer  # noqa: E402
 
 PASSWORD = "bom-uji-12345678"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

@@ -23,7 +23,8 @@ from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import User, Wilayah  # noqa: E402
 from portal.pengguna import service as pengguna  # noqa: E402
-from portal.posyandu import importer, service  # noqa: E402
+from portal.kelola.impor import importer  # noqa: E402
+from portal.kelola import service  # noqa: E402
 from portal.wilayah.impor import import_wilayah  # noqa: E402
 
 GOAL_SECONDS = 5.0

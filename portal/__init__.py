@@ -42,11 +42,11 @@ def create_app(test_config=None):
     from portal.auth.views import bp as auth_bp
     from portal.beranda.views import bp as beranda_bp
     from portal.direktori.views import bp as direktori_bp
-    from portal.impor.views import bp as impor_bp
+    from portal.kelola.impor.views import bp as impor_bp
     from portal.kegiatan.views import bp as kegiatan_bp
     from portal.kegiatan.views import sertifikat_bp
     from portal.pengguna.views import bp as pengguna_bp
-    from portal.posyandu.views import bp as kelola_bp
+    from portal.kelola.views import bp as kelola_bp
     from portal.public.views import bp as public_bp
     from portal.registrasi.views import bp as registrasi_bp
     from portal.wilayah.views import bp as wilayah_bp

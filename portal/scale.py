@@ -4,7 +4,7 @@ Every run ADDS n Posyandu (a load generator, not a seed): never an UPDATE or DEL
 round-robin over a shuffled list of every real desa/kelurahan in the wilayah table (several per desa once n exceeds
 their number), each with about `kader_per_posyandu` kader, 3–9 pengurus and a few layanan from the catalogue. Names
 say the data is synthetic ("Posyandu Uji 000123"); person names come from the demo seed's lists, phone numbers only
-have a valid structure, and no kader gets a NIK. Every value passes portal/posyandu/rules.py unchanged.
+have a valid structure, and no kader gets a NIK. Every value passes portal/rules.py unchanged.
 
 Speed (300,000 Posyandu, ~3.6 M kader in minutes): the ids are computed here (after the current maximum, the tables
 locked against other writers), so children reference their Posyandu without a round trip; rows are generated in
@@ -187,7 +187,7 @@ class _Pembuat:
             hari_buka = f"Minggu {rng.choice(MINGGU_KE)}, {rng.choice(HARI)}"
         kontak, kursi = self._pengurus(pid, rt, nama_desa, kelurahan, lengkap, rows["pengurus"])
         bidang_kader = self._kader(pid, lengkap, rows["kader"])
-        # The verdict of portal/posyandu/kelengkapan.py, from what was generated.
+        # The verdict of portal/kelengkapan.py, from what was generated.
         lengkap = (bool(sk_nomor and sk_tanggal) and musdes is not None and kursi == len(KURSI_PENGURUS)
                    and len(bidang_kader) >= self.kader_minimum and set(bidang_kader) >= set(BIDANG))
         status = rng.choices(*zip(*(STATUS_LENGKAP if lengkap else STATUS_LAIN).items()))[0]

@@ -154,7 +154,7 @@ def directory_page(ctx):
 
     from portal.extensions import db
     from portal.models import Posyandu, Wilayah
-    from portal.posyandu import service
+    from portal.kelola import service
     from tests.test_posyandu import _complete
     desa = db.session.scalars(select(Wilayah.kode).where(Wilayah.level == 4, Wilayah.kode.like("63.%"))
                               .order_by(Wilayah.kode).limit(40)).all()

@@ -10,7 +10,7 @@ from portal import cadangan
 from portal.extensions import db
 from portal.models import Kader, Posyandu
 from portal.models.registrasi import DokumenUsulan
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from portal.registrasi import dokumen, workflow
 
 PDF = b"%PDF-1.4\n% cadangan\n%%EOF\n"

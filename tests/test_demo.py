@@ -19,7 +19,7 @@ from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.wilayah import within_clause
 from portal import kelengkapan, rules
-from portal.posyandu import service
+from portal.kelola import service
 from portal.wilayah_baca import normalize_name
 from tests.conftest import login, post
 

@@ -14,7 +14,7 @@ from portal.direktori import ejaan
 from portal.direktori import service as direktori
 from portal.extensions import db
 from portal.models import Posyandu, Wilayah
-from portal.posyandu import service
+from portal.kelola import service
 
 BINTANG_ARA = "63.09.12"
 PERSONAL = ("Siti Rahmah Uji", "6309125501900001", "0812-3456-7890", "081234567890", "+6281234567890",

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.kegiatan import service as kegiatan_service
 from portal.models import Posyandu, User
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from portal.registrasi import workflow
 from tests.conftest import csrf_token
 

@@ -17,7 +17,8 @@ from portal.extensions import db
 from portal.models import User
 from portal.models.audit import AuditLog
 from portal.models.posyandu import Kader, Posyandu
-from portal.posyandu import importer, service
+from portal.kelola.impor import importer
+from portal.kelola import service
 from tests.conftest import post
 
 POSYANDU = ["kode_desa", "nama", "dusun", "rt", "rw", "kontak", "sk_tanggal"]

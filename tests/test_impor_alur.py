@@ -14,7 +14,8 @@ from portal import lembar_baca as lembar
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.posyandu import Kader, Posyandu
-from portal.posyandu import importer, service
+from portal.kelola.impor import importer
+from portal.kelola import service
 from tests.conftest import post
 from tests.test_impor import BUDI, HAPALAH, KADER, POSYANDU, SITI, _with, csv_bytes, upload, user, xlsx
 

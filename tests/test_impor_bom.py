@@ -12,7 +12,7 @@ from portal import lembar_baca as lembar
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.posyandu import Posyandu
-from portal.posyandu.importer import periksa
+from portal.kelola.impor import periksa
 from tests.conftest import post
 
 # Which guard stops each bomb: a fragment of its message.

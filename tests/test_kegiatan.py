@@ -17,7 +17,7 @@ from portal.kegiatan import laporan, service
 from portal.models import AuditLog, Kader, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu, User
 from portal.models.rekap import rekap_wilayah
 from portal.pengguna import service as pengguna
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from tests.conftest import PASSWORD, form_values, login, post
 
 BINTANG_ARA = "63.09.12"

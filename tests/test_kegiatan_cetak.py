@@ -137,7 +137,7 @@ def test_daftar_hadir_signs_off_with_name_and_nip_lines(as_user, ctx, data):
 def tahap(ctx, users):
     """A sent tahap of Tabalong: three Posyandu in two desa of two kecamatan, one desa with three of them."""
     from portal.models import Posyandu, Tahap, Usulan
-    from portal.posyandu import service as posyandu_service
+    from portal.kelola import service as posyandu_service
     rows = [("63.09.12.2001", "Posyandu Melati"), ("63.09.12.2001", "Posyandu Mawar"),
             ("63.09.12.2001", "Posyandu Kenanga"), ("63.09.01.2001", "Posyandu Aster")]
     t = Tahap(kabupaten_kode="63.09", nomor=1, status="dikirim", dikirim_tanggal=date(2025, 9, 30))
@@ -183,7 +183,7 @@ def test_the_stylesheet_prints_a4_without_repeated_totals_or_orphaned_headings(c
 
 def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(as_user, ctx, users):
     from portal.models import Usulan
-    from portal.posyandu import service as posyandu_service
+    from portal.kelola import service as posyandu_service
     desa = posyandu_service.create_posyandu(None, "63.09.12.2001", {"nama": "Posyandu Melati"})
     kelurahan = posyandu_service.create_posyandu(None, "63.09.06.1009", {"nama": "Posyandu Idaman"})
     ids = []
@@ -206,7 +206,7 @@ def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(as_user, ctx, users):
 
 def test_daftar_pengurus_of_a_submitted_usulan_is_dated_the_day_it_was_submitted(as_user, ctx, users):
     from portal.models import LangkahUsulan, Usulan
-    from portal.posyandu import service as posyandu_service
+    from portal.kelola import service as posyandu_service
     p = posyandu_service.create_posyandu(None, "63.09.12.2001", {"nama": "Posyandu Melati"})
     u = Usulan(posyandu_id=p.id, status="diajukan", potret={"profil": {"nama": "Posyandu Melati",
                                                                         "desa_kode": "63.09.12.2001"},

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Kader, Posyandu
-from portal.posyandu import service
+from portal.kelola import service
 from tests.conftest import post
 
 HX = {"HX-Request": "true", "Accept-Encoding": "gzip"}

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.formulir import Formulir
 from portal.models import Kader, Kegiatan, Pengurus, Posyandu, Tahap, User, Usulan
 from portal.models.wilayah import is_valid_kode
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from portal.registrasi import workflow
 from portal.wilayah_baca import parse_kode
 from tests.conftest import csrf_token, post

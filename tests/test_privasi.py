@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
 from portal.models import AuditLog, Kader, KatalogKegiatan, Kegiatan, Pengurus, Peserta, Posyandu, User
-from portal.posyandu import importer
-from portal.posyandu import service
+from portal.kelola.impor import importer
+from portal.kelola import service
 from portal.teks import aman
 from tests.conftest import post
 
@@ -415,7 +415,7 @@ def test_every_audited_field_has_a_label():
     from portal.kegiatan import riwayat as kegiatan_riwayat
     from portal.models.kegiatan import Kehadiran, Peserta
     from portal.pengguna import riwayat as pengguna_riwayat
-    from portal.posyandu import riwayat as posyandu_riwayat
+    from portal.kelola import riwayat as posyandu_riwayat
     technical = {"id", "version", "created_at", "updated_at", "posyandu_id", "lengkap", "layanan_bidang",
                  "kegiatan_id", "dibuat_oleh_id", "nama_lipat", "kader_id", "pengurus_id", "peserta_id",
                  "kode_sertifikat", "hari_hadir", "lulus", "didaftarkan_oleh_id", "dicatat_oleh_id", "dicatat_pada",
@@ -432,7 +432,7 @@ def test_every_field_the_audit_log_holds_has_a_label(as_user, pribadi, hostile, 
     """Whatever the flows above wrote: each key of each entry shown on a Riwayat has its label."""
     from portal.kegiatan import riwayat as kegiatan_riwayat
     from portal.pengguna import riwayat as pengguna_riwayat
-    from portal.posyandu import riwayat as posyandu_riwayat
+    from portal.kelola import riwayat as posyandu_riwayat
     post(as_user("kab_tabalong"), f"/kelola/posyandu/{pribadi['pid']}/pilot", {"version": db.session.get(
         Posyandu, pribadi["pid"]).version, "pilot": "1"})
     seen = {"posyandu": set(), "kegiatan": set(), "akun": set()}

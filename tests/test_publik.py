@@ -6,7 +6,7 @@ import re
 import pytest
 
 from portal.direktori import ejaan
-from portal.posyandu import service
+from portal.kelola import service
 from tests.test_budget import PAGE_BUDGET, _compressed_size, _largest_regions, directory_page  # noqa: F401
 
 

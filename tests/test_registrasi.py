@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import AuditLog, Posyandu
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from portal.registrasi import berkas, dokumen, service, workflow
 from tests.conftest import ACCOUNTS, csrf_token, post
 from tests.test_posyandu import _complete as complete_profile

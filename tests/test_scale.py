@@ -12,7 +12,7 @@ from portal.models import AuditLog, Kader, Pengurus, Posyandu, Wilayah
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.rekap import rekap_wilayah
 from portal import kelengkapan, rules
-from portal.posyandu import service
+from portal.kelola import service
 
 N = 500
 

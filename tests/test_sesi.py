@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.kegiatan import service as kegiatan_service
 from portal.models import Kader, Kegiatan, Peserta, User, Usulan
-from portal.posyandu import service as posyandu_service
+from portal.kelola import service as posyandu_service
 from portal.registrasi import dokumen
 from tests.conftest import PASSWORD, csrf_token, login, post
 from tests.test_hostile import ids  # noqa: F401 - the fixture: a Posyandu, kader, dossiers, a kegiatan, a tahap

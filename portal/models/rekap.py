@@ -14,7 +14,7 @@ UKURAN = [
     "desa",  # desa and kelurahan inside the wilayah (1 on a desa's own row)
     "desa_berposyandu",  # those with at least one active Posyandu
     "posyandu", "kader", "pengurus", "pilot",
-    "lengkap",  # complete profiles (portal/posyandu/kelengkapan.py)
+    "lengkap",  # complete profiles (portal/kelengkapan.py)
     *(f"status_{s}" for s in STATUS_REGISTRASI),
     *(f"layanan_{b}" for b in BIDANG),  # Posyandu running at least one activity of the bidang
     *(f"kader_{b}" for b in BIDANG),

@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD
 @pytest.fixture
 def posyandu_ramai(app):
     """A Posyandu in Desa Hapalah with a dozen kader, so the list is longer than the phone's screen."""
-    from portal.posyandu import service
+    from portal.kelola import service
     with app.app_context():
         p = service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati 1"})
         for i in range(12):

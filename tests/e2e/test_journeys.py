@@ -163,7 +163,7 @@ def directory_data(app):
     """Posyandu in Tabalong and Banjar, one with services and a registration number."""
     from portal.extensions import db
     from portal.models import Posyandu
-    from portal.posyandu import service
+    from portal.kelola import service
     with app.app_context():
         for i, (desa, nama) in enumerate([("63.09.12.2003", "Posyandu Mawar Indah"), ("63.09.12.2001", "Posyandu Melati"),
                                           ("63.09.01.2001", "Posyandu Mawar Putih"), ("63.03.01.2001", "Posyandu Kenanga")]):
@@ -225,7 +225,7 @@ def test_public_searches_the_directory_and_opens_a_posyandu(journey, directory_d
 def kader_bintang_ara(app):
     """84 kader in two desa of Kecamatan Bintang Ara (42 each), one Posyandu each."""
     from portal.extensions import db
-    from portal.posyandu import service
+    from portal.kelola import service
     with app.app_context():
         for desa, nama in (("63.09.12.2001", "Posyandu Melati"), ("63.09.12.2003", "Posyandu Mawar")):
             p = service.create_posyandu(None, desa, {"nama": nama})
@@ -317,7 +317,7 @@ def test_organiser_runs_a_bimtek_and_prints_the_daftar_hadir(journey, kader_bint
 @pytest.fixture
 def dossier_ready(app, ctx, users, tmp_path):
     """A complete Posyandu in Desa Hapalah; uploads go to the test's own folder."""
-    from portal.posyandu import service
+    from portal.kelola import service
     from tests.test_posyandu import _complete
     app.config["UPLOAD_FOLDER"] = ctx.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     p = service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati"})

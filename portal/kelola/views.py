@@ -14,9 +14,9 @@ from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import ancestors
 from portal import kelengkapan, rules
-from portal.posyandu import conflict, service
-from portal.posyandu.riwayat import entries as riwayat_entries
-from portal.posyandu.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
+from portal.kelola import conflict, service
+from portal.kelola.riwayat import entries as riwayat_entries
+from portal.kelola.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
 from portal.registrasi import service as registrasi
 from portal.registrasi import workflow
 from portal import wilayah_baca as wilayah

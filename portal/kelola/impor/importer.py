@@ -17,10 +17,10 @@ from portal import unggahan
 from portal.lembar_baca import EKSTENSI as EXTENSIONS
 from portal.lembar_baca import MAKS_BARIS_DATA as MAX_ROWS
 from portal.lembar_baca import FileRefused, column_key, extension
-from portal.posyandu.importer.jenis import KINDS, NOTES, Column, Kind
-from portal.posyandu.importer.periksa import ERRORS_SHOWN, Change, Preview, Problem, check, check_file
-from portal.posyandu.importer.templat import template_workbook
-from portal.posyandu.importer.tulis import ImportFailed, apply, rows_to_correct, sumber
+from portal.kelola.impor.jenis import KINDS, NOTES, Column, Kind
+from portal.kelola.impor.periksa import ERRORS_SHOWN, Change, Preview, Problem, check, check_file
+from portal.kelola.impor.templat import template_workbook
+from portal.kelola.impor.tulis import ImportFailed, apply, rows_to_correct, sumber
 from portal.unggahan import TOKEN, UPLOAD_TTL_SECONDS, Upload, delete_upload, store_upload
 
 load_upload = partial(unggahan.load_upload, kinds=KINDS)

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from portal import access, caching, lembar_baca, transaksi, unggahan
 from portal.formatting import angka
-from portal.posyandu import importer
+from portal.kelola.impor import importer
 
 bp = Blueprint("impor", __name__, url_prefix="/kelola/impor")
 

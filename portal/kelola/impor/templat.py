@@ -11,7 +11,7 @@ from portal import lembar
 from portal.extensions import db
 from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, desa_clause
-from portal.posyandu.importer.jenis import KINDS, NOTES
+from portal.kelola.impor.jenis import KINDS, NOTES
 
 
 def contoh_desa(user) -> tuple[Wilayah | None, str | None]:

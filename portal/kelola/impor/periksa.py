@@ -23,8 +23,8 @@ from portal.lembar_baca import FileRefused, Lembar, column_key, kosong
 from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
 from portal import rules
-from portal.posyandu import service
-from portal.posyandu.importer.jenis import KINDS, Kind
+from portal.kelola import service
+from portal.kelola.impor.jenis import KINDS, Kind
 from portal.wilayah_baca import normalize_name
 
 # The preview lists this many errors and counts the rest.

@@ -10,8 +10,8 @@ from openpyxl.styles import Font
 from portal import lembar
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.posyandu import service
-from portal.posyandu.importer.periksa import Preview, Problem, tampil
+from portal.kelola import service
+from portal.kelola.impor.periksa import Preview, Problem, tampil
 
 KOLOM_KESALAHAN = "kesalahan"
 
