@@ -18,14 +18,14 @@ MAKS = 60
 MAKS_KATA = 5
 
 
-def bersih(q: str | None) -> str:
+def clean(q: str | None) -> str:
     """The query as typed, trimmed and bounded, as a page shows it back."""
     return " ".join((q or "").split())[:MAKS]
 
 
 def posyandu(q: str | None):
     """A WHERE clause on Posyandu, or None when q has no word to search."""
-    words = kata(bersih(q))[:MAKS_KATA]
+    words = kata(clean(q))[:MAKS_KATA]
     if not words:
         return None
     return and_(*(exists().where(posyandu_kata.c.posyandu_id == Posyandu.id, posyandu_kata.c.kata >= w,
@@ -39,7 +39,7 @@ def _lipat_kolom(column):
 
 def nama(q: str | None, *columns):
     """A WHERE clause, or None when q has no word to search."""
-    words = [w for w in lipat(bersih(q)).split() if w not in KATA_UMUM][:MAKS_KATA]
+    words = [w for w in lipat(clean(q)).split() if w not in KATA_UMUM][:MAKS_KATA]
     if not words:
         return None
     return and_(*(or_(*(_lipat_kolom(c).contains(w, autoescape=True) for c in columns)) for w in words))

@@ -3,7 +3,7 @@
 A service that changes data commits (or, called with commit=False by a caller that saves many changes at once, only
 flushes); when a rule says no it rolls back what it did and raises DomainError. The error carries, per field, the
 reason in the user's words, and the status a view answers with: 422 for input that is not right, 409 (Conflict) for
-a record that changed since the user saw it. Views place the reasons with formulir.letakkan() and never decide the
+a record that changed since the user saw it. Views place the reasons with formulir.show_errors() and never decide the
 status themselves.
 """
 from __future__ import annotations

@@ -58,7 +58,7 @@ def hanya_formulir():
     return None
 
 
-def letakkan(form, error: DomainError, shown: tuple[str, ...] = ()) -> int:
+def show_errors(form, error: DomainError, shown: tuple[str, ...] = ()) -> int:
     """Puts a refusal beside the form's fields; what no field holds is flashed on top. Returns the status to answer
     with, as the error says (422, or 409 for a conflict). shown: names the page shows itself (not fields of the
     form), e.g. a list of people refused as a whole. The one way every view answers a DomainError."""

@@ -67,7 +67,7 @@ def _pada(total: int, halaman: int | None, per: int) -> int:
     return max(min(halaman, max(-(-total // per), 1)), 1)
 
 
-def dari_query(stmt, halaman: int | None = None, per: int | None = None, *, scalars: bool = True) -> Halaman:
+def paginate(stmt, halaman: int | None = None, per: int | None = None, *, scalars: bool = True) -> Halaman:
     """A page of a SELECT: counted, then the page's rows fetched (scalars: the first column of each row)."""
     per = per or per_halaman()
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
@@ -76,7 +76,7 @@ def dari_query(stmt, halaman: int | None = None, per: int | None = None, *, scal
     return Halaman(result.scalars().all() if scalars else result.all(), halaman, per, total)
 
 
-def dari_fungsi(total: int, ambil: Callable[[int, int], Sequence[Any]], halaman: int | None = None,
+def paginate_rows(total: int, ambil: Callable[[int, int], Sequence[Any]], halaman: int | None = None,
                 per: int | None = None) -> Halaman:
     """A page of a list a service fetches itself: ambil(limit, offset) gives the rows of the page."""
     per = per or per_halaman()
