@@ -86,7 +86,7 @@ def users_in_scope(user):
     return within_clause(User.wilayah_kode, user.scope)
 
 
-# --- Posyandu, pengurus, kader -------------------------------------------------------------------------------------
+# --- kelola: Posyandu, pengurus, kader, the catalogue, the import -------------------------------------------------
 
 # Who keeps the institutional record. Penyelenggara may read it (for attendance), never change it.
 EDITORS = ("admin", "kabupaten", "kecamatan", "desa")
@@ -106,9 +106,18 @@ def may_create_posyandu(user, desa_kode: str) -> bool:
     return level_of(desa_kode) == 4 and in_scope(user, desa_kode) and user.role in EDITORS
 
 
+def may_choose_pilots(user) -> bool:
+    """Pilot projects are chosen by the kabupaten (and the province): may the user flag any at all?"""
+    return is_staff(user) and user.role in ("admin", "kabupaten")
+
+
 def may_set_pilot(user, posyandu) -> bool:
-    """Pilot projects are chosen by the kabupaten (and the province)."""
-    return in_scope(user, posyandu.desa_kode) and user.role in ("admin", "kabupaten")
+    return may_choose_pilots(user) and in_scope(user, posyandu.desa_kode)
+
+
+def own_desa(user) -> str:
+    """The desa a desa account works for (where it creates a Posyandu without choosing); '' for any other role."""
+    return user.wilayah_kode if is_staff(user) and user.role == "desa" else ""
 
 
 # Who may see the personal data of a region's people: phone, birth date, home address and (masked) NIK of kader and

@@ -3,15 +3,18 @@
 At national scale (300,000 Posyandu, 3.6 M kader) no page may count the records per request. So, beside the records:
 - `posyandu.lengkap` and `posyandu.layanan_bidang`: the kelengkapan verdict and the bidang it runs activities in;
 - `posyandu_kata`: the words of its name, desa and kecamatan, for the directory's search;
-- `rekap_wilayah`: one row of counts per wilayah (portal/models/rekap.py), including the kader trained in a bimtek
-  (portal/kegiatan/service.py calls `perbarui` for the desa whose kader passed or lost a training).
+- `rekap_wilayah`: one row of counts per wilayah (portal/models/rekap.py), including the kader trained in a bimtek.
 
-How they stay right: an `after_flush` listener notes which Posyandu and desa an ORM change touched (a Posyandu, its
-kader, pengurus or layanan); `before_commit` recomputes exactly those from the records, in the same transaction — the
-desa's rekap row from its Posyandu, then each ancestor's row as the sum of its children's rows. On PostgreSQL the
-wilayah rows concerned are locked first (in code order, so two writers never deadlock), so two transactions in the
-same kecamatan cannot both sum a stale child. Writes that bypass the ORM (the synthetic-data generator) call
-`bangun()`, which rebuilds everything from the records; so does `flask rekap bangun`.
+One mechanism keeps them right. What a transaction touched is collected in one set per session (session.info):
+- ORM changes, by an `after_flush` listener (`_collect`): a Posyandu, its kader, pengurus or layanan; a peserta who
+  passed, lost a pass, joined or left a training; a kegiatan whose jenis or cancellation changed;
+- writes that bypass the ORM (a Core UPDATE of Posyandu.status_registrasi, a bulk insert), by calling
+  `touch(session, desa=…)` (or posyandu=…), which feeds the same set.
+At `before_commit` (`_recompute`) exactly those are recomputed from the records, in the same transaction — each
+Posyandu's derived columns, the desa's rekap row from its Posyandu, then each ancestor's row as the sum of its
+children's rows. On PostgreSQL the wilayah rows concerned are locked first (in code order, so two writers never
+deadlock), so two transactions in the same kecamatan cannot both sum a stale child. A rollback forgets the set.
+`bangun()` rebuilds everything from the records (the synthetic-data generator, `flask rekap bangun`).
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, delete, event, func, insert, inspect, select, update
+from sqlalchemy import bindparam, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from portal.extensions import db
@@ -41,54 +44,104 @@ BATCH = 5_000
 
 
 @dataclass
-class _Antrian:
-    posyandu: set[int] = field(default_factory=set)  # lengkap, layanan_bidang and their desa's rekap to recompute
+class _Touched:
+    """What this transaction changed, to recompute at its commit."""
+    posyandu: set[int] = field(default_factory=set)  # lengkap, layanan_bidang and their desa's rekap
     kata: set[int] = field(default_factory=set)  # search words to rewrite (new, renamed or moved Posyandu)
     desa: set[str] = field(default_factory=set)  # desa whose rekap to recompute (e.g. the one a Posyandu left)
+    peserta: set[tuple[int, int]] = field(default_factory=set)  # (kegiatan, kader) whose training outcome changed
+    kegiatan: set[int] = field(default_factory=set)  # kegiatan whose jenis or cancellation changed
 
     def __bool__(self) -> bool:
-        return bool(self.posyandu or self.kata or self.desa)
+        return bool(self.posyandu or self.kata or self.desa or self.peserta or self.kegiatan)
+
+
+def _touched(session: Session) -> _Touched:
+    return session.info.setdefault(KUNCI, _Touched())
+
+
+def touch(session: Session, posyandu: Iterable[int] = (), kata: Iterable[int] = (), desa: Iterable[str] = ()) -> None:
+    """Marks Posyandu (their derived columns and desa), search words and desa to recompute when this transaction
+    commits. For writes the ORM does not see (a Core UPDATE or INSERT); ORM changes are collected by themselves."""
+    touched = _touched(session)
+    touched.posyandu.update(i for i in posyandu if i is not None)
+    touched.kata.update(i for i in kata if i is not None)
+    touched.desa.update(d for d in desa if d)
+
+
+# The older name: registrasi and kegiatan called it to recompute at once; it now marks, and the commit recomputes.
+perbarui = touch
 
 
 def _values(history) -> Iterable:
     return (v for v in chain(history.added or (), history.deleted or (), history.unchanged or ()) if v is not None)
 
 
-def _catat(session: Session, _flush_context) -> None:
-    """after_flush: note what the flushed ORM changes touch. Ids of new rows are known by now."""
-    antrian = session.info.setdefault(KUNCI, _Antrian())
+def _changed(state, *names: str) -> bool:
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _collect(session: Session, _flush_context) -> None:
+    """after_flush: collect what the flushed ORM changes touch. Ids of new rows are known by now."""
+    touched = _touched(session)
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Posyandu):
             state = inspect(obj)
-            antrian.posyandu.add(obj.id)
+            touched.posyandu.add(obj.id)
             moved = state.attrs.desa_kode.history
-            antrian.desa.update(_values(moved))
+            touched.desa.update(_values(moved))
             if obj in session.new or moved.has_changes() or state.attrs.nama.history.has_changes():
-                antrian.kata.add(obj.id)
+                touched.kata.add(obj.id)
         elif isinstance(obj, (Kader, Pengurus)):
             state = inspect(obj)
             ids = set(_values(state.attrs.posyandu_id.history)) or {state.dict.get("posyandu_id")}
-            antrian.posyandu.update(i for i in ids if i is not None)
+            touched.posyandu.update(i for i in ids if i is not None)
+        elif isinstance(obj, Peserta):
+            state = inspect(obj)
+            if obj in session.new or obj in session.deleted or _changed(state, "lulus", "aktif", "kader_id"):
+                kegiatan_id = state.dict.get("kegiatan_id")
+                kader = set(_values(state.attrs.kader_id.history)) or {state.dict.get("kader_id")}
+                touched.peserta.update((kegiatan_id, k) for k in kader if k is not None)
+        elif isinstance(obj, Kegiatan) and obj not in session.new and _changed(inspect(obj), "jenis", "dibatalkan"):
+            touched.kegiatan.add(obj.id)
 
 
-def _terapkan(session: Session) -> None:
-    """before_commit: bring the derived data in line with what this transaction changed. SQLAlchemy calls it before
-    its own final flush, so the pending changes are flushed here first (which fills the queue)."""
+def _training_desa(session: Session, touched: _Touched) -> set[str]:
+    """The desa whose count of trained kader a peserta or kegiatan change may have moved."""
+    kader = set()
+    if touched.peserta:
+        pelatihan = set(session.scalars(select(Kegiatan.id).where(
+            Kegiatan.id.in_({k for k, _ in touched.peserta}), Kegiatan.jenis.in_(JENIS_PELATIHAN))))
+        kader = {kader_id for kegiatan_id, kader_id in touched.peserta if kegiatan_id in pelatihan}
+    where = []
+    if kader:
+        where.append(Kader.id.in_(sorted(kader)))
+    if touched.kegiatan:
+        where.append(Kader.id.in_(select(Peserta.kader_id).where(Peserta.kegiatan_id.in_(touched.kegiatan))))
+    if not where:
+        return set()
+    return set(session.scalars(select(Posyandu.desa_kode).distinct().join(Kader, Kader.posyandu_id == Posyandu.id)
+                               .where(or_(*where))))
+
+
+def _recompute(session: Session) -> None:
+    """before_commit: bring the derived data in line with what this transaction touched. SQLAlchemy calls it before
+    its own final flush, so the pending changes are flushed here first (which completes the set)."""
     session.flush()
-    antrian = session.info.pop(KUNCI, None)
-    if antrian:
-        perbarui(session, antrian.posyandu, antrian.kata, antrian.desa)
+    touched = session.info.pop(KUNCI, None)
+    if touched:
+        _recompute_now(session, touched.posyandu, touched.kata, touched.desa | _training_desa(session, touched))
 
 
-def _lupakan(session: Session, *_args) -> None:
+def _forget(session: Session, *_args) -> None:
     session.info.pop(KUNCI, None)
 
 
 def init_app(app) -> None:
-    if not event.contains(Session, "after_flush", _catat):
-        event.listen(Session, "after_flush", _catat)
-        event.listen(Session, "before_commit", _terapkan)
-        event.listen(Session, "after_rollback", _lupakan)
+    if not event.contains(Session, "after_flush", _collect):
+        event.listen(Session, "after_flush", _collect)
+        event.listen(Session, "before_commit", _recompute)
+        event.listen(Session, "after_rollback", _forget)
 
 
 def _kader_minimum() -> int:
@@ -199,7 +252,7 @@ def _jumlah_anak(session: Session, kode: str) -> dict[str, int]:
     return total
 
 
-def _perbarui_wilayah(session: Session, desa: set[str]) -> None:
+def _recompute_wilayah(session: Session, desa: set[str]) -> None:
     codes = sorted(desa | {a for d in desa for a in ancestors(d)})
     if session.get_bind().dialect.name == "postgresql":
         # FOR NO KEY UPDATE: serialises rekap writers of these wilayah without blocking inserts that reference them.
@@ -215,8 +268,8 @@ def _perbarui_wilayah(session: Session, desa: set[str]) -> None:
         _simpan(session, {kode: _jumlah_anak(session, kode) for kode in parents})
 
 
-def perbarui(session: Session, posyandu: Iterable[int] = (), kata_ids: Iterable[int] = (),
-             desa: Iterable[str] = ()) -> None:
+def _recompute_now(session: Session, posyandu: Iterable[int] = (), kata_ids: Iterable[int] = (),
+                   desa: Iterable[str] = ()) -> None:
     """Recomputes the derived data of these Posyandu and desa (and their ancestors), inside the transaction."""
     posyandu, kata_ids, desa = sorted(set(posyandu)), sorted(set(kata_ids)), set(desa)
     for start in range(0, len(posyandu), BATCH):
@@ -227,7 +280,7 @@ def perbarui(session: Session, posyandu: Iterable[int] = (), kata_ids: Iterable[
         _tulis_kata(session, kata_ids[start:start + BATCH])
     desa = {d for d in desa if len(d) == KODE_LENGTH[4]}
     if desa:
-        _perbarui_wilayah(session, desa)
+        _recompute_wilayah(session, desa)
 
 
 def bangun(session: Session | None = None, turunan: bool = True, catat: bool = True) -> int:

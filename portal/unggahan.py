@@ -1,5 +1,12 @@
-"""Where uploads live (UPLOAD_FOLDER, default instance/uploads; with several machines, a shared volume), and the
-import files waiting there between the preview and the confirmation."""
+"""Where uploads live (UPLOAD_FOLDER, default instance/uploads; with several machines, a shared volume), the import
+files waiting there between the preview and the confirmation, and the one flow of an upload form (both imports: the
+Posyandu and kader, the ministry's numbers).
+
+The flow: every POST ends in a redirect, so a refresh never posts again. receive() reads the file, lets the import
+check it without holding the write lock and keeps it under a token; to_preview() then goes to the preview at its
+own GET-able URL. A refused upload (refused()) goes back to the page the form was on, its errors kept once in the
+session for that page (pending()); with htmx the form alone comes back with its errors, in place (422).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,12 +15,14 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import current_app
+from flask import current_app, redirect, session
 
+from portal import caching, transaksi
 from portal.lembar_baca import EKSTENSI, MAKS_BYTES, FileRefused
 
 # Uploads waiting for confirmation are removed after this long (they may hold NIK: UU 27/2022).
@@ -96,3 +105,35 @@ def delete_upload(folder: str, token: str) -> None:
             os.remove(_path(folder, token, ext))
         except FileNotFoundError:
             pass
+
+
+# --- the upload form's flow -----------------------------------------------------------------------------------------
+
+def receive(berkas, folder: str, user_id: int, jenis: str, ext: str, check: Callable[[bytes], Any]) -> str:
+    """Reads an uploaded file (bounded), lets check(data) refuse it with FileRefused while no write lock is held
+    (portal/transaksi.py: it only reads), and keeps it for its uploader; returns the token."""
+    data = baca(berkas)
+    with transaksi.tanpa_kunci():
+        check(data)
+        return store_upload(folder, user_id, jenis, os.path.basename(berkas.filename), ext, data)
+
+
+def to_preview(url: str):
+    """An accepted upload goes to its preview: with htmx the whole page changes (HX-Redirect), else by a redirect."""
+    if caching.fragmen():
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
+def refused(key: str, errors: Any, form: Callable[[], str], back: str):
+    """A refused upload. With htmx: form() (the upload form with its errors) in place, 422. Else the errors wait in
+    the session under key and a redirect goes back to back (the page the form was on), which shows them once."""
+    if caching.fragmen():
+        return form(), 422
+    session[key] = errors
+    return redirect(back, 303)
+
+
+def pending(key: str, default: Any = None) -> Any:
+    """The errors of a refused upload, for the page the refusal went back to (once: they are gone afterwards)."""
+    return session.pop(key, default)

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from portal import lembar_baca, unggahan
 from portal.extensions import db
 from portal.models import User
 from portal.models.audit import AuditLog
@@ -183,7 +184,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(ctx, users):
 
 
 def test_more_than_the_row_limit_is_refused(ctx, users):
-    rows = [POSYANDU] + [[HAPALAH, f"Posyandu {i}"] for i in range(importer.MAX_ROWS + 1)]
+    rows = [POSYANDU] + [[HAPALAH, f"Posyandu {i}"] for i in range(lembar_baca.MAKS_BARIS_DATA + 1)]
     with pytest.raises(importer.FileRefused, match="lebih dari 5.000 baris"):
         importer.check(user(users, "kab_tabalong"), "posyandu", csv_bytes(rows, ","), "csv")
 
@@ -521,8 +522,8 @@ def test_index_page_fits_the_budget_and_links_the_templates(as_user):
 
 
 def test_token_files_are_named_only_by_the_token(tmp_path):
-    token = importer.store_upload(str(tmp_path), 7, "kader", "../../x.csv", "csv", b"a;b")
-    assert importer.TOKEN.match(token)
+    token = unggahan.store_upload(str(tmp_path), 7, "kader", "../../x.csv", "csv", b"a;b")
+    assert unggahan.TOKEN.match(token)
     assert sorted(os.listdir(tmp_path)) == [f"{token}.csv", f"{token}.json"]
     assert importer.load_upload(str(tmp_path), token, 8) is None
     assert importer.load_upload(str(tmp_path), token, 7).data == b"a;b"

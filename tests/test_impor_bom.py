@@ -12,7 +12,7 @@ from portal import lembar_baca as lembar
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.posyandu import Posyandu
-from portal.kelola.impor import periksa
+from portal.kelola.impor import check as checking
 from tests.conftest import post
 
 # Which guard stops each bomb: a fragment of its message.
@@ -174,7 +174,7 @@ def test_the_upload_is_parsed_and_checked_without_the_write_lock(app, as_user, m
         seen.append(db.session().in_transaction())  # the request holds no transaction: nothing locked
         save()
     _spy(monkeypatch, lembar, "_csv_rows", while_parsing)
-    _spy(monkeypatch, periksa, "_check_posyandu", save)  # the rows checked against the database
+    _spy(monkeypatch, checking, "_check_posyandu", save)  # the rows checked against the database
     response = post(client, "/kelola/impor", {"jenis": "posyandu", "berkas": (io.BytesIO(CSV), "p.csv")},
                     content_type="multipart/form-data")
     assert response.status_code == 303

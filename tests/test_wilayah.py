@@ -101,6 +101,28 @@ def test_rekap_follows_every_change_and_matches_a_rebuild(ctx, some_posyandu):
     assert _rows() == before
 
 
+def test_a_write_the_orm_does_not_see_is_touched_and_recomputed_at_commit(ctx, some_posyandu):
+    """A Core UPDATE (as registrasi mirrors an usulan's status) feeds the same set through rekap.touch(); the commit
+    recomputes it, a rollback forgets it."""
+    from sqlalchemy import update
+    table = Posyandu.__table__
+    p = db.session.scalar(select(Posyandu).where(Posyandu.desa_kode == "63.09.01.2001"))
+    db.session.execute(update(table).where(table.c.id == p.id).values(status_registrasi="diajukan"))
+    rekap.touch(db.session, desa={p.desa_kode})
+    db.session.rollback()
+    db.session.commit()
+    assert rekap.wilayah("63.09").status_diajukan == 0
+    db.session.execute(update(table).where(table.c.id == p.id).values(status_registrasi="diajukan"))
+    rekap.touch(db.session, desa={p.desa_kode})
+    assert rekap.wilayah("63.09").status_diajukan == 0  # nothing until the commit
+    db.session.commit()
+    assert rekap.wilayah("63.09.01").status_diajukan == rekap.wilayah("63").status_diajukan == 1
+    before = _rows()
+    rekap.bangun()
+    db.session.commit()
+    assert _rows() == before
+
+
 def _rows():
     from portal.models.rekap import UKURAN, rekap_wilayah
     return db.session.execute(select(rekap_wilayah.c.kode, *(rekap_wilayah.c[u] for u in UKURAN))

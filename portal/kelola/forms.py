@@ -1,8 +1,9 @@
 """Forms render the fields and carry the CSRF token; the rules themselves live in rules.py (shared with the import)."""
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from portal.formulir import Formulir, pilihan
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
+
 
 class EditForm(Formulir):
     """A form of a stored record: asal holds the values it showed, for the three-way merge of a conflict."""

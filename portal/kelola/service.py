@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 
 from portal import access, audit
 from portal.audit import on_behalf_of
-from portal.domain import ConflictError, DomainError, FormErrors, check_version, commit_or_conflict
+from portal.domain import DomainError, FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
 from portal.models.base import baca_id, utcnow
 from portal.models.posyandu import BIDANG, KatalogKegiatan, Kader, Pengurus, Posyandu, mask_nik
-from portal.models.user import User
 from portal import rules
 from portal.wilayah_baca import normalize_name
 
@@ -42,6 +41,14 @@ def _clean(schema, raw) -> dict[str, Any]:
 
 
 # --- Posyandu -------------------------------------------------------------------------------------------------------
+
+def get_posyandu(pid: int) -> Posyandu | None:
+    return db.session.get(Posyandu, pid)
+
+
+def get_person(model: type[Kader] | type[Pengurus], person_id: int) -> Kader | Pengurus | None:
+    return db.session.get(model, person_id)
+
 
 def find_by_name(desa_kode: str, nama: str) -> Posyandu | None:
     """The natural key of a Posyandu: its desa and its name, spelling-normalised."""

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, caching, rekap
+from portal import access, caching, formulir, kelengkapan, rekap, rules
 from portal.domain import ConflictError, DomainError
 from portal.kegiatan import service as kegiatan_service
-from portal.extensions import db
 from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import ancestors
-from portal import kelengkapan, rules
 from portal.kelola import conflict, service
 from portal.kelola.riwayat import entries as riwayat_entries
 from portal.kelola.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
@@ -40,12 +38,8 @@ JENIS = {
 }
 
 
-def _htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _posyandu(pid: int, edit: bool = False) -> Posyandu:
-    p = db.session.get(Posyandu, pid)
+    p = service.get_posyandu(pid)
     if p is None or not access.may_view_posyandu(current_user, p):
         abort(404)
     if edit and not access.may_edit_posyandu(current_user, p):
@@ -54,7 +48,7 @@ def _posyandu(pid: int, edit: bool = False) -> Posyandu:
 
 
 def _person(jenis: str, person_id: int, edit: bool = False):
-    person = db.session.get(JENIS[jenis].model, person_id)
+    person = service.get_person(JENIS[jenis].model, person_id)
     if person is None or not access.may_view_posyandu(current_user, person.posyandu):
         abort(404)
     if edit and not access.may_edit_posyandu(current_user, person.posyandu):
@@ -78,11 +72,14 @@ def _editing(form_class, obj, schema):
     return form
 
 
-def _show_errors(form, error: DomainError, schema: dict | None = None) -> int:
-    """Puts a refusal beside its fields; returns the status to answer with.
+def _show_errors(form, error: DomainError, schema: dict | None = None, shown: tuple[str, ...] = (),
+                 notice: bool = False) -> int:
+    """Puts a refusal beside its fields (formulir.show_errors); returns the status the error carries.
 
-    A conflict merges the user's input with today's values: what only the other person changed is taken over, what
-    both changed is flagged, and the form moves to the current version so the next save is a knowing one.
+    A conflict first merges the user's input with today's values: what only the other person changed is taken over,
+    what both changed is flagged, and the form moves to the current version so the next save is a knowing one. The
+    page says what happened itself (the conflict box above the form; the services page its own box), so nothing is
+    flashed. notice: the page shows a message no field holds itself, beside the form.
     """
     if isinstance(error, ConflictError):
         form.version.data = error.current.version
@@ -96,11 +93,10 @@ def _show_errors(form, error: DomainError, schema: dict | None = None) -> int:
                                                "Isian Anda dipertahankan; periksa sebelum menyimpan."]
             form.asal = theirs
             form.clashes = clashes
-        return 409
-    for field, message in getattr(error, "errors", {}).items():
-        if hasattr(form, field):
-            getattr(form, field).errors = [message]
-    return 422
+        return error.status
+    if notice and not error.errors:
+        return error.status
+    return formulir.show_errors(form, error, shown)
 
 
 def _pribadi(p: Posyandu) -> bool:
@@ -131,8 +127,7 @@ def _profile_context(p: Posyandu) -> dict:
 @access.staff(roles=access.EDITORS)
 @caching.pribadi
 def create():
-    desa_kode = wilayah.parse_kode(request.values.get("desa")
-                                   or (current_user.wilayah_kode if current_user.role == "desa" else ""))
+    desa_kode = wilayah.parse_kode(request.values.get("desa") or access.own_desa(current_user))
     desa = wilayah.get(desa_kode)
     form = ProfilForm()
     status = 200
@@ -192,8 +187,8 @@ def layanan(pid: int):
         try:
             service.set_layanan(current_user, p, list(chosen), form.version.data)
         except DomainError as e:
-            status = _show_errors(form, e)
-            error = e.message if status == 409 else e.errors.get("layanan")
+            status = _show_errors(form, e, shown=("layanan",))
+            error = e.message if isinstance(e, ConflictError) else e.errors.get("layanan")
             chosen = {i for i in map(baca_id, chosen) if i is not None}
         else:
             flash("Layanan sudah disimpan.")
@@ -215,8 +210,6 @@ def close(pid: int):
                                    form.version.data)
         except DomainError as e:
             status = _show_errors(form, e)
-            if status == 422 and not getattr(e, "errors", None):
-                flash(e.message)
         else:
             flash(f"{p.nama} dinonaktifkan. Datanya tetap tersimpan dan dapat diaktifkan kembali.")
             return redirect(url_for(".detail", pid=p.id), 303)
@@ -230,22 +223,24 @@ def reopen(pid: int):
     try:
         service.reopen_posyandu(current_user, p, request.form.get("version"))
     except DomainError as e:
-        flash(e.message)
+        formulir.show_errors(None, e)
     else:
         flash(f"{p.nama} aktif kembali.")
     return redirect(url_for(".detail", pid=p.id), 303)
 
 
 @bp.post("/posyandu/<int:pid>/pilot")
-@access.staff(roles=("admin", "kabupaten"))
+@access.staff
 def pilot(pid: int):
+    if not access.may_choose_pilots(current_user):
+        abort(403)
     p = _posyandu(pid)
     if not access.may_set_pilot(current_user, p):
         access.deny(visible=True)
     try:
         service.set_pilot(current_user, p, request.form.get("pilot") == "1", request.form.get("version"))
     except DomainError as e:
-        flash(e.message)
+        formulir.show_errors(None, e)
     else:
         # Flagging beyond the target is allowed (the kabupaten chooses); the message says where it stands.
         flash(f"{'Ditandai sebagai pilot project' if p.pilot else 'Tanda pilot project dicabut'}. "
@@ -282,7 +277,7 @@ def _row(jenis: str, person):
 
 
 def _done(jenis: str, person, message: str):
-    if _htmx():
+    if caching.fragmen():
         return _row(jenis, person)
     flash(message)  # shown at the top of the profile, where the page opens
     return redirect(url_for(".detail", pid=person.posyandu_id), 303)
@@ -299,15 +294,15 @@ def person_add(pid: int, jenis: str):
         try:
             person = JENIS[jenis].add(current_user, p, _raw(JENIS[jenis].schema))
         except DomainError as e:
-            status = _show_errors(form, e)
-            notice = None if getattr(e, "errors", None) else e.message  # about the Posyandu, not one field
-            if _htmx():  # the refused form, and why in the live region beside it
+            status = _show_errors(form, e, notice=True)
+            notice = None if e.errors else e.message  # about the Posyandu, not one field
+            if caching.fragmen():  # the refused form, and why in the live region beside it
                 why = notice or "periksa isian yang ditandai."
                 return render_template("kelola/_person_added.html", jenis=jenis, p=p, form=form, added=None,
                                        notice=notice, pesan=f"{jenis.capitalize()} belum ditambahkan: {why}"), status
         else:
             pesan = f"{'Kader' if jenis == 'kader' else person.jabatan_label} {person.nama} ditambahkan."
-            if not _htmx():
+            if not caching.fragmen():
                 flash(pesan)
                 return redirect(url_for(".detail", pid=p.id), 303)
             response = make_response(render_template(
@@ -316,7 +311,7 @@ def person_add(pid: int, jenis: str):
             # The fresh form replaces the old one; the page then scrolls to the new row (appended out of band).
             response.headers["HX-Reswap"] = f"outerHTML show:#{jenis}-{person.id}:top"
             return response
-    template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
+    template = "kelola/_person_form.html" if caching.fragmen() else "kelola/person_form.html"
     return render_template(template, jenis=jenis, p=p, form=form, person=None, notice=notice), status
 
 
@@ -325,7 +320,7 @@ def person_add(pid: int, jenis: str):
 @caching.pribadi
 def person_row(jenis: str, person_id: int):
     person = _person(jenis, person_id)
-    if not _htmx():  # the person's own page: their data (masked) and the kegiatan they attended
+    if not caching.fragmen():  # the person's own page: their data (masked) and the kegiatan they attended
         return render_template("kelola/orang.html", jenis=jenis, person=person, p=person.posyandu,
                                kegiatan=kegiatan_service.riwayat_orang(jenis, person.id),
                                pribadi=_pribadi(person.posyandu))
@@ -349,7 +344,7 @@ def person_edit(jenis: str, person_id: int):
             status = _show_errors(form, e, schema)
         else:
             return _done(jenis, person, f"Data {person.nama} sudah disimpan.")
-    template = "kelola/_person_form.html" if _htmx() else "kelola/person_form.html"
+    template = "kelola/_person_form.html" if caching.fragmen() else "kelola/person_form.html"
     return render_template(template, jenis=jenis, p=person.posyandu, form=form, person=person,
                            conflict=status == 409), status
 
@@ -362,11 +357,10 @@ def person_active(jenis: str, person_id: int, aksi: str):
     try:
         service.set_person_active(current_user, person, aksi == "aktifkan", request.form.get("version"))
     except DomainError as e:
-        if _htmx():  # the row as it is now, with the reason
-            status = 409 if isinstance(e, ConflictError) else 422
+        if caching.fragmen():  # the row as it is now, with the reason
             return render_template(f"kelola/_{jenis}_row.html", person=person, p=person.posyandu, may_edit=True,
-                                   pribadi=_pribadi(person.posyandu), notice=e.message), status
-        flash(e.message)
+                                   pribadi=_pribadi(person.posyandu), notice=e.message), e.status
+        formulir.show_errors(None, e)
         return redirect(url_for(".detail", pid=person.posyandu_id), 303)
     return _done(jenis, person, f"{person.nama} {'diaktifkan kembali' if person.aktif else 'dinonaktifkan'}.")
 
@@ -374,7 +368,7 @@ def person_active(jenis: str, person_id: int, aksi: str):
 # --- the catalogue of activities ------------------------------------------------------------------------------------
 
 @bp.route("/katalog", methods=["GET", "POST"])
-@access.staff(roles=("admin",))
+@access.staff
 def katalog():
     if not access.may_edit_katalog(current_user):  # a provincial admin: the catalogue is the nation's
         access.deny(visible=True)
@@ -384,7 +378,7 @@ def katalog():
             service.save_katalog(current_user, request.form.get("id"), request.form.get("bidang"),
                                  request.form.get("nama"), request.form.get("aktif") == "1")
         except DomainError as e:
-            status, errors = 422, getattr(e, "errors", {"nama": e.message})
+            status, errors = formulir.show_errors(None, e, shown=tuple(e.errors)), e.errors
         else:
             flash("Katalog kegiatan sudah disimpan.")
             return redirect(url_for(".katalog"), 303)

@@ -1,12 +1,14 @@
 """Spreadsheet import of Posyandu and kader (DOMAIN.md §8): forgiving about the sheet, precise about errors,
-idempotent.
+idempotent. What the views and the tests use, from the modules that do the work:
 
-Three steps, none of which reads a request: check() reads a .xlsx or .csv through the one bounded reader
-(portal/lembar_baca.py) and validates every row with the same rules as the forms (rules.clean), writing nothing
-(periksa.py); the views show that preview and keep the file under a random token (portal/unggahan.py); on
-confirmation the stored file is checked again and apply() writes the whole plan, or only its valid rows when the user
-chose so, in one transaction through the same service functions as the forms, so every change is audited the same
-way (tulis.py). The templates come from templat.py.
+- kinds.py: what a file holds (KINDS: Posyandu, kader; their columns, help and example) and how to fill it (NOTES);
+- check.py: check() reads a .xlsx or .csv through the one bounded reader (portal/lembar_baca.py) and checks every
+  row with the same rules as the forms (rules.clean), writing nothing: a Preview; check_file() only reads it;
+- write.py: on confirmation apply() writes the checked preview, or only its valid rows when the user chose so, in
+  one transaction through the same service functions as the forms, so every change is audited the same way;
+  correction_workbook() is the file of the rows that were not saved, to correct and upload again;
+- template.py: the templates to fill in.
+The views keep the file between the preview and the confirmation under a random token (portal/unggahan.py).
 
 Natural keys: a Posyandu is (kode desa, spelling-normalised name); a kader is its NIK when given, else (Posyandu,
 normalised name). A blank cell keeps the stored value. Region names in the file are never used: only kode_desa.
@@ -14,18 +16,14 @@ normalised name). A blank cell keeps the stored value. Region names in the file 
 from functools import partial
 
 from portal import unggahan
-from portal.lembar_baca import EKSTENSI as EXTENSIONS
-from portal.lembar_baca import MAKS_BARIS_DATA as MAX_ROWS
-from portal.lembar_baca import FileRefused, column_key, extension
-from portal.kelola.impor.jenis import KINDS, NOTES, Column, Kind
-from portal.kelola.impor.periksa import ERRORS_SHOWN, Change, Preview, Problem, check, check_file
-from portal.kelola.impor.templat import template_workbook
-from portal.kelola.impor.tulis import ImportFailed, apply, rows_to_correct, sumber
-from portal.unggahan import TOKEN, UPLOAD_TTL_SECONDS, Upload, delete_upload, store_upload
+from portal.lembar_baca import FileRefused
+from portal.kelola.impor.check import ERRORS_SHOWN, Preview, check, check_file
+from portal.kelola.impor.kinds import KINDS, NOTES
+from portal.kelola.impor.template import template_workbook
+from portal.kelola.impor.write import ImportFailed, apply, correction_workbook, sumber
 
+# The user's stored upload of an import kind (None for another kind: a file of numbers is not an import of data).
 load_upload = partial(unggahan.load_upload, kinds=KINDS)
 
-__all__ = ["EXTENSIONS", "MAX_ROWS", "FileRefused", "column_key", "extension", "KINDS", "NOTES", "Column", "Kind",
-           "ERRORS_SHOWN", "Change", "Preview", "Problem", "check", "check_file", "template_workbook", "ImportFailed", "apply",
-           "rows_to_correct", "sumber", "TOKEN", "UPLOAD_TTL_SECONDS", "Upload", "delete_upload", "store_upload",
-           "load_upload"]
+__all__ = ["ERRORS_SHOWN", "FileRefused", "ImportFailed", "KINDS", "NOTES", "Preview", "apply", "check", "check_file",
+           "correction_workbook", "load_upload", "sumber", "template_workbook"]

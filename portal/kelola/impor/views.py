@@ -1,9 +1,9 @@
 """Bulk import of Posyandu and kader from .xlsx or .csv: upload → preview → confirm (DOMAIN.md §8).
 
-Every POST ends in a redirect, so a refresh never posts again: the upload goes to the preview at its own GET-able URL
-(/kelola/impor/<token>); a refused upload goes back to the page it came from with the error beside the file field
-(with htmx the form alone is swapped, in place). Between preview and confirmation the file waits under a random token
-that only its uploader can use (portal/unggahan.py); the confirmation checks it again and writes everything in one
+The upload form's flow is the one of every import (portal/unggahan.py): the upload goes to the preview at its own
+GET-able URL (/kelola/impor/<token>); a refused upload goes back to the page it came from with the error beside the
+file field (with htmx the form alone is swapped, in place). Between preview and confirmation the file waits under a
+random token that only its uploader can use; the confirmation checks it again and writes everything in one
 transaction, or, when the user chose so, the valid rows only, the others offered as a file to correct. Reading and
 checking never hold SQLite's write lock (portal/transaksi.py)."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portal import access, caching, lembar_baca, transaksi, unggahan
@@ -28,37 +28,43 @@ def _folder() -> str:
     return unggahan.folder("impor")
 
 
-def _htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _context(**extra) -> dict:
-    return dict(kinds=importer.KINDS, notes=importer.NOTES, max_rows=lembar_baca.MAKS_BARIS_DATA, max_mb=lembar_baca.MAKS_MB,
-                **extra)
+    return dict(kinds=importer.KINDS, notes=importer.NOTES, max_rows=lembar_baca.MAKS_BARIS_DATA,
+                max_mb=lembar_baca.MAKS_MB, **extra)
 
 
-def _upload(token: str) -> importer.Upload:
-    """The current user's stored upload; 404 for anyone else's, an unknown or an expired token."""
+def _checked(token: str) -> tuple[unggahan.Upload, importer.Preview]:
+    """The current user's stored upload, checked: the one way the preview, the confirmation and the file of rows to
+    correct read it. 404 for anyone else's, an unknown or an expired token; FileRefused if it was altered or can no
+    longer be read."""
     upload = importer.load_upload(_folder(), token, current_user.id)
     if upload is None:
         abort(404)
-    return upload
+    try:
+        return upload, importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+    except importer.FileRefused as e:
+        e.jenis = upload.meta["jenis"]
+        raise
 
 
 def _refused(errors: dict[str, str], jenis: str | None, token: str | None):
     """The form again with its errors: in place for htmx (422), else by a redirect to the page the form was on."""
     jenis = jenis if jenis in importer.KINDS else None
-    if _htmx():
-        return render_template("impor/_unggah.html", errors=errors, jenis=jenis or "posyandu", dari=token,
-                               **_context()), 422
-    session[_GALAT] = {"errors": errors, "jenis": jenis}
-    if token:
-        return redirect(url_for(".preview", token=token, _anchor="unggah"), 303)
-    return redirect(url_for(".index", jenis=jenis, _anchor="unggah"), 303)
+    back = url_for(".preview", token=token, _anchor="unggah") if token else \
+        url_for(".index", jenis=jenis, _anchor="unggah")
+    return unggahan.refused(_GALAT, {"errors": errors, "jenis": jenis}, back=back, form=lambda: render_template(
+        "impor/_unggah.html", errors=errors, jenis=jenis or "posyandu", dari=token, **_context()))
+
+
+def _gone(token: str, error: lembar_baca.FileRefused, same_kind: bool = False):
+    """An upload altered since it was kept, or no longer readable: it goes away, and the user uploads again (the
+    form set to the same kind of data when same_kind)."""
+    unggahan.delete_upload(_folder(), token)
+    return _refused({"berkas": error.message}, getattr(error, "jenis", None) if same_kind else None, None)
 
 
 def _pending_errors() -> tuple[dict[str, str], str | None]:
-    galat = session.pop(_GALAT, None) or {}
+    galat = unggahan.pending(_GALAT) or {}
     return galat.get("errors") or {}, galat.get("jenis")
 
 
@@ -76,7 +82,7 @@ def index():
     errors = {}
     if jenis not in importer.KINDS:
         errors["jenis"] = "Pilih jenis data: Posyandu atau kader."
-    ext = importer.extension(berkas.filename) if berkas else None
+    ext = lembar_baca.extension(berkas.filename) if berkas else None
     if not berkas or not berkas.filename:
         errors["berkas"] = "Pilih berkas .xlsx atau .csv."
     elif ext is None:
@@ -84,28 +90,21 @@ def index():
                            "lalu simpan sebagai .xlsx."
     if errors:
         return _refused(errors, jenis, dari)
-    data = unggahan.baca(berkas)
-    with transaksi.tanpa_kunci():  # only reads: no write lock while the file is parsed
-        try:
-            importer.check_file(jenis, data, ext)
-        except importer.FileRefused as e:
-            return _refused({"berkas": e.message}, jenis, dari)
-        token = importer.store_upload(_folder(), current_user.id, jenis, os.path.basename(berkas.filename), ext,
-                                      data)
-    if _htmx():
-        return "", 204, {"HX-Redirect": url_for(".preview", token=token)}
-    return redirect(url_for(".preview", token=token), 303)
+    try:
+        token = unggahan.receive(berkas, _folder(), current_user.id, jenis, ext,
+                                 check=lambda data: importer.check_file(jenis, data, ext))
+    except importer.FileRefused as e:
+        return _refused({"berkas": e.message}, jenis, dari)
+    return unggahan.to_preview(url_for(".preview", token=token))
 
 
 @bp.get("/<token>")
 @access.staff(roles=access.EDITORS)
 def preview(token: str):
     try:
-        upload = _upload(token)
-        preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+        upload, preview = _checked(token)
     except importer.FileRefused as e:  # altered since the upload
-        importer.delete_upload(_folder(), token)
-        return _refused({"berkas": e.message}, None, None)
+        return _gone(token, e)
     errors, _ = _pending_errors()
     return render_template("impor/preview.html", preview=preview, filename=upload.meta["filename"], token=token,
                            sisa=upload.meta.get("sisa", False), shown=importer.ERRORS_SHOWN, errors=errors,
@@ -117,14 +116,11 @@ def preview(token: str):
 @caching.pribadi
 def confirm(token: str):
     part = request.form.get("sebagian") == "1"
-    upload = None
     with transaksi.tanpa_kunci():  # the file is read and every row checked before the write transaction
         try:
-            upload = _upload(token)
-            preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+            upload, preview = _checked(token)
         except importer.FileRefused as e:  # altered since the preview, or no longer readable
-            importer.delete_upload(_folder(), token)
-            return _refused({"berkas": e.message}, upload and upload.meta["jenis"], None)
+            return _gone(token, e, same_kind=True)
     if preview.problems and not (part and preview.may_save_part):
         flash("Data berubah sejak pratinjau; periksa baris yang ditandai. Tidak ada yang disimpan.")
         return redirect(url_for(".preview", token=token), 303)
@@ -134,15 +130,15 @@ def confirm(token: str):
     except importer.ImportFailed as e:  # the data changed since the check: nothing was written
         flash(e.message + " " + " ".join(p.kalimat for p in e.problems[:5]))
         return redirect(url_for(".preview", token=token), 303)
-    importer.delete_upload(_folder(), token)
+    unggahan.delete_upload(_folder(), token)
     done = (f"{angka(preview.count('baru'))} baru, {angka(preview.count('ubah'))} diperbarui, "
             f"{angka(preview.count('tetap'))} tidak berubah")
     if not preview.problems:
         flash(f"Impor selesai: {done}.")
         return redirect(url_for("beranda.index"), 303)
     stem = os.path.splitext(upload.meta["filename"])[0]
-    rest = importer.store_upload(_folder(), current_user.id, upload.meta["jenis"], f"perbaiki-{stem}.xlsx", "xlsx",
-                                 importer.rows_to_correct(preview), sisa=True)
+    rest = unggahan.store_upload(_folder(), current_user.id, upload.meta["jenis"], f"perbaiki-{stem}.xlsx", "xlsx",
+                                 importer.correction_workbook(preview), sisa=True)
     flash(f"Baris yang benar disimpan: {done}. {angka(preview.rows_with_problems)} baris salah belum disimpan; "
           "unduh berkasnya di bawah, perbaiki, lalu unggah lagi.")
     return redirect(url_for(".preview", token=rest), 303)
@@ -152,12 +148,14 @@ def confirm(token: str):
 @access.staff(roles=access.EDITORS)
 def rows_to_correct(token: str):
     """The rows with problems, with what is wrong, as a file to correct and upload again (it may hold NIK)."""
-    upload = _upload(token)
-    preview = importer.check(current_user, upload.meta["jenis"], upload.data, upload.meta["ext"])
+    try:
+        upload, preview = _checked(token)
+    except importer.FileRefused as e:
+        return _gone(token, e)
     if not preview.problems:
         abort(404)
     stem = os.path.splitext(upload.meta["filename"])[0].removeprefix("perbaiki-")
-    response = send_file(io.BytesIO(importer.rows_to_correct(preview)), mimetype=XLSX, as_attachment=True,
+    response = send_file(io.BytesIO(importer.correction_workbook(preview)), mimetype=XLSX, as_attachment=True,
                          download_name=f"perbaiki-{stem}.xlsx", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -167,10 +165,11 @@ def rows_to_correct(token: str):
 @access.staff(roles=access.EDITORS)
 def cancel(token: str):
     try:
-        _upload(token)
+        if importer.load_upload(_folder(), token, current_user.id) is None:
+            abort(404)
     except importer.FileRefused:
         pass  # altered or not, it is the user's own upload and goes away
-    importer.delete_upload(_folder(), token)
+    unggahan.delete_upload(_folder(), token)
     flash("Impor dibatalkan. Berkas unggahan sudah dihapus; tidak ada data yang berubah.")
     return redirect(url_for(".index"), 303)
 

@@ -24,7 +24,7 @@ from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
 from portal import rules
 from portal.kelola import service
-from portal.kelola.impor.jenis import KINDS, Kind
+from portal.kelola.impor.kinds import KINDS, Kind
 from portal.wilayah_baca import normalize_name
 
 # The preview lists this many errors and counts the rest.
@@ -50,7 +50,7 @@ def _cell(value: Any, is_date: bool) -> Any:
     return str(value)
 
 
-def tampil(value: Any) -> str | None:
+def display_value(value: Any) -> str | None:
     """A cell as a message repeats it: its text, at most NILAI_MAKS characters (templates escape it)."""
     if kosong(value):
         return None
@@ -66,7 +66,7 @@ class Problem:
     column: str
     message: str
     nama: str | None = None  # the Posyandu or person of the row
-    nilai: str | None = None  # the refused value, as tampil() shows it
+    nilai: str | None = None  # the refused value, as display_value() shows it
 
     @property
     def kalimat(self) -> str:
@@ -115,8 +115,8 @@ class Preview:
 
     def problem(self, row: int, column: str, message: str, nilai: Any = None) -> None:
         record = self.records.get(row, {})
-        nama = tampil(record.get("nama"))
-        shown = tampil(nilai if nilai is not None else record.get(column))
+        nama = display_value(record.get("nama"))
+        shown = display_value(nilai if nilai is not None else record.get(column))
         self.bad.add(row)
         self.problems.append(Problem(row, self.headers.get(column, column), message, nama, shown))
 

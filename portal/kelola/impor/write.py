@@ -11,7 +11,7 @@ from portal import lembar
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.kelola import service
-from portal.kelola.impor.periksa import Preview, Problem, tampil
+from portal.kelola.impor.check import Preview, Problem, display_value
 
 KOLOM_KESALAHAN = "kesalahan"
 
@@ -56,7 +56,7 @@ def apply(user, preview: Preview, sumber: str | None = None, part: bool = False)
     except DomainError as e:
         db.session.rollback()
         errors = getattr(e, "errors", None) or {"–": e.message}
-        nama = tampil(preview.records.get(change.row, {}).get("nama"))
+        nama = display_value(preview.records.get(change.row, {}).get("nama"))
         raise ImportFailed([Problem(change.row, preview.headers.get(column, column), message, nama)
                             for column, message in errors.items()]) from e
     except Exception:
@@ -64,7 +64,7 @@ def apply(user, preview: Preview, sumber: str | None = None, part: bool = False)
         raise
 
 
-def rows_to_correct(preview: Preview) -> bytes:
+def correction_workbook(preview: Preview) -> bytes:
     """An .xlsx of the rows with problems: the kind's columns as the file had them and, last, what is wrong. Every
     cell is text (nothing in it runs as a formula) and reads back unchanged, so the corrected file imports as is."""
     book = lembar.buku_teks()

@@ -2,7 +2,6 @@
 explains every column."""
 from __future__ import annotations
 
-
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from portal import lembar
 from portal.extensions import db
 from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, desa_clause
-from portal.kelola.impor.jenis import KINDS, NOTES
+from portal.kelola.impor.kinds import KINDS, NOTES
 
 
 def contoh_desa(user) -> tuple[Wilayah | None, str | None]:
