@@ -118,29 +118,27 @@ def semua(posyandu_where, minimum: int | None = None) -> dict[int, list[Syarat]]
     return {pid: periksa(f, minimum) for pid, f in fakta(posyandu_where).items()}
 
 
-def dengan_kurang(stmt, *where, minimum: int | None = None):
-    """stmt (a SELECT from Posyandu, limited by where) with one more column, kurang: how many syarat of periksa()
-    the Posyandu fails, counted by the database. Returns (the statement, the kurang expression, to order by)."""
+def dengan_kurang(stmt, minimum: int | None = None):
+    """stmt (a SELECT from Posyandu) with one more column, kurang: how many syarat of periksa() the Posyandu fails,
+    counted by the database (per Posyandu, through the kader and pengurus indexes on posyandu_id). Returns (the
+    statement, the kurang expression, to order by)."""
     minimum = kader_minimum(minimum)
-    kader = (select(Kader.posyandu_id.label("pid"), func.count().label("n"),
-                    func.count(distinct(case((Kader.bidang.in_(list(BIDANG)), Kader.bidang)))).label("bidang"))
-             .join(Posyandu).where(*where, Kader.aktif.is_(True)).group_by(Kader.posyandu_id).subquery())
+    kader = select(func.count()).where(Kader.posyandu_id == Posyandu.id, Kader.aktif.is_(True))
+    bidang = (select(func.count(distinct(Kader.bidang)))
+              .where(Kader.posyandu_id == Posyandu.id, Kader.aktif.is_(True), Kader.bidang.in_(list(BIDANG))))
     kursi = case((Pengurus.jabatan == "koordinator", literal("koordinator:") + func.coalesce(Pengurus.bidang, "")),
                  else_=Pengurus.jabatan)
-    pengurus = (select(Pengurus.posyandu_id.label("pid"),
-                       func.count(distinct(case((kursi.in_(KURSI_PENGURUS), kursi)))).label("kursi"))
-                .join(Posyandu).where(*where, Pengurus.aktif.is_(True)).group_by(Pengurus.posyandu_id).subquery())
+    pengurus = (select(func.count(distinct(kursi)))
+                .where(Pengurus.posyandu_id == Posyandu.id, Pengurus.aktif.is_(True), kursi.in_(KURSI_PENGURUS)))
 
     def gagal(ok):
         return case((ok, 0), else_=1)
     kurang = (gagal(Posyandu.sk_nomor.is_not(None) & (Posyandu.sk_nomor != "") & Posyandu.sk_tanggal.is_not(None))
               + gagal(Posyandu.musdes_tanggal.is_not(None))
-              + gagal(func.coalesce(pengurus.c.kursi, 0) >= len(KURSI_PENGURUS))
-              + gagal(func.coalesce(kader.c.n, 0) >= minimum)
-              + gagal(func.coalesce(kader.c.bidang, 0) >= len(BIDANG)))
-    stmt = (stmt.add_columns(kurang.label("kurang"))
-            .outerjoin(kader, kader.c.pid == Posyandu.id).outerjoin(pengurus, pengurus.c.pid == Posyandu.id))
-    return stmt, kurang
+              + gagal(pengurus.scalar_subquery() >= len(KURSI_PENGURUS))
+              + gagal(kader.scalar_subquery() >= minimum)
+              + gagal(bidang.scalar_subquery() >= len(BIDANG)))
+    return stmt.add_columns(kurang.label("kurang")), kurang
 
 
 @dataclass
@@ -169,23 +167,30 @@ class DaftarPerhatian:
 def perlu_perhatian(posyandu_where, q: str = "", nomor: int | None = None, minimum: int | None = None
                     ) -> DaftarPerhatian:
     """The Posyandu matching the clause (and the name search q: cari.posyandu), active ones first, the most
-    incomplete first, then by desa and name: one page of them (nomor: the page, from the URL when None). The order
-    and the counts are computed by the database for the whole list; the syarat only for the page's rows."""
+    incomplete first, then by desa and name: one page of them (nomor: the page, from the URL when None).
+    The database judges the whole list once (a materialized CTE: every Posyandu's kurang, counted once) and sorts
+    it; the page's rows carry the counts of the whole list (window sums); the syarat are read for the page only."""
     minimum = kader_minimum(minimum)
     where = [posyandu_where]
     if (dicari := cari.posyandu(q)) is not None:
         where.append(dicari)
-    base, kurang = dengan_kurang(
+    total = db.session.scalar(select(func.count()).select_from(Posyandu).where(*where))
+    base, _ = dengan_kurang(
         select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Wilayah.nama.label("desa_nama"), Posyandu.aktif)
-        .join(Wilayah, Wilayah.kode == Posyandu.desa_kode).where(*where), *where, minimum=minimum)
-    listed = base.subquery()
-    total, lengkap, nonaktif = db.session.execute(select(
-        func.count(), func.coalesce(func.sum(case((listed.c.aktif & (listed.c.kurang == 0), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((listed.c.aktif, 0), else_=1)), 0)).select_from(listed)).one()
+        .join(Wilayah, Wilayah.kode == Posyandu.desa_kode).where(*where), minimum)
+    listed = base.cte("perhatian").prefix_with("MATERIALIZED")
+    c = listed.c
+    counts = {"lengkap": 0, "nonaktif": 0}
 
     def ambil(limit: int, offset: int) -> list[Perhatian]:
-        rows = db.session.execute(base.order_by(Posyandu.aktif.desc(), kurang.desc(), Wilayah.nama, Posyandu.nama,
-                                                Posyandu.id).limit(limit).offset(offset)).all()
-        checks = semua(Posyandu.id.in_([r.id for r in rows]), minimum) if rows else {}
+        rows = db.session.execute(
+            select(listed, func.sum(case((c.aktif & (c.kurang == 0), 1), else_=0)).over().label("lengkap"),
+                   func.sum(case((c.aktif, 0), else_=1)).over().label("nonaktif"))
+            .order_by(c.aktif.desc(), c.kurang.desc(), c.desa_nama, c.nama, c.id).limit(limit).offset(offset)).all()
+        if not rows:
+            return []
+        counts.update(lengkap=rows[0].lengkap, nonaktif=rows[0].nonaktif)
+        checks = semua(Posyandu.id.in_([r.id for r in rows]), minimum)
         return [Perhatian(r.id, r.nama, r.desa_kode, r.desa_nama, r.aktif, checks[r.id]) for r in rows]
-    return DaftarPerhatian(halaman.paginate_rows(total, ambil, nomor), lengkap, nonaktif)
+    page = halaman.paginate_rows(total, ambil, nomor)
+    return DaftarPerhatian(page, counts["lengkap"], counts["nonaktif"])

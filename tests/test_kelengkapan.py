@@ -45,7 +45,7 @@ def test_the_database_counts_what_periksa_finds_missing_and_the_beranda_keeps_it
     for minimum in (None, 1, 6, 16):
         checks = kelengkapan.semua(where, minimum)
         missing = {pid: sum(not s.ok for s in syarat) for pid, syarat in checks.items()}
-        stmt, _ = kelengkapan.dengan_kurang(select(Posyandu.id).where(where), where, minimum=minimum)
+        stmt, _ = kelengkapan.dengan_kurang(select(Posyandu.id).where(where), minimum)
         assert dict(db.session.execute(stmt).all()) == missing, minimum
         assert len(set(missing.values())) >= 3  # the cases differ
         # The beranda's order, page after page: the one sort the whole list had in Python before issue 14.
