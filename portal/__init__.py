@@ -38,7 +38,7 @@ def create_app(test_config=None):
     _configure(app, test_config)
     _init_extensions(app)
 
-    from portal import assets, caching, cli, errors, formatting, formulir, rekap
+    from portal import access, assets, caching, cli, errors, formatting, formulir, rekap
     from portal.auth.views import bp as auth_bp
     from portal.beranda.views import bp as beranda_bp
     from portal.direktori.views import bp as direktori_bp
@@ -57,6 +57,7 @@ def create_app(test_config=None):
     assets.init_app(app, os.path.join(app.root_path, os.pardir, "static"))
     app.config.setdefault("SIDIK_KODE", caching.sidik_kode(os.path.join(app.root_path, os.pardir)))
     formatting.init_app(app)
+    app.context_processor(access.template_questions)
     errors.init_app(app)
     cli.init_app(app)
     rekap.init_app(app)

@@ -8,7 +8,8 @@ Every view is marked with one of the decorators below; a test walks the URL map 
 """
 from __future__ import annotations
 
-from functools import wraps
+import inspect
+from functools import cache, partial, wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -201,6 +202,53 @@ def may_view_usulan(user, posyandu) -> bool:
 def may_manage_tahap(user, kabupaten_kode: str | None) -> bool:
     return (is_staff(user) and user.role in PENGUSUL and level_of(kabupaten_kode or "") == 2
             and in_scope(user, kabupaten_kode))
+
+
+# --- beranda and the menu (shared) ---------------------------------------------------------------------------------
+
+def may_see_registrasi(user) -> bool:
+    """The registration pages: the queues, the dossiers of the user's region."""
+    return is_staff(user) and user.role in REGISTRASI
+
+
+def may_see_kegiatan(user) -> bool:
+    """The list of kegiatan: those who run them and those who follow them."""
+    return is_staff(user) and user.role in PENYELENGGARA + PENGAMAT_KEGIATAN
+
+
+def may_add_posyandu(user) -> bool:
+    """May the user create a Posyandu at all (in which desa: may_create_posyandu)."""
+    return is_staff(user) and user.role in EDITORS
+
+
+# --- templates ------------------------------------------------------------------------------------------------------
+
+class Questions:
+    """`may` in every template: may.X is may_X(current_user) asked here. A question about the user alone is a bool
+    ({% if may.manage_users %}); one about an object too is a function of the rest ({% if may.edit_posyandu(p) %}).
+    A question that does not exist fails loudly rather than hiding a link."""
+
+    def __getattr__(self, name: str):
+        question = globals().get("may_" + name)
+        if question is None or name.startswith("_"):
+            raise NameError(f"access.may_{name} does not exist")
+        if _asks_only_the_user(question):
+            return question(current_user)
+        return partial(question, current_user)
+
+
+@cache
+def _asks_only_the_user(question) -> bool:
+    params = list(inspect.signature(question).parameters.values())[1:]
+    return all(p.default is not p.empty for p in params)
+
+
+MAY = Questions()
+
+
+def template_questions() -> dict:
+    """The context processor (portal/__init__.py registers it)."""
+    return {"may": MAY}
 
 
 # --- view decorators ------------------------------------------------------------------------------------------------

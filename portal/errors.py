@@ -1,5 +1,5 @@
 """Friendly error pages in Indonesian; never a stack trace."""
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -13,7 +13,7 @@ MESSAGES = {
     404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada."),
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
     413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran. Kembali ke halaman sebelumnya, lalu "
-                                  "pilih berkas yang lebih kecil (dokumen usulan paling besar 5 MB)."),
+                                  "pilih berkas yang lebih kecil (dokumen usulan paling besar {DOKUMEN_MAKS_MB} MB)."),
     415: ("Isian tidak dikenali", "Portal hanya menerima isian dari formulirnya (bukan JSON atau jenis isi lain). Buka "
                                   "halamannya, lalu kirim formulir di sana."),
     422: ("Data belum benar", "Periksa kembali isian Anda."),
@@ -25,6 +25,8 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413:  # the limit it states is the configuration's (registrasi/dokumen.py refuses by it)
+        message = message.format(DOKUMEN_MAKS_MB=current_app.config["DOKUMEN_MAKS_MB"])
     if code == 404 and current_user.is_authenticated:
         message = "Alamat yang Anda buka tidak ada, atau berada di luar wilayah kerja Anda."
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code

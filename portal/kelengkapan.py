@@ -1,16 +1,24 @@
-"""Kelengkapan: what a Posyandu still lacks for registration. Computed from the records, never stored.
+"""Kelengkapan: what a Posyandu still lacks for registration. Computed from the records (only the verdict,
+posyandu.lengkap, is kept, by rekap.py).
 
-The facts are gathered by one set of queries for any number of Posyandu; one function judges them.
+The facts are gathered by one set of queries for any number of Posyandu; one function judges them (periksa). The
+beranda sorts a whole region by how many syarat each Posyandu lacks before it fetches one page: dengan_kurang() has
+that count as SQL, beside periksa() whose rules it restates (tests/test_kelengkapan.py holds them equal).
+KADER_MINIMUM is read here from the configuration; a caller may still pass its own.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import case, distinct, func, literal, select
 
+from portal import cari, halaman
 from portal.extensions import db
 from portal.models.posyandu import BIDANG, JABATAN, Kader, Pengurus, Posyandu
 from portal.models.wilayah import Wilayah
+
+DEFAULT_KADER_MINIMUM = 15  # config.KADER_MINIMUM, for code run outside the application (a bare script)
 
 # Every seat of a complete pengurus: ketua, sekretaris, bendahara, and a koordinator per bidang.
 KURSI_PENGURUS = ["ketua", "sekretaris", "bendahara"] + [f"koordinator:{b}" for b in BIDANG]
@@ -51,6 +59,13 @@ SINGKAT = {"sk": "SK", "musdes": "tanggal musyawarah desa", "pengurus": "penguru
            "kader_bidang": "kader tiap bidang"}
 
 
+def kader_minimum(override: int | None = None) -> int:
+    """The number of active kader a complete Posyandu has: the configuration's KADER_MINIMUM unless overridden."""
+    if override is not None:
+        return override
+    return current_app.config["KADER_MINIMUM"] if has_app_context() else DEFAULT_KADER_MINIMUM
+
+
 def fakta(*where, session=None) -> dict[int, Fakta]:
     """The facts of every Posyandu matching the WHERE clauses, in three grouped queries."""
     session = session or db.session
@@ -73,7 +88,9 @@ def fakta(*where, session=None) -> dict[int, Fakta]:
     return facts
 
 
-def periksa(f: Fakta, kader_minimum: int) -> list[Syarat]:
+def periksa(f: Fakta, minimum: int | None = None) -> list[Syarat]:
+    """The syarat of one Posyandu, each met or not (minimum: KADER_MINIMUM unless given)."""
+    minimum = kader_minimum(minimum)
     kursi_kosong = [kursi_label(k) for k in KURSI_PENGURUS if k not in f.kursi_terisi]
     bidang_kosong = [label for key, label in BIDANG.items() if not f.kader_per_bidang.get(key)]
     return [
@@ -81,8 +98,8 @@ def periksa(f: Fakta, kader_minimum: int) -> list[Syarat]:
         Syarat("musdes", "Tanggal musyawarah desa", f.musdes),
         Syarat("pengurus", "Pengurus lengkap", not kursi_kosong,
                f"Belum ada: {', '.join(kursi_kosong)}." if kursi_kosong else ""),
-        Syarat("kader_minimum", f"Minimal {kader_minimum} kader aktif", f.kader >= kader_minimum,
-               f"Baru {f.kader} kader aktif." if f.kader < kader_minimum else ""),
+        Syarat("kader_minimum", f"Minimal {minimum} kader aktif", f.kader >= minimum,
+               f"Baru {f.kader} kader aktif." if f.kader < minimum else ""),
         Syarat("kader_bidang", "Kader di setiap bidang", not bidang_kosong,
                f"Belum ada kader: {', '.join(bidang_kosong)}." if bidang_kosong else ""),
     ]
@@ -92,16 +109,40 @@ def lengkap(syarat: list[Syarat]) -> bool:
     return all(s.ok for s in syarat)
 
 
-def untuk(p: Posyandu, kader_minimum: int) -> list[Syarat]:
-    return periksa(fakta(Posyandu.id == p.id)[p.id], kader_minimum)
+def untuk(p: Posyandu, minimum: int | None = None) -> list[Syarat]:
+    return periksa(fakta(Posyandu.id == p.id)[p.id], minimum)
 
 
-def semua(posyandu_where, kader_minimum: int) -> dict[int, list[Syarat]]:
-    return {pid: periksa(f, kader_minimum) for pid, f in fakta(posyandu_where).items()}
+def semua(posyandu_where, minimum: int | None = None) -> dict[int, list[Syarat]]:
+    minimum = kader_minimum(minimum)
+    return {pid: periksa(f, minimum) for pid, f in fakta(posyandu_where).items()}
+
+
+def dengan_kurang(stmt, minimum: int | None = None):
+    """stmt (a SELECT from Posyandu) with one more column, kurang: how many syarat of periksa() the Posyandu fails,
+    counted by the database (per Posyandu, through the kader and pengurus indexes on posyandu_id). Returns (the
+    statement, the kurang expression, to order by)."""
+    minimum = kader_minimum(minimum)
+    kader = select(func.count()).where(Kader.posyandu_id == Posyandu.id, Kader.aktif.is_(True))
+    bidang = (select(func.count(distinct(Kader.bidang)))
+              .where(Kader.posyandu_id == Posyandu.id, Kader.aktif.is_(True), Kader.bidang.in_(list(BIDANG))))
+    kursi = case((Pengurus.jabatan == "koordinator", literal("koordinator:") + func.coalesce(Pengurus.bidang, "")),
+                 else_=Pengurus.jabatan)
+    pengurus = (select(func.count(distinct(kursi)))
+                .where(Pengurus.posyandu_id == Posyandu.id, Pengurus.aktif.is_(True), kursi.in_(KURSI_PENGURUS)))
+
+    def gagal(ok):
+        return case((ok, 0), else_=1)
+    kurang = (gagal(Posyandu.sk_nomor.is_not(None) & (Posyandu.sk_nomor != "") & Posyandu.sk_tanggal.is_not(None))
+              + gagal(Posyandu.musdes_tanggal.is_not(None))
+              + gagal(pengurus.scalar_subquery() >= len(KURSI_PENGURUS))
+              + gagal(kader.scalar_subquery() >= minimum)
+              + gagal(bidang.scalar_subquery() >= len(BIDANG)))
+    return stmt.add_columns(kurang.label("kurang")), kurang
 
 
 @dataclass
-class Baris:
+class Perhatian:
     """A Posyandu on the beranda: what it lacks, for sorting by what needs attention."""
     id: int
     nama: str
@@ -115,15 +156,41 @@ class Baris:
         return [s for s in self.syarat if not s.ok]
 
 
-def perlu_perhatian(posyandu_where, kader_minimum: int, q: str = "") -> list[Baris]:
-    """Every Posyandu matching the clause, active ones first, the most incomplete first, then by name."""
-    stmt = (select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Wilayah.nama, Posyandu.aktif)
-            .join(Wilayah, Wilayah.kode == Posyandu.desa_kode).where(posyandu_where))
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(func.lower(Posyandu.nama).like(like) | func.lower(Wilayah.nama).like(like))
-    rows = db.session.execute(stmt).all()
-    checks = semua(Posyandu.id.in_([r[0] for r in rows]), kader_minimum) if rows else {}
-    result = [Baris(pid, nama, kode, desa, aktif, checks[pid]) for pid, nama, kode, desa, aktif in rows]
-    result.sort(key=lambda b: (not b.aktif, -len(b.kurang), b.desa_nama, b.nama))
-    return result
+@dataclass
+class DaftarPerhatian:
+    """The beranda's list: one page of it (halaman.Halaman of Perhatian), and counts of the whole list."""
+    halaman: halaman.Halaman
+    lengkap: int  # active and complete
+    nonaktif: int
+
+
+def perlu_perhatian(posyandu_where, q: str = "", nomor: int | None = None, minimum: int | None = None
+                    ) -> DaftarPerhatian:
+    """The Posyandu matching the clause (and the name search q: cari.posyandu), active ones first, the most
+    incomplete first, then by desa and name: one page of them (nomor: the page, from the URL when None).
+    The database judges the whole list once (a materialized CTE: every Posyandu's kurang, counted once) and sorts
+    it; the page's rows carry the counts of the whole list (window sums); the syarat are read for the page only."""
+    minimum = kader_minimum(minimum)
+    where = [posyandu_where]
+    if (dicari := cari.posyandu(q)) is not None:
+        where.append(dicari)
+    total = db.session.scalar(select(func.count()).select_from(Posyandu).where(*where))
+    base, _ = dengan_kurang(
+        select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Wilayah.nama.label("desa_nama"), Posyandu.aktif)
+        .join(Wilayah, Wilayah.kode == Posyandu.desa_kode).where(*where), minimum)
+    listed = base.cte("perhatian").prefix_with("MATERIALIZED")
+    c = listed.c
+    counts = {"lengkap": 0, "nonaktif": 0}
+
+    def ambil(limit: int, offset: int) -> list[Perhatian]:
+        rows = db.session.execute(
+            select(listed, func.sum(case((c.aktif & (c.kurang == 0), 1), else_=0)).over().label("lengkap"),
+                   func.sum(case((c.aktif, 0), else_=1)).over().label("nonaktif"))
+            .order_by(c.aktif.desc(), c.kurang.desc(), c.desa_nama, c.nama, c.id).limit(limit).offset(offset)).all()
+        if not rows:
+            return []
+        counts.update(lengkap=rows[0].lengkap, nonaktif=rows[0].nonaktif)
+        checks = semua(Posyandu.id.in_([r.id for r in rows]), minimum)
+        return [Perhatian(r.id, r.nama, r.desa_kode, r.desa_nama, r.aktif, checks[r.id]) for r in rows]
+    page = halaman.paginate_rows(total, ambil, nomor)
+    return DaftarPerhatian(page, counts["lengkap"], counts["nonaktif"])

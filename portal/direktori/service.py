@@ -20,13 +20,15 @@ from portal.bilangan import bulat
 from portal.direktori import ejaan
 from portal.formatting import angka
 from portal.extensions import db
+from portal.halaman import Halaman, per_halaman
 from portal.models.posyandu import BIDANG, BIT_BIDANG, KELOMPOK_STATUS, STATUS_REGISTRASI, Posyandu, posyandu_kata
-from portal.models.wilayah import Wilayah, ancestors, desa_clause
+from portal.models.wilayah import Wilayah, anak_dari, ancestors, desa_clause
 from portal.teks import PANJANG_KATA, kata
 from portal import wilayah_baca as wilayah_service
 
-PER_HALAMAN = 25
-HALAMAN_MAKS = 1_000_000  # beyond it a page number is refused; below it, a page past the last shows the last one
+# Beyond it a page number is refused with a message; below it, a page past the last shows the last one. (The page
+# size is the one of every list: halaman.per_halaman().)
+HALAMAN_MAKS = 1_000_000
 BATAS_HITUNG = 10_000
 MAKS_KATA = 6  # words of a search that are used
 KATA_UMUM = 20_000  # a search word matching more Posyandu than this is common (see _cocok)
@@ -222,7 +224,7 @@ def jumlah(s: Saring) -> Jumlah:
 
 
 @dataclass
-class Baris:
+class BarisDirektori:
     id: int
     nama: str
     desa_kode: str
@@ -235,6 +237,11 @@ class Baris:
         return STATUS_REGISTRASI[self.status_registrasi]
 
 
+def anak(kode: str) -> list[Wilayah]:
+    """The regions directly below kode (below Indonesia: the provinsi), to narrow the filter."""
+    return db.session.scalars(select(Wilayah).where(anak_dari(kode)).order_by(Wilayah.kode)).all()
+
+
 def _tempat(codes: set[str]) -> dict[str, Wilayah]:
     wanted = codes | {a for c in codes for a in ancestors(c)}
     if not wanted:
@@ -242,7 +249,7 @@ def _tempat(codes: set[str]) -> dict[str, Wilayah]:
     return {w.kode: w for w in db.session.scalars(select(Wilayah).where(Wilayah.kode.in_(sorted(wanted))))}
 
 
-def cari(s: Saring) -> tuple[Jumlah, list[Baris]]:
+def cari(s: Saring) -> tuple[Jumlah, list[BarisDirektori]]:
     """The count and one page of results: two or three statements, whatever the page holds (no query per row)."""
     where = _where(s)
     if any(s.cocok[w] == 0 for w in s.kata):
@@ -258,12 +265,13 @@ def cari(s: Saring) -> tuple[Jumlah, list[Baris]]:
         stmt = stmt.order_by(*_order(s, found.c))
     else:
         stmt = found.order_by(*_order(s))
-    rows = db.session.execute(stmt.limit(PER_HALAMAN).offset((s.page - 1) * PER_HALAMAN)).all()
+    per = per_halaman()
+    rows = db.session.execute(stmt.limit(per).offset((s.page - 1) * per)).all()
     if s.dipandu and rows:
         total = Jumlah(min(rows[0].total, BATAS_HITUNG), rows[0].total <= BATAS_HITUNG)
     names = _tempat({r.desa_kode for r in rows})
     return total or jumlah(s), [
-        Baris(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
+        BarisDirektori(r.id, r.nama, r.desa_kode, r.status_registrasi, r.pilot,
               [names[c] for c in [r.desa_kode, *reversed(ancestors(r.desa_kode))] if c in names])
         for r in rows]
 
@@ -274,20 +282,19 @@ class Hasil:
     one page of rows, and the correction offered ("Maksud Anda: mawar?")."""
     s: Saring
     total: Jumlah
-    rows: list[Baris]
+    rows: list[BarisDirektori]
     ditulis: str = ""  # the search as typed
     saran: str = ""  # the corrected search whose results are shown, when the typed one found nothing
 
     @property
-    def pages(self) -> int:
-        return max(-(-self.total.n // PER_HALAMAN), 1)
+    def halaman(self) -> Halaman:
+        """The page for the pager; beyond an inexact count ("lebih dari 10.000") a full page may have a next one."""
+        h = Halaman(self.rows, self.s.page, per_halaman(), self.total.n)
+        h.lanjut = len(self.rows) == h.per and (not self.total.tepat or h.nomor < h.pages)
+        return h
 
-    @property
-    def has_next(self) -> bool:
-        return len(self.rows) == PER_HALAMAN and (not self.total.tepat or self.s.page < self.pages)
 
-
-def _koreksi(s: Saring) -> tuple[Saring, Jumlah, list[Baris]] | None:
+def _koreksi(s: Saring) -> tuple[Saring, Jumlah, list[BarisDirektori]] | None:
     """The search with each word that starts no indexed word replaced by a near one, when that finds something: the
     nearest first, up to three tries (a near word may not go with the other words: "tumbang kauyan" is not "tumbang
     kayan")."""
@@ -316,7 +323,7 @@ def telusur(s: Saring) -> Hasil:
     if not hasil.rows and hasil.s.page > 1:
         if hasil.total.n:
             s.pesan.append(f"Halaman {angka(hasil.s.page)} tidak ada; ditampilkan halaman terakhir.")
-            hasil.s.page = hasil.pages if hasil.total.tepat else BATAS_HITUNG // PER_HALAMAN
+            hasil.s.page = hasil.halaman.pages if hasil.total.tepat else BATAS_HITUNG // per_halaman()
             hasil.total, hasil.rows = cari(hasil.s)
         else:
             hasil.s.page = 1

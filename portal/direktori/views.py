@@ -2,12 +2,9 @@
 import json
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
-from sqlalchemy import select
-
 from portal import access, caching, lembar, tautan
 from portal.direktori import profil, service
-from portal.extensions import db, limiter
-from portal.models.wilayah import Wilayah, anak_dari
+from portal.extensions import limiter
 from portal import wilayah_baca as wilayah_service
 
 bp = Blueprint("direktori", __name__)
@@ -20,15 +17,12 @@ EKSPOR_LIMIT = "20/minute"
 def index():
     hasil = service.telusur(service.Saring.dari(request.args))
     s = hasil.s
-    context = dict(s=s, hasil=hasil, total=hasil.total, rows=hasil.rows, pages=hasil.pages,
-                   per_page=service.PER_HALAMAN, has_next=hasil.has_next, fragmen=caching.fragmen())
+    context = dict(s=s, hasil=hasil, total=hasil.total, rows=hasil.rows, h=hasil.halaman, fragmen=caching.fragmen())
     if context["fragmen"]:
         return render_template("direktori/_hasil.html", **context)
-    kode = s.kode
-    pilihan = db.session.scalars(select(Wilayah).where(anak_dari(kode)).order_by(Wilayah.kode)).all()
-    return render_template("direktori/index.html", path=wilayah_service.path(kode) if kode else [],
-                           pilihan_wilayah=pilihan, status_pilihan=service.STATUS_PILIHAN, urutan=service.URUTAN,
-                           **context)
+    return render_template("direktori/index.html", path=wilayah_service.path(s.kode) if s.kode else [],
+                           pilihan_wilayah=service.anak(s.kode), status_pilihan=service.STATUS_PILIHAN,
+                           urutan=service.URUTAN, **context)
 
 
 @bp.get("/posyandu/<int:posyandu_id>")

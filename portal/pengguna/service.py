@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from portal import access, audit
+from portal import access, audit, cari
 from portal.domain import FormErrors
 from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
@@ -129,13 +129,19 @@ def reset_password(actor: User, target: User) -> str:
     return password
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def search_users(actor: User, *, q: str = "", role: str = "", status: str = ""):
     """The accounts a manager may list, filtered."""
     stmt = select(User).where(access.users_in_scope(actor))
+    q = cari.clean(q)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(User.username.like(like), func.lower(User.name).like(like),
-                              User.wilayah_kode.like(f"{q}%")))
+        # A name (each word inside the username or the name), or the start of a region code.
+        by_code = User.wilayah_kode.startswith(q, autoescape=True)
+        by_name = cari.nama(q, User.username, User.name)
+        stmt = stmt.where(by_code if by_name is None else or_(by_name, by_code))
     if role in ROLES:
         stmt = stmt.where(User.role == role)
     if status in ("aktif", "nonaktif"):

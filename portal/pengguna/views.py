@@ -3,7 +3,6 @@ from flask_login import current_user
 
 from portal import access, caching, halaman
 from portal.domain import FormErrors
-from portal.extensions import db
 from portal.models.user import ROLE_LABEL, ROLES, User
 from portal.pengguna import riwayat, service
 from portal.pengguna.forms import UserForm
@@ -13,7 +12,7 @@ managers = access.staff(roles=access.USER_MANAGERS)
 
 
 def _target(user_id: int) -> User:
-    target = db.session.get(User, user_id)
+    target = service.get_user(user_id)
     if target is None or not access.may_see_user(current_user, target):
         abort(404)
     return target
@@ -26,10 +25,9 @@ def index():
     q = request.args.get("q", "").strip()[:64]
     role = request.args.get("role", "")
     status = request.args.get("status", "")
-    page = db.paginate(service.search_users(current_user, q=q, role=role, status=status), page=halaman.nomor(),
-                       per_page=current_app.config["PER_HALAMAN"], error_out=False)
+    h = halaman.paginate(service.search_users(current_user, q=q, role=role, status=status))
     template = "pengguna/_rows.html" if caching.fragmen() else "pengguna/index.html"
-    return render_template(template, page=page, q=q, role=role, status=status, roles=ROLES, role_label=ROLE_LABEL)
+    return render_template(template, h=h, q=q, role=role, status=status, roles=ROLES, role_label=ROLE_LABEL)
 
 
 @bp.route("/baru", methods=["GET", "POST"])
@@ -79,9 +77,7 @@ def _wilayah_pilihan(form) -> dict:
 @caching.pribadi
 def detail(user_id: int):
     target = _target(user_id)
-    return render_template("pengguna/detail.html", target=target,
-                           may_manage=access.may_manage_user(current_user, target),
-                           history=riwayat.entries(target))
+    return render_template("pengguna/detail.html", target=target, history=riwayat.entries(target))
 
 
 @bp.post("/<int:user_id>/nonaktifkan")

@@ -1,8 +1,7 @@
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
 
 from portal import access, caching, rekap
-from portal.extensions import db
+from portal.public import service
 
 bp = Blueprint("public", __name__)
 
@@ -17,14 +16,8 @@ def home():
 @bp.get("/healthz")
 @access.public
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
-        db.session.rollback()
-        database = "error"
-    ok = database == "ok"
-    response = jsonify(status="ok" if ok else "error", database=database, dialect=db.engine.dialect.name)
+    ok = service.database_ok()
+    response = jsonify(status="ok" if ok else "error", database="ok" if ok else "error", dialect=service.dialect())
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response
