@@ -26,7 +26,8 @@ def _ready(url: str) -> bool:
 def _build(url: str) -> None:
     from flask_migrate import upgrade
 
-    from portal import create_app, scale
+    from portal import create_app
+    from portal.demo import skala as scale
     from portal.wilayah.impor import import_wilayah
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

@@ -1,4 +1,4 @@
-"""Times `flask demo scale --posyandu N` (portal/scale.py) into fresh databases: SQLite and PostgreSQL.
+"""Times `flask demo scale --posyandu N` (portal/demo/skala.py) into fresh databases: SQLite and PostgreSQL.
 
 Usage: .venv/bin/python bench/scale.py [N]   (default 300000)
 Each database is measured in its own process, so the peak RSS is that database's: a fresh SQLite file under /tmp and
@@ -32,7 +32,8 @@ def measure(url: str, n: int) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from portal import create_app, scale
+    from portal import create_app
+    from portal.demo import skala as scale
     from portal.extensions import db
     from portal.wilayah.impor import import_wilayah
 

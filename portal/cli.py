@@ -6,7 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import cadangan, demo, rekap, scale
+from portal import cadangan, demo, rekap
+from portal.demo import skala
 from portal.extensions import db
 from portal.domain import DomainError
 from portal.formatting import angka
@@ -103,7 +104,7 @@ def demo_accounts():
 @click.option("--posyandu", "n", type=click.IntRange(min=1), required=True, help="Jumlah Posyandu uji yang dibuat.")
 @click.option("--kader-per-posyandu", type=click.IntRange(min=0), default=12, show_default=True,
               help="Rata-rata kader per Posyandu (bervariasi).")
-@click.option("--seed", type=int, default=scale.SEED, show_default=True, help="Benih acak (hasil dapat diulang).")
+@click.option("--seed", type=int, default=skala.SEED, show_default=True, help="Benih acak (hasil dapat diulang).")
 def demo_scale(n, kader_per_posyandu, seed):
     """Tambah N Posyandu uji sintetis di desa/kelurahan seluruh Indonesia, untuk benchmark.
 
@@ -111,7 +112,7 @@ def demo_scale(n, kader_per_posyandu, seed):
     Nama "Posyandu Uji 000123" menandai data buatan. Butuh wilayah yang sudah diimpor.
     """
     try:
-        result = scale.generate(n, kader_per_posyandu, seed, current_app.config["KADER_MINIMUM"])
+        result = skala.generate(n, kader_per_posyandu, seed, current_app.config["KADER_MINIMUM"])
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Data uji (batch {result.batch}): {angka(result.posyandu)} Posyandu di {angka(result.desa)} "

@@ -2,11 +2,12 @@
 the portal's own rules accept; the same data on every install; nothing created twice."""
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from lokal.nik import parse_nik
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from portal import demo, rekap
 from portal.kegiatan import laporan
@@ -15,13 +16,14 @@ from portal.models.posyandu import BIDANG
 from portal.formatting import angka
 from portal.models import (AuditLog, Kader, KatalogKegiatan, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu,
                            Wilayah)
-from portal.models.posyandu import posyandu_kata, posyandu_layanan
-from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
+from portal.models.posyandu import posyandu_layanan
+from portal.models.registrasi import DokumenUsulan, Tahap, Usulan
 from portal.models.wilayah import within_clause
 from portal import kelengkapan, rules
 from portal.kelola import service
 from portal.wilayah_baca import normalize_name
 from tests.conftest import login, post
+from tests.shared_data import Generated
 
 TABALONG = "63.09"
 
@@ -33,9 +35,51 @@ def instance(ctx, tmp_path):
     return ctx.instance_path
 
 
+@dataclass
+class Province:
+    """The module's one seeded Kalimantan Selatan, and what seeding it twice showed."""
+    instance: str
+    result: demo.SeedResult
+    before: dict  # snapshot() before the first seed, after it, and after the second
+    after: dict
+    again: demo.SeedResult
+    after_again: dict
+    fingerprint: list
+
+
+@pytest.fixture(scope="module")
+def province(database_url, wilayah_import, tmp_path_factory):
+    instance = str(tmp_path_factory.mktemp("demo-instance"))
+
+    def make(app):
+        app.instance_path = instance
+        before = snapshot()
+        result = demo.seed(instance)
+        after = snapshot()
+        again = demo.seed(instance)
+        return Province(instance, result, before, after, again, snapshot(), fingerprint())
+    data = Generated(database_url, make)
+    yield data
+    data.drop()
+
+
 @pytest.fixture
-def seeded(instance):
-    return demo.seed(instance).accounts
+def seeded(province):
+    """The shared seeded province, for checks that only read it."""
+    value = province.get()
+    with province.direct.app_context():
+        yield value
+
+
+@pytest.fixture
+def shared_client(province):
+    return province.app.test_client()
+
+
+@pytest.fixture
+def fresh(province):
+    """The empty database, for a test that seeds or changes data itself."""
+    province.drop()
 
 
 def aktif_di(kode):
@@ -57,8 +101,9 @@ def snapshot():
                                        AuditLog.__table__, KatalogKegiatan.__table__)}
 
 
-def test_tabalong_has_the_reported_figures(seeded, app, client):
-    assert seeded == ["admin", "kabupaten", "kecamatan", "desa", "penyelenggara"]
+def test_tabalong_has_the_reported_figures(seeded, shared_client):
+    client = shared_client
+    assert seeded.result.accounts == ["admin", "kabupaten", "kecamatan", "desa", "penyelenggara"]
     assert count(Posyandu, aktif_di(TABALONG)) == 288
     assert active_kader(TABALONG) == 3444
     totals = rekap.wilayah(TABALONG)
@@ -93,7 +138,8 @@ def test_pilot_projects_in_every_kabupaten(seeded):
     assert len(pilots) >= 15 and all(kelengkapan.lengkap(s) for s in pilots.values())
 
 
-def test_profiles_are_a_realistic_mix(seeded, ctx):
+def test_profiles_are_a_realistic_mix(seeded, province):
+    ctx = province.direct
     checks = kelengkapan.semua(aktif_di(TABALONG), ctx.config["KADER_MINIMUM"])
     complete = [pid for pid, s in checks.items() if kelengkapan.lengkap(s)]
     assert 0.25 < len(complete) / len(checks) < 0.45
@@ -155,14 +201,14 @@ def test_names_layanan_and_audit(seeded):
     assert all(e.actor_id is None and e.action == "buat" and "demo" in e.changes["sumber"][1] for e in entries)
 
 
-def test_seeding_twice_changes_nothing(instance):
-    before = snapshot()
-    assert len(demo.seed(instance).accounts) == 5
-    after = snapshot()
+def test_seeding_twice_changes_nothing(seeded):
+    before = seeded.before
+    assert len(seeded.result.accounts) == 5
+    after = seeded.after
     assert after["katalog_kegiatan"] == before["katalog_kegiatan"]
     assert after["posyandu"] > 288 and after["kader"] > 3444
-    assert demo.seed(instance) == demo.SeedResult([], [])
-    assert snapshot() == after
+    assert seeded.again == demo.SeedResult([], [])
+    assert seeded.after_again == after
 
 
 def fingerprint():
@@ -171,36 +217,10 @@ def fingerprint():
                Kader.nama, Kader.bidang, Kader.nik, Kader.telepon, Kader.aktif).join(Kader)).all())
 
 
-def test_every_install_gets_the_same_data(instance):
-    demo.seed(instance)
-    first = fingerprint()
-    for table in (LangkahUsulan.__table__, DokumenUsulan.__table__, Usulan.__table__, Tahap.__table__,
-                  Kehadiran.__table__, Peserta.__table__, Kegiatan.__table__, AuditLog.__table__, posyandu_layanan,
-                  posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
-        db.session.execute(delete(table))
-    db.session.commit()
-    lines = demo.seed_kelembagaan()
-    assert fingerprint() == first
-    tabalong, kalsel = rekap.wilayah(TABALONG), rekap.wilayah("63")
-    assert lines == [
-        f"Kabupaten Tabalong: 288 Posyandu aktif (3 pilot, {tabalong.lengkap} profil lengkap), 3.444 kader aktif.",
-        f"Kalimantan Selatan: {kalsel.posyandu} Posyandu aktif ({kalsel.pilot} pilot, {kalsel.lengkap} profil "
-        f"lengkap), {angka(kalsel.kader)} kader aktif."]
-
-
-def test_a_province_with_posyandu_is_left_alone(instance):
-    """Demo Posyandu never mix with real ones: one Posyandu anywhere in Kalimantan Selatan and none is generated."""
-    desa = db.session.scalar(select(Wilayah.kode).where(Wilayah.level == 4, within_clause(Wilayah.kode, "63.11"))
-                             .order_by(Wilayah.kode))
-    service.create_posyandu(None, desa, {"nama": "Posyandu Kenanga"})
-    assert len(demo.seed(instance).accounts) == 5
-    assert count(Posyandu) == 1 and count(Kader) == 0
-
-
 # --- the demo kegiatan (DOMAIN.md §6) -------------------------------------------------------------------------------
 
-def test_the_bintang_ara_bimtek_as_reported(instance, client):
-    demo.seed(instance)
+def test_the_bintang_ara_bimtek_as_reported(seeded, shared_client):
+    instance, client = seeded.instance, shared_client
     bimtek = db.session.scalar(select(Kegiatan).where(Kegiatan.jenis == "bimtek"))
     assert (bimtek.tanggal_mulai, bimtek.tanggal_selesai) == (date(2025, 10, 15), date(2025, 10, 16))
     assert bimtek.tempat.startswith("Aston Tanjung City Hotel") and bimtek.wilayah_kode == "63.09.12"
@@ -223,8 +243,8 @@ def test_the_bintang_ara_bimtek_as_reported(instance, client):
     assert trained == rekap.wilayah("63.09.12").kader_terlatih == rekap.wilayah(TABALONG).kader_terlatih
 
 
-def test_the_tabalong_sosialisasi_as_reported(instance):
-    demo.seed(instance)
+def test_the_tabalong_sosialisasi_as_reported(seeded):
+    instance = seeded.instance
     sosialisasi = db.session.scalar(select(Kegiatan).where(Kegiatan.jenis == "sosialisasi"))
     assert sosialisasi.hari == [date(2025, 11, 24)] and "Pendopo Bersinar Pembataan" in sosialisasi.tempat
     r = laporan.rekap(sosialisasi)
@@ -237,9 +257,9 @@ def test_the_tabalong_sosialisasi_as_reported(instance):
 
 # --- the demo registration (DOMAIN.md §5) ---------------------------------------------------------------------------
 
-def test_tabalong_tahap_i_as_reported(instance, client):
+def test_tabalong_tahap_i_as_reported(seeded, shared_client):
     from portal.registrasi import service as registrasi
-    result = demo.seed(instance)
+    instance, client, result = seeded.instance, shared_client, seeded.result
     assert result.registrasi and "Usulan Tahap I 206 Posyandu di 87 desa/kelurahan" in result.registrasi[0]
     tahap = db.session.scalar(select(Tahap))
     rows = registrasi.isi_tahap(tahap)
@@ -274,7 +294,7 @@ def test_tabalong_tahap_i_as_reported(instance, client):
     assert demo.seed(instance).registrasi == []  # never twice
 
 
-def test_the_demo_accounts_form_a_chain_that_works_both_ways(instance, app, ctx):
+def test_the_demo_accounts_form_a_chain_that_works_both_ways(fresh, instance, app, ctx):
     """desa → kecamatan → kabupaten: the desa submits its ready draf, the kecamatan verifies a dossier of that very
     desa, the kabupaten verifies what the kecamatan verified; the desa reads a return by the kecamatan."""
     from portal.models import User
@@ -311,3 +331,33 @@ def test_the_demo_accounts_form_a_chain_that_works_both_ways(instance, app, ctx)
     assert db.session.get(Usulan, ready[0].id, populate_existing=True).status == "diajukan"
     assert db.session.get(Usulan, waiting[0].id, populate_existing=True).status == "diverifikasi_kabupaten"
     assert "usulan menunggu verifikasi kecamatan" in clients["kecamatan"].get("/beranda").get_data(as_text=True)
+
+
+# --- tests that seed on their own, on the empty database -------------------------------------------------------------
+
+@pytest.fixture
+def first_install(province):
+    """The fingerprint of the module's seeded province, then the empty database."""
+    value = province.get().fingerprint
+    province.drop()
+    return value
+
+
+def test_every_install_gets_the_same_data(first_install, ctx):
+    first = first_install
+    lines = demo.seed_kelembagaan()
+    assert fingerprint() == first
+    tabalong, kalsel = rekap.wilayah(TABALONG), rekap.wilayah("63")
+    assert lines == [
+        f"Kabupaten Tabalong: 288 Posyandu aktif (3 pilot, {tabalong.lengkap} profil lengkap), 3.444 kader aktif.",
+        f"Kalimantan Selatan: {kalsel.posyandu} Posyandu aktif ({kalsel.pilot} pilot, {kalsel.lengkap} profil "
+        f"lengkap), {angka(kalsel.kader)} kader aktif."]
+
+
+def test_a_province_with_posyandu_is_left_alone(fresh, instance):
+    """Demo Posyandu never mix with real ones: one Posyandu anywhere in Kalimantan Selatan and none is generated."""
+    desa = db.session.scalar(select(Wilayah.kode).where(Wilayah.level == 4, within_clause(Wilayah.kode, "63.11"))
+                             .order_by(Wilayah.kode))
+    service.create_posyandu(None, desa, {"nama": "Posyandu Kenanga"})
+    assert len(demo.seed(instance).accounts) == 5
+    assert count(Posyandu) == 1 and count(Kader) == 0

@@ -6,13 +6,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from portal import rekap, scale
+from portal import rekap
+from portal.demo import skala as scale
 from portal.extensions import db
 from portal.models import AuditLog, Kader, Pengurus, Posyandu, Wilayah
 from portal.models.posyandu import posyandu_kata, posyandu_layanan
 from portal.models.rekap import rekap_wilayah
 from portal import kelengkapan, rules
 from portal.kelola import service
+from tests.shared_data import Generated
 
 N = 500
 
@@ -21,9 +23,43 @@ def count(table, *where):
     return db.session.scalar(select(func.count()).select_from(table).where(*where))
 
 
+def generate(app):
+    return scale.generate(N, kader_minimum=app.config["KADER_MINIMUM"])
+
+
+@pytest.fixture(scope="module")
+def generated(database_url, wilayah_import):
+    data = Generated(database_url, generate)
+    yield data
+    data.drop()
+
+
 @pytest.fixture
-def batch(ctx):
-    return scale.generate(N, kader_minimum=ctx.config["KADER_MINIMUM"])
+def batch(generated):
+    """The module's one batch of N, for checks that only read it."""
+    value = generated.get()
+    with generated.direct.app_context():
+        yield value
+
+
+@pytest.fixture
+def last_use(generated):
+    """The module's batch for a check that changes it: dropped afterwards, so no later check reads the change."""
+    value = generated.get()
+    with generated.direct.app_context():
+        yield value
+    generated.drop()
+
+
+@pytest.fixture
+def fresh(generated):
+    """The empty database, for a test that generates or changes data itself."""
+    generated.drop()
+
+
+@pytest.fixture
+def own_batch(fresh, ctx):
+    return generate(ctx)
 
 
 def test_counts_and_spread_over_real_desa(batch):
@@ -60,7 +96,7 @@ def test_every_value_passes_the_portal_rules(batch):
     assert {k.bidang for k in kader} == set(rules.BIDANG)
 
 
-def test_a_plausible_mix_of_complete_profiles(batch, ctx):
+def test_a_plausible_mix_of_complete_profiles(batch):
     totals = rekap.wilayah("")
     assert (totals.posyandu, totals.kader, totals.pengurus) == (N, batch.kader, batch.pengurus)
     assert totals.pilot == count(Posyandu, Posyandu.pilot.is_(True))
@@ -70,6 +106,16 @@ def test_a_plausible_mix_of_complete_profiles(batch, ctx):
     assert set(lacking) == set(kelengkapan.SINGKAT)
 
 
+def test_one_audit_entry_per_batch(batch):
+    entries = db.session.scalars(select(AuditLog)).all()
+    assert len(entries) == 1
+    entry = entries[0]
+    first, last = db.session.execute(select(func.min(Posyandu.id), func.max(Posyandu.id))).one()
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (None, "demo_scale", f"{first}-{last}")
+    assert entry.changes["sumber"][0] is None and entry.changes["sumber"][1].startswith("flask demo scale")
+    assert entry.changes["posyandu"] == [None, N]
+
+
 def derived():
     return (db.session.execute(select(Posyandu.id, Posyandu.lengkap, Posyandu.layanan_bidang).order_by(Posyandu.id)).all(),
             sorted(db.session.execute(select(posyandu_kata)).all()),
@@ -77,7 +123,7 @@ def derived():
                                .order_by(rekap_wilayah.c.kode)).all())
 
 
-def test_derived_data_is_what_the_records_give(batch, ctx):
+def test_derived_data_is_what_the_records_give(last_use):
     """The generator writes lengkap, layanan_bidang and the search words itself; a rebuild from the records agrees."""
     generated = derived()
     assert generated[1] and len(generated[2]) > N
@@ -95,21 +141,11 @@ def test_derived_data_is_what_the_records_give(batch, ctx):
     assert strip[0] == strip[1]
 
 
-def test_one_audit_entry_per_batch(batch, ctx):
-    entries = db.session.scalars(select(AuditLog)).all()
-    assert len(entries) == 1
-    entry = entries[0]
-    first, last = db.session.execute(select(func.min(Posyandu.id), func.max(Posyandu.id))).one()
-    assert (entry.actor_id, entry.object_type, entry.object_id) == (None, "demo_scale", f"{first}-{last}")
-    assert entry.changes["sumber"][0] is None and entry.changes["sumber"][1].startswith("flask demo scale")
-    assert entry.changes["posyandu"] == [None, N]
-
-
 def snapshot(model):
     return {row[0]: tuple(row) for row in db.session.execute(select(model.__table__))}
 
 
-def test_running_again_adds_and_never_touches_existing_rows(ctx):
+def test_running_again_adds_and_never_touches_existing_rows(fresh, ctx):
     desa = "63.09.01.2001"
     own = service.create_posyandu(None, desa, {"nama": "Posyandu Kenanga"})
     service.add_kader(None, own, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan"})
@@ -128,8 +164,9 @@ def test_running_again_adds_and_never_touches_existing_rows(ctx):
     assert len(codes[0] & codes[1]) < 20
 
 
-def test_normal_inserts_work_afterwards(batch):
+def test_normal_inserts_work_afterwards(own_batch):
     """On PostgreSQL the id sequences were moved past the generated ids."""
+    batch = own_batch
     p = service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Kenanga"})
     k = service.add_kader(None, p, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan"})
     person = service.add_pengurus(None, p, {"jabatan": "ketua", "nama": "Rahmah", "jenis_kelamin": "P"})
@@ -142,7 +179,7 @@ def fingerprint():
                Kader.nama, Kader.bidang, Kader.telepon).join(Kader)).all())
 
 
-def test_the_same_seed_gives_the_same_data(ctx):
+def test_the_same_seed_gives_the_same_data(fresh, ctx):
     scale.generate(100, kader_minimum=15)
     first = fingerprint()
     for table in (AuditLog.__table__, posyandu_layanan, posyandu_kata, Kader.__table__, Pengurus.__table__, Posyandu.__table__):
@@ -154,13 +191,13 @@ def test_the_same_seed_gives_the_same_data(ctx):
     assert other.posyandu == 100
 
 
-def test_kader_per_posyandu_is_an_average(ctx):
+def test_kader_per_posyandu_is_an_average(fresh, ctx):
     result = scale.generate(300, kader_per_posyandu=5, kader_minimum=15)
     assert 0.8 * 5 * 300 < result.kader < 1.3 * 5 * 300
 
 
 @pytest.fixture
-def runner(app):
+def runner(fresh, app):
     return app.test_cli_runner()
 
 

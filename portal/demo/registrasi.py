@@ -17,25 +17,24 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import access
+from portal import access, kelengkapan
+from portal.demo.baris import utc
+from portal.demo.provinsi import TABALONG
 from portal.extensions import db
 from portal.formatting import angka
 from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.user import User
 from portal.models.wilayah import desa_clause
-from portal import kelengkapan
 from portal.registrasi import berkas, dokumen, workflow
 
 SEED = 6309_0005
-TABALONG = "63.09"
 TAHAP_I_POSYANDU = 206
 TAHAP_I_DESA = 87
 TAHAP_I_DIKIRIM = date(2025, 9, 30)
@@ -52,11 +51,6 @@ AKSI = {"diajukan": "ajukan", "diverifikasi_kecamatan": "verifikasi_kecamatan",
 PELAKU = {"buat": "desa", "ajukan": "desa", "verifikasi_kecamatan": "kecamatan", "kembalikan": "kecamatan",
           "verifikasi_kabupaten": "kabupaten"}
 SK_BURAM = "Scan SK pembentukan tidak terbaca; unggah ulang dengan resolusi lebih baik."
-
-
-def _utc(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    local = datetime.combine(day, time(hour, minute), ZoneInfo(current_app.config["TIMEZONE"]))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def _pdf_escape(text: str) -> str:
@@ -164,19 +158,19 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
     demo_akhir.update(dict(zip([p.id for p in di_demo if p.id not in lengkap], ["dikembalikan"])))
 
     tahap = Tahap(kabupaten_kode=TABALONG, nomor=1, status="dikirim", dikirim_tanggal=TAHAP_I_DIKIRIM,
-                  keterangan=CATATAN_KERTAS, created_at=_utc(TAHAP_I_DIKIRIM), updated_at=_utc(TAHAP_I_DIKIRIM))
+                  keterangan=CATATAN_KERTAS, created_at=utc(TAHAP_I_DIKIRIM), updated_at=utc(TAHAP_I_DIKIRIM))
     db.session.add(tahap)
     semua: list[Usulan] = []
     bernomor = {p.id for p in rng.sample(tahap_i, TAHAP_I_BERNOMOR)}
     urut: dict[str, int] = {}
     for p in tahap_i:
         u = Usulan(posyandu=p, status="diusulkan", tahap=tahap, potret=berkas.potret(p),
-                   created_at=_utc(TAHAP_I_DIKIRIM), updated_at=_utc(TAHAP_I_DIKIRIM))
-        _langkah(u, "usulkan", None, "diusulkan", _utc(TAHAP_I_DIKIRIM), CATATAN_KERTAS)
+                   created_at=utc(TAHAP_I_DIKIRIM), updated_at=utc(TAHAP_I_DIKIRIM))
+        _langkah(u, "usulkan", None, "diusulkan", utc(TAHAP_I_DIKIRIM), CATATAN_KERTAS)
         if p.id in bernomor:
             urut[p.desa_kode] = urut.get(p.desa_kode, 0) + 1
             u.nomor_registrasi, u.status = f"{p.desa_kode}.{urut[p.desa_kode]:03d}", "teregistrasi"
-            u.updated_at = _utc(NOMOR_TERBIT, 14)
+            u.updated_at = utc(NOMOR_TERBIT, 14)
             _langkah(u, "registrasi", "diusulkan", "teregistrasi", u.updated_at,
                      "Nomor dari daftar Kemendagri (data demo).", nomor=u.nomor_registrasi)
         semua.append(u)
@@ -194,8 +188,8 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
             akhir = rng.choices(["draf", "dikembalikan"], weights=[6, 4])[0]
         hari = awal + timedelta(days=rng.randint(0, 14))
         pembuat = _pelaku(akun, "buat", p)
-        u = Usulan(posyandu=p, status=akhir, created_at=_utc(hari, 9), dibuat_oleh_id=pembuat.id if pembuat else None)
-        _langkah(u, "buat", None, "draf", _utc(hari, 9), oleh=pembuat)
+        u = Usulan(posyandu=p, status=akhir, created_at=utc(hari, 9), dibuat_oleh_id=pembuat.id if pembuat else None)
+        _langkah(u, "buat", None, "draf", utc(hari, 9), oleh=pembuat)
         jalan = JALAN[:JALAN.index(akhir) + 1] if akhir in JALAN else ["draf", "diajukan", "dikembalikan"]
         for dari, ke in zip(jalan, jalan[1:]):
             hari += timedelta(days=rng.randint(1, 6))
@@ -204,7 +198,7 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
             if ke == "dikembalikan" and demo_akhir.get(p.id) == "dikembalikan":
                 catatan = f"{catatan} {SK_BURAM}" if catatan != SK_BURAM else catatan
                 rincian["perbaikan"] = ["sk"]
-            _langkah(u, AKSI[ke], dari, ke, _utc(hari, rng.randint(8, 15), rng.randint(0, 59)), catatan,
+            _langkah(u, AKSI[ke], dari, ke, utc(hari, rng.randint(8, 15), rng.randint(0, 59)), catatan,
                      oleh=_pelaku(akun, AKSI[ke], p), **rincian)
         if akhir != "draf" or demo_akhir.get(p.id) == "draf":  # the desa's ready draf has its documents too
             if akhir != "draf":

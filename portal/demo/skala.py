@@ -3,12 +3,14 @@
 Every run ADDS n Posyandu (a load generator, not a seed): never an UPDATE or DELETE of an existing row. They are spread
 round-robin over a shuffled list of every real desa/kelurahan in the wilayah table (several per desa once n exceeds
 their number), each with about `kader_per_posyandu` kader, 3–9 pengurus and a few layanan from the catalogue. Names
-say the data is synthetic ("Posyandu Uji 000123"); person names come from the demo seed's lists, phone numbers only
-have a valid structure, and no kader gets a NIK. Every value passes portal/rules.py unchanged.
+say the data is synthetic ("Posyandu Uji 000123"); the profile is drawn as the demo province's (baris.py), person
+names come from the one name pool (nama.py), phone numbers only have a valid structure, and no kader gets a NIK. Every
+value passes portal/rules.py unchanged. Each Posyandu's kelengkapan is judged by portal/kelengkapan.py and its search
+words are portal/teks.kata's, as the rekap derives them, from the facts generated here (no query needed).
 
 Speed (300,000 Posyandu, ~3.6 M kader in minutes): the ids are computed here (after the current maximum, the tables
 locked against other writers), so children reference their Posyandu without a round trip; rows are generated in
-chunks (flat memory) from pools drawn once, and written through the raw DBAPI connection: COPY on PostgreSQL,
+chunks (flat memory) from pools of people drawn once, and written through the raw DBAPI connection: COPY on PostgreSQL,
 executemany on SQLite (synchronous=OFF for the run only). All in one transaction: the whole batch or nothing. One
 audit_log row records the batch. random.Random(seed, first id) makes a run reproducible.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,17 +27,16 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from portal.demo import (
-    DUSUN, GELAR, HARI, IBADAH, JALAN, LAKI_LAKI, MINGGU_KE, NAMA_ORANG, PAUD, PREFIX_HP, TEMPAT, _katalog, _singkatan,
-)
-from portal import rekap
+from portal import kelengkapan, rekap
+from portal.demo.baris import ACUAN, BOBOT_BIDANG, LAKI_LAKI, Desa, hari_buka, katalog, sk, tempat
+from portal.demo.nama import PREFIX_HP, SUKU_NASIONAL, nama_orang
 from portal.extensions import db
+from portal.kelengkapan import KURSI_PENGURUS
 from portal.models.audit import AuditLog
 from portal.models.base import utcnow
 from portal.models.posyandu import BIDANG, BIT_BIDANG, Kader, Pengurus, Posyandu, posyandu_kata, posyandu_layanan
-from portal.models.wilayah import Wilayah, jenis_of
+from portal.models.wilayah import Wilayah
 from portal.teks import kata
-from portal.kelengkapan import KURSI_PENGURUS
 
 SEED = 300_000
 OBJECT_TYPE = "demo_scale"
@@ -45,8 +46,6 @@ PILOT = .03  # share of the complete ones that are pilot projects: ~0.75% overal
 MUSDES, SK, SK_NOMOR_SAJA = .6, .5, .1  # shares of the other Posyandu with a musdes date, a full SK, an SK number only
 TELEPON_KADER, TELEPON_PENGURUS = .45, .75
 PENGURUS = (3, 9)  # seats filled per Posyandu: ketua, sekretaris, bendahara first, then koordinator bidang
-SUKU = {"banjar": 4, "jawa": 4, "dayak": 2}
-BOBOT_BIDANG = {"pendidikan": 2, "kesehatan": 6, "pu": .8, "perumahan": .7, "trantibumlinmas": .8, "sosial": 1.5}
 LEVEL = {None: 35, "purwa": 36, "madya": 22, "utama": 7}  # kesehatan only
 POOL_BITS = 11  # 2,048 people per bidang, drawn once
 MUSDES_AWAL, MUSDES_HARI = date(2024, 8, 1), 400
@@ -86,10 +85,10 @@ def sumber(n: int, kader_per_posyandu: int, seed: int) -> str:
     return f"flask demo scale --posyandu {n} --kader-per-posyandu {kader_per_posyandu} --seed {seed}"
 
 
-class _Pembuat:
+class Batch:
     """Turns the plan of one batch into row tuples, chunk by chunk, from one random.Random."""
 
-    def __init__(self, rng: random.Random, desa: list[tuple[str, str, str]], katalog: dict[str, list[int]],
+    def __init__(self, rng: random.Random, desa: list[Desa], katalog: dict[str, list[int]],
                  kader_per_posyandu: int, kader_minimum: int, start: dict[str, int]):
         self.rng = rng
         self.desa = desa
@@ -98,7 +97,6 @@ class _Pembuat:
         self.k = kader_per_posyandu
         self.kader_minimum = kader_minimum
         self.bits = {k: BIT_BIDANG[b] for b, ids in katalog.items() for k in ids}
-        self.kata_desa: dict[str, list[str]] = {}
         self.k_lengkap = max(kader_minimum, kader_per_posyandu, len(BIDANG))
         # The others' mean keeps the overall mean at about k; spread ±k/3 around it.
         mean = max((kader_per_posyandu - LENGKAP * (self.k_lengkap + 1)) / (1 - LENGKAP), 0)
@@ -108,20 +106,17 @@ class _Pembuat:
         self.orang["umum"] = self._pool(LAKI_LAKI["umum"])
         self.prefix = [p[1:] for p, w in PREFIX_HP.items() for _ in range(w)]
         self.layanan = [self._layanan(katalog) for _ in range(512)]
-        self.singkatan: dict[str, str] = {}
         self.layanan_rows = 0
         self.bidang, self.bobot = list(BOBOT_BIDANG), list(BOBOT_BIDANG.values())
 
     def _pool(self, laki_laki: float, kesehatan: bool = False) -> list[tuple]:
         """(nama, jenis kelamin, tanggal lahir or None, level or None) of 2**POOL_BITS made-up people."""
-        rng, acuan, people = self.rng, date(2025, 11, 24), []
+        rng, people = self.rng, []
         for _ in range(1 << POOL_BITS):
             jk = "L" if rng.random() < laki_laki else "P"
-            suku = rng.choices(list(SUKU), weights=list(SUKU.values()))[0]
-            lahir = acuan - timedelta(days=rng.randint(19 * 365, 62 * 365))
-            nama = rng.choice(NAMA_ORANG[suku, jk])
-            if suku == "banjar" and (acuan - lahir).days > 40 * 365 and rng.random() < .1:
-                nama = GELAR[jk] + nama
+            suku = rng.choices(list(SUKU_NASIONAL), weights=list(SUKU_NASIONAL.values()))[0]
+            lahir = ACUAN - timedelta(days=rng.randint(19 * 365, 62 * 365))
+            nama = nama_orang(rng, suku, jk, tua=(ACUAN - lahir).days > 40 * 365)
             level = rng.choices(list(LEVEL), weights=list(LEVEL.values()))[0] if kesehatan else None
             people.append((nama, jk, lahir.isoformat() if rng.random() < .4 else None, level))
         return people
@@ -144,14 +139,6 @@ class _Pembuat:
         """+62 and a real operator prefix with eight digits: a valid structure, nobody's number."""
         return f"+62{self.prefix[bits % len(self.prefix)]}{(bits >> 6) % 100_000_000:08d}"
 
-    def _singkatan(self, nama: str) -> str:
-        if nama not in self.singkatan:
-            try:
-                self.singkatan[nama] = _singkatan(nama)
-            except IndexError:  # a name without letters
-                self.singkatan[nama] = "DS"
-        return self.singkatan[nama]
-
     def chunk(self, first: int, n: int) -> dict[str, list[tuple]]:
         """The rows of Posyandu number first .. first + n - 1 of the batch, per table."""
         rows: dict[str, list[tuple]] = {name: [] for name, _ in TABLES}
@@ -159,37 +146,25 @@ class _Pembuat:
             self._posyandu(self.desa[i % len(self.desa)], rows)
         return rows
 
-    def _posyandu(self, desa: tuple[str, str, str], rows: dict[str, list[tuple]]) -> None:
+    def _posyandu(self, desa: Desa, rows: dict[str, list[tuple]]) -> None:
         rng, now = self.rng, self.now
-        kode, nama_desa, nama_kecamatan = desa
         pid = self._id("posyandu")
         lengkap = rng.random() < LENGKAP
-        kelurahan = jenis_of(kode) == "kelurahan"
-        rt = f"{rng.randint(1, 15):03d}"
-        if kelurahan:
-            dusun, rw, alamat = None, f"{rng.randint(1, 6):03d}", f"{rng.choice(JALAN)} RT {rt}"
-        else:
-            dusun = f"Dusun {rng.choice(DUSUN)}"
-            rw = f"{rng.randint(1, 4):03d}" if rng.random() < .5 else None
-            alamat = rng.choice(TEMPAT).format(desa=nama_desa, rt=rt, ibadah=rng.choice(IBADAH),
-                                               paud=rng.choice(PAUD))
+        profil = tempat(rng, desa)
         musdes = MUSDES_AWAL + timedelta(days=rng.randrange(MUSDES_HARI))
-        sk_tanggal = musdes + timedelta(days=rng.randint(3, 40))
-        sk_nomor = f"141/{rng.randint(1, 60):02d}/SK/{self._singkatan(nama_desa)}/{sk_tanggal.year}"
+        sk_nomor, sk_tanggal = sk(rng, desa, musdes)
         r = rng.random()
         if not lengkap and r >= SK:
             sk_nomor, sk_tanggal = (sk_nomor if r < SK + SK_NOMOR_SAJA else None), None
         if not lengkap and rng.random() >= MUSDES:
             musdes = None
-        if rng.random() < .6:
-            hari_buka = f"Setiap tanggal {rng.randint(1, 25)}"
-        else:
-            hari_buka = f"Minggu {rng.choice(MINGGU_KE)}, {rng.choice(HARI)}"
-        kontak, kursi = self._pengurus(pid, rt, nama_desa, kelurahan, lengkap, rows["pengurus"])
+        buka = hari_buka(rng)
+        kontak, kursi = self._pengurus(pid, f"RT {profil['rt']}, {desa.label}", lengkap, rows["pengurus"])
         bidang_kader = self._kader(pid, lengkap, rows["kader"])
-        # The verdict of portal/kelengkapan.py, from what was generated.
-        lengkap = (bool(sk_nomor and sk_tanggal) and musdes is not None and kursi == len(KURSI_PENGURUS)
-                   and len(bidang_kader) >= self.kader_minimum and set(bidang_kader) >= set(BIDANG))
+        # What the rekap would derive from these records: the verdict of portal/kelengkapan.py on the same facts.
+        fakta = kelengkapan.Fakta(pid, desa.kode, sk=bool(sk_nomor and sk_tanggal), musdes=musdes is not None,
+                                  kader_per_bidang=Counter(bidang_kader), kursi_terisi=set(kursi))
+        lengkap = kelengkapan.lengkap(kelengkapan.periksa(fakta, self.kader_minimum))
         status = rng.choices(*zip(*(STATUS_LENGKAP if lengkap else STATUS_LAIN).items()))[0]
         layanan = self.layanan[rng.getrandbits(9)]
         bits = 0
@@ -197,23 +172,20 @@ class _Pembuat:
             bits |= self.bits[k]
         nama = f"Posyandu Uji {pid:06d}"
         rows["posyandu"].append((
-            pid, nama, kode, dusun, rt, rw, alamat, sk_nomor,
-            sk_tanggal and sk_tanggal.isoformat(), musdes and musdes.isoformat(), hari_buka, kontak, True,
-            lengkap and rng.random() < PILOT, status, f"{kode}.{pid}" if status == "teregistrasi" else None,
+            pid, nama, desa.kode, profil["dusun"], profil["rt"], profil["rw"], profil["alamat"], sk_nomor,
+            sk_tanggal and sk_tanggal.isoformat(), musdes and musdes.isoformat(), buka, kontak, True,
+            lengkap and rng.random() < PILOT, status, f"{desa.kode}.{pid}" if status == "teregistrasi" else None,
             lengkap, bits, 1, now, now))
         rows["posyandu_layanan"].extend((pid, k) for k in layanan)
         self.layanan_rows += len(layanan)
-        if kode not in self.kata_desa:
-            self.kata_desa[kode] = kata(nama_desa, nama_kecamatan)
-        rows["posyandu_kata"].extend((w, pid) for w in dict.fromkeys(kata(nama) + self.kata_desa[kode]))
+        # The words the rekap indexes (rekap.kata_posyandu): the name's, the desa's and the kecamatan's.
+        rows["posyandu_kata"].extend((w, pid) for w in kata(nama, desa.nama, desa.kecamatan))
 
-    def _pengurus(self, pid: int, rt: str, nama_desa: str, kelurahan: bool, lengkap: bool,
-                  rows: list[tuple]) -> tuple[str | None, int]:
+    def _pengurus(self, pid: int, alamat: str, lengkap: bool, rows: list[tuple]) -> tuple[str | None, list[str]]:
         """The pengurus of the Posyandu; returns the ketua's phone (the Posyandu's contact) and the seats filled."""
         rng, now, mask = self.rng, self.now, (1 << POOL_BITS) - 1
         n = len(KURSI_PENGURUS) if lengkap else rng.randint(*PENGURUS)
         kursi = KURSI_PENGURUS[:3] + rng.sample(KURSI_PENGURUS[3:], n - 3)
-        alamat = f"RT {rt}, {'Kelurahan' if kelurahan else 'Desa'} {nama_desa}"
         kontak = None
         for seat in kursi:
             jabatan, _, bidang = seat.partition(":")
@@ -224,7 +196,7 @@ class _Pembuat:
                          now, now))
             if jabatan == "ketua":
                 kontak = telepon
-        return kontak, len(kursi)
+        return kontak, kursi
 
     def _kader(self, pid: int, lengkap: bool, rows: list[tuple]) -> list[str]:
         rng, now, mask = self.rng, self.now, (1 << POOL_BITS) - 1
@@ -320,18 +292,18 @@ def _writer() -> _Writer:
     return _PostgresWriter(dbapi) if connection.dialect.name == "postgresql" else _SqliteWriter(dbapi)
 
 
-def _desa(rng: random.Random) -> list[tuple[str, str, str]]:
+def _desa(rng: random.Random) -> list[Desa]:
     """Every desa/kelurahan (kode, nama, nama kecamatan), shuffled: round-robin over it spreads a batch over the whole
     country."""
     kecamatan = aliased(Wilayah)
-    desa = [tuple(row) for row in db.session.execute(
+    desa = [Desa(*row) for row in db.session.execute(
         select(Wilayah.kode, Wilayah.nama, kecamatan.nama).join(kecamatan, kecamatan.kode == Wilayah.parent_kode)
         .where(Wilayah.level == 4).order_by(Wilayah.kode))]
     rng.shuffle(desa)
     return desa
 
 
-def _chunks(maker: _Pembuat, writer: _Writer, n: int) -> Iterator[dict]:
+def _chunks(maker: Batch, writer: _Writer, n: int) -> Iterator[dict]:
     """The rows of the batch chunk by chunk, ready to write; the next chunk is generated in a thread while the caller
     writes this one, so the database works (outside the GIL) while Python generates."""
     def make(first: int, size: int) -> dict:
@@ -362,7 +334,7 @@ def generate(n: int, kader_per_posyandu: int = 12, seed: int = SEED, kader_minim
         desa = _desa(rng)
         if not desa:
             raise ValueError("Tabel wilayah belum berisi desa/kelurahan: jalankan dulu `flask wilayah import`.")
-        maker = _Pembuat(rng, desa, _katalog(), kader_per_posyandu, kader_minimum, start)
+        maker = Batch(rng, desa, katalog(), kader_per_posyandu, kader_minimum, start)
         for rows in _chunks(maker, writer, n):
             for table, columns in TABLES:
                 writer.write(table, columns, rows[table])
@@ -370,14 +342,14 @@ def generate(n: int, kader_per_posyandu: int = 12, seed: int = SEED, kader_minim
         result = ScaleResult(
             batch=f"{start['posyandu'] + 1}-{maker.ids['posyandu']}", posyandu=n,
             kader=maker.ids["kader"] - start["kader"], pengurus=maker.ids["pengurus"] - start["pengurus"],
-            layanan=maker.layanan_rows, provinsi=len({d[0][:2] for d in desa[:n]}), desa=min(n, len(desa)),
+            layanan=maker.layanan_rows, provinsi=len({d.kode[:2] for d in desa[:n]}), desa=min(n, len(desa)),
             seconds=0)
         db.session.execute(AuditLog.__table__.insert().values(
             at=utcnow(), actor_id=None, action="buat", object_type=OBJECT_TYPE, object_id=result.batch,
             wilayah_kode=None, on_behalf_of=None, posyandu_id=None,
             changes={"sumber": [None, sumber(n, kader_per_posyandu, seed)], "posyandu": [None, n],
                      "kader": [None, result.kader], "pengurus": [None, result.pengurus]}))
-        # The generator wrote each Posyandu's derived columns and search words itself; the rekap rows are summed.
+        # The generator wrote each Posyandu's derived columns and search words; the rekap rows are summed.
         rekap.bangun(turunan=False, catat=False)
         db.session.commit()
     except BaseException:

@@ -1,5 +1,5 @@
 """Demo kegiatan, as the regional press reported them (DOMAIN.md §6), on the generated institutional data of
-portal/demo.py:
+provinsi.py:
 
 - the Bimtek "peningkatan kapasitas kader Posyandu 6 SPM" of Kecamatan Bintang Ara (63.09.12), 15–16 Oct 2025, Aston
   Tanjung City Hotel: 84 kader from 7 of the 9 desa (about 12 each, two per bidang where the desa has them); the
@@ -13,13 +13,14 @@ install. Marks are dated on the days themselves, made by the demo organiser's ac
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from portal import audit
+from portal.demo.akun import DEMO_KECAMATAN
+from portal.demo.baris import utc
+from portal.demo.provinsi import TABALONG
 from portal.extensions import db
 from portal.models.kegiatan import Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import BIDANG, Kader, Posyandu
@@ -29,7 +30,7 @@ from portal.kegiatan import service
 
 SEED = 6309_2025
 PENYELENGGARA = "DPMD Kabupaten Tabalong"
-BINTANG_ARA = "63.09.12"
+BINTANG_ARA = DEMO_KECAMATAN  # 63.09.12
 BIMTEK = dict(
     jenis="bimtek", judul="Bimtek Peningkatan Kapasitas Kader Posyandu 6 Bidang SPM Kecamatan Bintang Ara",
     penyelenggara=PENYELENGGARA, tempat="Aston Tanjung City Hotel, Tanjung", tanggal_mulai=date(2025, 10, 15),
@@ -44,7 +45,7 @@ BIMTEK_ABSEN = [(1, 0), (2, 2)]
 SOSIALISASI = dict(
     jenis="sosialisasi", judul="Sosialisasi Kebijakan Posyandu 6 Bidang SPM Kabupaten Tabalong",
     penyelenggara=PENYELENGGARA, tempat="Pendopo Bersinar Pembataan, Tanjung", tanggal_mulai=date(2025, 11, 24),
-    tanggal_selesai=date(2025, 11, 24), wilayah_kode="63.09", sasaran="kader,tp_kecamatan", syarat_hadir=None,
+    tanggal_selesai=date(2025, 11, 24), wilayah_kode=TABALONG, sasaran="kader,tp_kecamatan", syarat_hadir=None,
     jabatan_penandatangan="Kepala DPMD Kabupaten Tabalong",
     keterangan="Ketua TP Posyandu Kecamatan dan kader dari setiap desa/kelurahan.")
 SOSIALISASI_ABSEN = (4, 3)
@@ -55,19 +56,14 @@ SUMBER = "Data demo: kegiatan seperti diberitakan media daerah, peserta dan keha
 
 def seed(actor: User | None) -> list[str]:
     """Creates both kegiatan unless a kegiatan of Tabalong exists or Tabalong has no Posyandu yet."""
-    if db.session.scalar(select(Kegiatan.id).where(within_clause(Kegiatan.wilayah_kode, "63.09")).limit(1)):
+    if db.session.scalar(select(Kegiatan.id).where(within_clause(Kegiatan.wilayah_kode, TABALONG)).limit(1)):
         return []
-    if db.session.scalar(select(Posyandu.id).where(Posyandu.desa_kode.like("63.09.%")).limit(1)) is None:
+    if db.session.scalar(select(Posyandu.id).where(Posyandu.desa_kode.like(f"{TABALONG}.%")).limit(1)) is None:
         return []
     rng = random.Random(SEED)
     lines = [_bimtek(rng, actor), _sosialisasi(rng, actor)]
     db.session.commit()
     return lines
-
-
-def _utc(day: date, hour: int, minute: int) -> datetime:
-    local = datetime.combine(day, time(hour, minute), ZoneInfo(current_app.config["TIMEZONE"]))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def _kegiatan(values: dict, actor: User | None) -> Kegiatan:
@@ -76,7 +72,7 @@ def _kegiatan(values: dict, actor: User | None) -> Kegiatan:
     db.session.flush()
     entry = audit.record(actor, "buat", k, wilayah_kode=k.wilayah_kode, kegiatan_id=k.id,
                          changes={"judul": [None, k.judul], "sumber": [None, SUMBER]})
-    entry.at = _utc(k.tanggal_mulai - timedelta(days=14), 10, 0)
+    entry.at = utc(k.tanggal_mulai - timedelta(days=14), 10, 0)
     return k
 
 
@@ -98,7 +94,7 @@ def _hadiri(rng: random.Random, k: Kegiatan, peserta: list[Peserta], absen: list
         status = {p.id: "izin" for p in away[:izin]} | {p.id: "tidak_hadir" for p in away[izin:]}
         for p in peserta:
             s = status.get(p.id, "hadir")
-            at = _utc(day, 7, 30) + timedelta(minutes=rng.randint(0, 100)) if s == "hadir" else _utc(day, 12, 0)
+            at = utc(day, 7, 30) + timedelta(minutes=rng.randint(0, 100)) if s == "hadir" else utc(day, 12, 0)
             cara = "qr" if s == "hadir" and rng.random() < .75 else "daftar"
             mark = Kehadiran(peserta_id=p.id, tanggal=day, status=s, cara=cara,
                              dicatat_oleh_id=actor.id if actor else None, dicatat_pada=at)
@@ -145,12 +141,12 @@ def _bimtek(rng: random.Random, actor) -> str:
 
 def _sosialisasi(rng: random.Random, actor) -> str:
     k = _kegiatan(SOSIALISASI, actor)
-    kecamatan = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 3, Wilayah.parent_kode == "63.09")
+    kecamatan = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 3, Wilayah.parent_kode == TABALONG)
                                         .order_by(Wilayah.kode)))
     peserta = [_peserta(k, actor, nama=nama, asal_kode=w.kode, peran="tp_kecamatan",
                         jabatan=f"Ketua TP Posyandu Kecamatan {w.nama}", cara_daftar="di_tempat")
                for w, nama in zip(kecamatan, KETUA_TP)]
-    desa = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 4, within_clause(Wilayah.kode, "63.09"))
+    desa = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 4, within_clause(Wilayah.kode, TABALONG))
                                    .order_by(Wilayah.kode)))
     for w in desa:
         kader = _kader_desa(w.kode)

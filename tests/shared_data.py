@@ -1,0 +1,54 @@
+"""One generated database for the read-only checks of a test module (issue 14): generating the demo province or a
+scale batch takes seconds, reading it takes milliseconds.
+
+`Generated` makes the data on first use and keeps it until the module ends, or until a test needs the database
+without it (`drop()` first) or has changed it (`drop()` after). Tests that read it must not request conftest's `app`,
+`ctx` or `client`, whose teardown empties the database: they use `.app` for a test client and run in a context of
+`.direct`, a second app on the same database (as conftest's `ctx`: no request shares `g` with the test).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from sqlalchemy import delete, update
+
+from portal.extensions import db
+from portal.models import User
+from portal.models.rekap import UKURAN, rekap_wilayah
+from tests.conftest import make_app
+
+# Reference data every test starts from (conftest); generated data never changes the catalogue.
+KEPT = {"wilayah", "katalog_kegiatan", "rekap_wilayah"}
+
+
+def empty(app: Flask) -> None:
+    """The database as every test starts with it: no accounts, no Posyandu, the rekap counts back to zero."""
+    with app.app_context():
+        db.session.execute(update(User).values(created_by_id=None))
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in KEPT:
+                db.session.execute(delete(table))
+        db.session.execute(update(rekap_wilayah).where(rekap_wilayah.c.posyandu > 0)
+                           .values(**{name: 0 for name in UKURAN if name != "desa"}))
+        db.session.commit()
+
+
+class Generated:
+    """make(app) generates the data inside an app context of .direct and returns what the tests read about it."""
+
+    def __init__(self, database_url: str, make: Callable[[Flask], object]):
+        self.app, self.direct = make_app(database_url), make_app(database_url)
+        self._make = make
+        self._value = None
+
+    def get(self):
+        if self._value is None:
+            with self.direct.app_context():
+                self._value = self._make(self.direct)
+        return self._value
+
+    def drop(self) -> None:
+        if self._value is not None:
+            self._value = None
+            empty(self.direct)
