@@ -44,7 +44,7 @@ def create_app(test_config=None):
     from portal.direktori.views import bp as direktori_bp
     from portal.kelola.impor.views import bp as impor_bp
     from portal.kegiatan.views import bp as kegiatan_bp
-    from portal.kegiatan.views import sertifikat_bp
+    from portal.sertifikat.views import bp as sertifikat_bp
     from portal.pengguna.views import bp as pengguna_bp
     from portal.kelola.views import bp as kelola_bp
     from portal.public.views import bp as public_bp

@@ -204,18 +204,18 @@ def kegiatan_100(ctx, users):
 
     from portal.extensions import db
     from portal.formatting import hari_ini
-    from portal.kegiatan import service
+    from portal.kegiatan import peserta, service
     from portal.models import Peserta, User
     from tests.test_kegiatan import BINTANG_ARA_DESA, WALING, _form
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.buat(organiser, _form(today - timedelta(days=3), today - timedelta(days=2),
-                                      judul="Bimbingan Teknis Peningkatan Kapasitas Kader Posyandu 6 Bidang SPM",
-                                      penandatangan="Drs. H. Ahmad Yani, M.Si", jabatan_penandatangan="Kepala DPMD"))
+    k = service.create(organiser, _form(today - timedelta(days=3), today - timedelta(days=2),
+                                        judul="Bimbingan Teknis Peningkatan Kapasitas Kader Posyandu 6 Bidang SPM",
+                                        penandatangan="Drs. H. Ahmad Yani, M.Si", jabatan_penandatangan="Kepala DPMD"))
     for i in range(100):
-        service.daftar_di_tempat(organiser, k, {"nama": f"Peserta Nomor {i:03d} Binti Abdullah Rahmatullah",
-                                                "asal_kode": WALING if i % 2 else BINTANG_ARA_DESA, "peran": "kader",
-                                                "bidang": "kesehatan"}, tetap_baru=True)
+        peserta.register_at_venue(organiser, k, {"nama": f"Peserta Nomor {i:03d} Binti Abdullah Rahmatullah",
+                                                 "asal_kode": WALING if i % 2 else BINTANG_ARA_DESA, "peran": "kader",
+                                                 "bidang": "kesehatan"}, tetap_baru=True)
     db.session.execute(update(Peserta).where(Peserta.kegiatan_id == k.id).values(hari_hadir=2, lulus=True))
     db.session.commit()
     return k.id

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.kegiatan import service as kegiatan_service
+from portal.kegiatan import peserta as kegiatan_peserta
 from portal.models import Posyandu, User
 from portal.kelola import service as posyandu_service
 from portal.registrasi import workflow
@@ -83,7 +84,7 @@ def ids(app, ctx, users, tmp_path):
     u2.status = "diajukan"
     workflow.cermin([u2])
     db.session.commit()
-    g = kegiatan_service.buat(db.session.get(User, users["kab_tabalong"]), {
+    g = kegiatan_service.create(db.session.get(User, users["kab_tabalong"]), {
         "jenis": "bimtek", "judul": "Bimtek", "penyelenggara": "DPMD", "tempat": "Tanjung",
         "tanggal_mulai": "2025-10-15", "tanggal_selesai": "2025-10-16", "wilayah_kode": "63.09.01",
         "sasaran": ["kader"]})
@@ -94,7 +95,7 @@ def ids(app, ctx, users, tmp_path):
         v = workflow.buat(None, posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": nama}))
         v.status, v.tahap = "diverifikasi_kabupaten", tahap
         workflow.cermin([v])
-    kegiatan_service.peserta_dari_data(db.session.get(User, users["kab_tabalong"]), g, k)
+    kegiatan_peserta.peserta_from_record(db.session.get(User, users["kab_tabalong"]), g, k)
     db.session.commit()
     return {"pid": p.id, "kid": k.id, "uid": u.id, "uid2": u2.id, "gid": g.id, "tid": t.id,
             "user": users["desa_pamarangan"]}

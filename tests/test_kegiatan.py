@@ -14,6 +14,7 @@ from portal import rekap
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import laporan, service
+from portal.kegiatan import hadir as kegiatan_hadir, peserta as kegiatan_peserta, sertifikat as kegiatan_sertifikat
 from portal.models import AuditLog, Kader, Kegiatan, Kehadiran, Pengurus, Peserta, Posyandu, User
 from portal.models.rekap import rekap_wilayah
 from portal.pengguna import service as pengguna
@@ -48,7 +49,7 @@ def data(ctx, users):
     _posyandu(HAPALAH, "Posyandu Kenanga", kader=[("Jamilah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.buat(organiser, _form(today - timedelta(days=1), today))
+    k = service.create(organiser, _form(today - timedelta(days=1), today))
     return k.id
 
 
@@ -326,7 +327,7 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     organiser = as_user("peny_tabalong")
     _add(organiser, data, "Siti Aminah")
     p = _peserta(data, "Siti Aminah")
-    token = service.token_qr(p)
+    token = kegiatan_hadir.token_qr(p)
     url = f"/kegiatan/qr/{token}"
     cards = organiser.get(f"/kegiatan/{data}/kartu").get_data(as_text=True)
     # The card's QR is inline and encodes exactly this check-in URL.
@@ -356,7 +357,7 @@ def test_forged_qr_tokens_are_refused(as_user, ctx, data):
     organiser = as_user("peny_tabalong")
     _add(organiser, data, "Siti Aminah", "Rahmah")
     p = _peserta(data, "Siti Aminah")
-    token = service.token_qr(p)
+    token = kegiatan_hadir.token_qr(p)
     payload, signature = token.rsplit(".", 1)
     forged = [
         f"{payload}.{signature[:-2]}AA",  # a changed signature
@@ -369,7 +370,7 @@ def test_forged_qr_tokens_are_refused(as_user, ctx, data):
         assert response.status_code == 404 and "tidak sah" in response.get_data(as_text=True), bad
     # A token signed with another secret (another install) is refused too.
     from itsdangerous import URLSafeSerializer
-    foreign = URLSafeSerializer("kunci-lain", salt=service.SALT_QR).dumps([p.id, p.kegiatan_id])
+    foreign = URLSafeSerializer("kunci-lain", salt=kegiatan_hadir.SALT_QR).dumps([p.id, p.kegiatan_id])
     assert post(organiser, f"/kegiatan/qr/{foreign}").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0
 
@@ -378,12 +379,12 @@ def test_expired_qr_tokens_are_refused(as_user, ctx, users):
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    lalu = service.buat(organiser, _form(today - timedelta(days=10), today - timedelta(days=9)))
-    nanti = service.buat(organiser, _form(today + timedelta(days=3), today + timedelta(days=3)))
+    lalu = service.create(organiser, _form(today - timedelta(days=10), today - timedelta(days=9)))
+    nanti = service.create(organiser, _form(today + timedelta(days=3), today + timedelta(days=3)))
     client = as_user("peny_tabalong")
     for k, status, message in ((lalu, 410, "kedaluwarsa"), (nanti, 410, "baru berlaku pada hari kegiatan")):
         _add(client, k.id, "Siti Aminah")
-        url = f"/kegiatan/qr/{service.token_qr(_peserta(k.id, 'Siti Aminah'))}"
+        url = f"/kegiatan/qr/{kegiatan_hadir.token_qr(_peserta(k.id, 'Siti Aminah'))}"
         page = client.get(url)
         assert page.status_code == status and message in page.get_data(as_text=True)
         refused = post(client, url)
@@ -430,7 +431,7 @@ def test_the_public_confirms_a_certificate_without_revealing_the_name(as_user, c
     p, q = _peserta(data, "Siti Aminah"), _peserta(data, "Rahmah")
     for day in k.hari:
         _mark(organiser, data, day, p.id, "hadir")
-    code = service.tampil_kode(p.kode_sertifikat)
+    code = kegiatan_sertifikat.tampil_kode(p.kode_sertifikat)
     assert code in organiser.get(f"/kegiatan/{data}/sertifikat/{p.id}").get_data(as_text=True)
     page = client.get(f"/sertifikat/{code.lower()}")
     html = page.get_data(as_text=True)
@@ -487,7 +488,7 @@ def test_a_kader_who_passes_a_bimtek_counts_as_trained(as_user, ctx, data):
 def test_sosialisasi_does_not_train(as_user, ctx, users):
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
-    k = service.buat(organiser, {**_form(hari_ini(), hari_ini()), "jenis": "sosialisasi"})
+    k = service.create(organiser, {**_form(hari_ini(), hari_ini()), "jenis": "sosialisasi"})
     client = as_user("peny_tabalong")
     _add(client, k.id, "Siti Aminah")
     _mark(client, k.id, hari_ini(), _peserta(k.id, "Siti Aminah").id, "hadir")
@@ -571,9 +572,9 @@ def test_attendance_page_for_84_peserta_fits_the_budget(as_user, ctx, users):
     """The organiser's phone loads the whole day's list (84 peserta) in one first flight."""
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.buat(organiser, _form(today, today + timedelta(days=1)))
+    k = service.create(organiser, _form(today, today + timedelta(days=1)))
     for i in range(84):
-        service.daftar_di_tempat(organiser, k, {"nama": f"Peserta Nomor {i:02d} Binti Abdullah",
+        kegiatan_peserta.register_at_venue(organiser, k, {"nama": f"Peserta Nomor {i:02d} Binti Abdullah",
                                                 "asal_kode": WALING if i % 2 else BINTANG_ARA_DESA, "peran": "kader",
                                                 "bidang": "kesehatan"}, tetap_baru=True)
     client = as_user("peny_tabalong")
@@ -621,7 +622,7 @@ def dua_hari(as_user, ctx, users):
     _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.buat(organiser, _form(today, today + timedelta(days=1)))
+    k = service.create(organiser, _form(today, today + timedelta(days=1)))
     client = as_user("peny_tabalong")
     _add(client, k.id, "Siti Aminah")
     return k, client

@@ -225,7 +225,7 @@ def test_daftar_pengurus_of_a_submitted_usulan_is_dated_the_day_it_was_submitted
 def test_print_pages_of_a_kegiatan_without_peserta_render(as_user, ctx, users):
     organiser = db.session.get(User, users["peny_tabalong"])
     today = date.today()
-    k = service.buat(organiser, _form(today - timedelta(days=1), today, tempat="Pendopo Bersinar"))
+    k = service.create(organiser, _form(today - timedelta(days=1), today, tempat="Pendopo Bersinar"))
     client = as_user("peny_tabalong")
     for path in ("kartu", "daftar-hadir", "sertifikat"):
         assert client.get(f"/kegiatan/{k.id}/{path}").status_code == 200, path

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.formatting import hari_ini
-from portal.kegiatan import service
+from portal.kegiatan import hadir as kegiatan_hadir
 from portal.models import Kehadiran
 from tests import test_kegiatan
 from tests.test_kegiatan import _add, _mark, _peserta
@@ -35,7 +35,7 @@ def test_a_day_to_come_shows_a_read_only_list(dua_hari):
 def test_a_qr_card_opened_logged_out_explains_it_is_for_the_panitia(as_user, ctx, data, client):
     organiser = as_user("peny_tabalong")
     _add(organiser, data, "Siti Aminah")
-    token = service.token_qr(_peserta(data, "Siti Aminah"))
+    token = kegiatan_hadir.token_qr(_peserta(data, "Siti Aminah"))
     url = f"/kegiatan/qr/{token}"
     response = client.get(url)
     html = response.get_data(as_text=True)

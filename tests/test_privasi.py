@@ -19,6 +19,7 @@ from portal import access, lembar
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
+from portal.kegiatan import hadir as kegiatan_hadir, peserta as kegiatan_peserta
 from portal.models import AuditLog, Kader, KatalogKegiatan, Kegiatan, Pengurus, Peserta, Posyandu, User
 from portal.kelola.impor import importer
 from portal.kelola import service
@@ -69,12 +70,12 @@ def hostile(ctx, users):
         ids.append(p.id)
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = kegiatan_service.buat(organiser, {
+    k = kegiatan_service.create(organiser, {
         "jenis": "bimtek", "judul": "=1+1 Bimtek", "penyelenggara": "@DPMD", "tempat": "-Tanjung",
         "tanggal_mulai": today.isoformat(), "tanggal_selesai": today.isoformat(), "wilayah_kode": "63.09.12",
         "sasaran": ["kader"]})
-    kegiatan_service.tambah_dari_data(organiser, k, list(db.session.scalars(select(Kader.id))))
-    kegiatan_service.daftar_di_tempat(organiser, k, {"nama": "=HYPERLINK(\"http://x\") Ani", "asal_kode": WALING,
+    kegiatan_peserta.add_from_records(organiser, k, list(db.session.scalars(select(Kader.id))))
+    kegiatan_peserta.register_at_venue(organiser, k, {"nama": "=HYPERLINK(\"http://x\") Ani", "asal_kode": WALING,
                                                      "peran": "lainnya"})
     return {"posyandu": ids, "kegiatan": k.id}
 
@@ -289,11 +290,11 @@ def pribadi(ctx, users):
     service.update_pengurus(kab, ketua, {**KETUA, "alamat": "Jl. Kenari Rahasia 9"}, ketua.version)
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = kegiatan_service.buat(organiser, {
+    k = kegiatan_service.create(organiser, {
         "jenis": "bimtek", "judul": "Bimtek Kader", "penyelenggara": "DPMD Tabalong", "tempat": "Tanjung",
         "tanggal_mulai": (today - timedelta(days=1)).isoformat(), "tanggal_selesai": today.isoformat(),
         "wilayah_kode": "63.09.12", "sasaran": ["kader"]})
-    kegiatan_service.tambah_dari_data(organiser, k, [kader.id], [ketua.id])
+    kegiatan_peserta.add_from_records(organiser, k, [kader.id], [ketua.id])
     return {"pid": p.id, "kader": kader.id, "ketua": ketua.id, "kegiatan": k.id}
 
 
@@ -340,7 +341,7 @@ def _crawl(client, seeds, limit=150) -> dict[str, str]:
 def test_a_penyelenggara_sees_no_personal_data_on_any_staff_page(as_user, pribadi):
     client = as_user("peny_tabalong")
     pid, kid, gid, k = pribadi["pid"], pribadi["kader"], pribadi["ketua"], pribadi["kegiatan"]
-    qr = [f"/kegiatan/qr/{kegiatan_service.token_qr(p)}" for p in db.session.scalars(select(Peserta))]
+    qr = [f"/kegiatan/qr/{kegiatan_hadir.token_qr(p)}" for p in db.session.scalars(select(Peserta))]
     pages = _crawl(client, ["/beranda", "/beranda?q=melati", f"/kelola/posyandu/{pid}",
                             f"/kelola/posyandu/{pid}/riwayat", f"/kelola/kader/{kid}", f"/kelola/pengurus/{gid}",
                             f"/kegiatan/{k}", f"/kegiatan/{k}/peserta/pilih?peran=kader",

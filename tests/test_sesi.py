@@ -10,7 +10,7 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.kegiatan import service as kegiatan_service
+from portal.kegiatan import hadir as kegiatan_hadir, peserta as kegiatan_peserta
 from portal.models import Kader, Kegiatan, Peserta, User, Usulan
 from portal.kelola import service as posyandu_service
 from portal.registrasi import dokumen
@@ -128,15 +128,15 @@ def orang(app, ctx, ids, users):  # noqa: F811 - the imported fixture
         "alamat": "Jl. Uji Pribadi 7"})
     k = db.session.get(Kegiatan, ids["gid"])
     kab = db.session.get(User, users["kab_tabalong"])
-    kegiatan_service.daftar_di_tempat(kab, k, {"nama": "Bu Nurul Peserta", "asal_kode": "63.09.01.2001",
-                                               "peran": "kader", "bidang": "kesehatan"}, tetap_baru=True)
+    kegiatan_peserta.register_at_venue(kab, k, {"nama": "Bu Nurul Peserta", "asal_kode": "63.09.01.2001",
+                                                "peran": "kader", "bidang": "kesehatan"}, tetap_baru=True)
     peserta = db.session.scalar(select(Peserta).where(Peserta.kegiatan_id == k.id).order_by(Peserta.id))
     pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     usulan = db.session.get(Usulan, ids["uid"])
     dok = dokumen.unggah(kab, usulan, "sk", io.BytesIO(pdf), "sk.pdf")
     db.session.commit()
     return {**ids, "pengurus": pengurus.id, "peserta": peserta.id, "did": dok.id,
-            "token": kegiatan_service.token_qr(peserta)}
+            "token": kegiatan_hadir.token_qr(peserta)}
 
 
 def _value(endpoint: str, arg: str, jenis: str, o: dict):

@@ -75,6 +75,15 @@ def desa_sasaran(k: Kegiatan, limit: int | None = None) -> list[Wilayah]:
                                    .order_by(Wilayah.kode).limit(limit)))
 
 
+def asal_pilihan(k: Kegiatan) -> dict[str, str]:
+    """Where someone registered at the venue may come from: a desa of the target, or for Tim Pembina a kecamatan
+    (the target's own, or those inside it; none for a desa target)."""
+    kecamatan = list(db.session.scalars(select(Wilayah).where(Wilayah.level == 3,
+                                                              within_clause(Wilayah.kode, k.wilayah_kode))
+                                        .order_by(Wilayah.kode)))
+    return {w.kode: f"{w.nama_lengkap} ({w.kode})" for w in kecamatan + desa_sasaran(k, limit=500)}
+
+
 def rekap(k: Kegiatan) -> Rekap:
     hari = k.hari
     index = {d: i for i, d in enumerate(hari)}

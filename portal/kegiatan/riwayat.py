@@ -1,15 +1,15 @@
 """The "Riwayat" of a kegiatan as a person reads it: who changed the event, its list of peserta, or a mark, when."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from portal import halaman
 from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.kegiatan import CARA_CATAT, JENIS_KEGIATAN, PERAN, SASARAN, STATUS_HADIR, Peserta
 from portal.models.posyandu import BIDANG
 from portal.riwayat import Entry, Kamus, aktor, perubahan, wilayah_dari
 
-PER_HALAMAN = 100
 KAMUS = Kamus(
     label={
         "jenis": "Jenis", "judul": "Judul", "penyelenggara": "Penyelenggara", "tempat": "Tempat",
@@ -31,12 +31,11 @@ ACTION = {"buat": "membuat", "ubah": "mengubah", "batal": "membatalkan", "tambah
 OBJEK = {"kegiatan": "kegiatan", "peserta": "peserta", "kehadiran": "kehadiran"}
 
 
-def entries(kegiatan_id: int, page: int = 1, pribadi_boleh: bool = False) -> tuple[list[Entry], int]:
-    """One page of the kegiatan's history, newest first, and the number of pages."""
-    where = AuditLog.kegiatan_id == kegiatan_id
-    total = db.session.scalar(select(func.count()).select_from(AuditLog).where(where))
-    rows = db.session.scalars(select(AuditLog).where(where).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-                              .limit(PER_HALAMAN).offset((page - 1) * PER_HALAMAN)).all()
+def entries(kegiatan_id: int, nomor: int = 1, pribadi_boleh: bool = False) -> halaman.Halaman:
+    """One page of the kegiatan's history, newest first: Entry items."""
+    page = halaman.paginate(select(AuditLog).where(AuditLog.kegiatan_id == kegiatan_id)
+                            .order_by(AuditLog.at.desc(), AuditLog.id.desc()), nomor)
+    rows = page.items
     ids = [int(r.object_id) for r in rows if r.object_type == "peserta"]
     nama = dict(db.session.execute(select(Peserta.id, Peserta.nama).where(Peserta.id.in_(ids))).all()) if ids else {}
     wilayah = wilayah_dari(rows)
@@ -52,4 +51,5 @@ def entries(kegiatan_id: int, page: int = 1, pribadi_boleh: bool = False) -> tup
             subject += f" {who}" + (f", {KAMUS.nilai('tanggal', day)}" if day else "")
         result.append(Entry(r.at, aktor(r.actor), ACTION.get(r.action, r.action.replace("_", " ")), subject, None,
                             perubahan(KAMUS, r.object_type, changes, wilayah, pribadi_boleh)))
-    return result, max((total + PER_HALAMAN - 1) // PER_HALAMAN, 1)
+    page.items = result
+    return page
