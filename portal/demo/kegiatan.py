@@ -26,7 +26,8 @@ from portal.models.kegiatan import Kegiatan, Kehadiran, Peserta
 from portal.models.posyandu import BIDANG, Kader, Posyandu
 from portal.models.user import User
 from portal.models.wilayah import Wilayah, within_clause
-from portal.kegiatan import service
+from portal.kegiatan import peserta as peserta_service
+from portal.kegiatan import sertifikat
 
 SEED = 6309_2025
 PENYELENGGARA = "DPMD Kabupaten Tabalong"
@@ -79,9 +80,9 @@ def _kegiatan(values: dict, actor: User | None) -> Kegiatan:
 def _peserta(k: Kegiatan, actor, kader: Kader | None = None, **fields) -> Peserta:
     """A kader on record (as the organiser's picker adds them), or someone registered at the venue."""
     if kader is not None:
-        return service.peserta_dari_data(actor, k, kader)
-    p = Peserta(kegiatan_id=k.id, nama_lipat=service.nama_inti(fields["nama"]),
-                kode_sertifikat=service._kode_sertifikat(), didaftarkan_oleh_id=actor.id if actor else None, **fields)
+        return peserta_service.peserta_from_record(actor, k, kader)
+    p = Peserta(kegiatan_id=k.id, nama_lipat=peserta_service.nama_inti(fields["nama"]),
+                kode_sertifikat=sertifikat.new_code(), didaftarkan_oleh_id=actor.id if actor else None, **fields)
     db.session.add(p)
     return p
 
@@ -104,7 +105,7 @@ def _hadiri(rng: random.Random, k: Kegiatan, peserta: list[Peserta], absen: list
                                  changes={"status": [None, s], "tanggal": [None, day.isoformat()],
                                           "peserta": [None, p.nama], "cara": [None, cara]})
             entry.at = at
-    service._nilai_ulang(k, [p.id for p in peserta])  # sertifikat verdicts and the trained-kader rekap
+    sertifikat.judge(k, [p.id for p in peserta])  # sertifikat verdicts and the trained-kader rekap
 
 
 def _kader_desa(kode: str) -> list[Kader]:
