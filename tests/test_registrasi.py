@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import AuditLog, Posyandu
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
+from portal.models.status_registrasi import STATUS_USULAN
 from portal.kelola import service as posyandu_service
 from portal.registrasi import berkas, dokumen, service, workflow
 from tests.conftest import ACCOUNTS, csrf_token, post
@@ -254,7 +255,7 @@ def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, users, melati, sta
         t.join()
     assert sorted(codes) == [303] + [409] * 5
     assert _langkah_count(melati) == 2  # buat, and the winner's step
-    assert _u(melati).status in (workflow.ATURAN[a[1]].ke, workflow.ATURAN[b[1]].ke)
+    assert _u(melati).status in (workflow.LANGKAH[a[1]].ke, workflow.LANGKAH[b[1]].ke)
 
 
 # --- the dossier: kelengkapan gate and documents ------------------------------------------------------------------
@@ -533,7 +534,7 @@ def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_p
     pages = {
         "kabupaten": ["/beranda", "/registrasi/tahap", f"/registrasi/tahap/{tid}", f"/registrasi/tahap/{tid}/cetak",
                       "/registrasi/nomor", "/wilayah/63.09?tabel=registrasi", "/wilayah/63.09?tabel=alur"]
-        + [f"/registrasi?status={s}" for s in ("belum", *workflow.STATUS_USULAN)]
+        + [f"/registrasi?status={s}" for s in ("belum", *STATUS_USULAN)]
         + [f"/registrasi/usulan/{uid}" for uid in per_state.values()]
         + [f"/registrasi/usulan/{uid}/daftar" for uid in per_state.values()],
         "kecamatan": ["/beranda", "/registrasi"], "desa": ["/beranda", "/registrasi"],
