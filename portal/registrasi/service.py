@@ -163,6 +163,11 @@ def daftar_tahap(kabupaten_kode: str) -> list[tuple[Tahap, int, int, int]]:
     return [tuple(r) for r in rows]
 
 
+def tahap_dikirim(kabupaten_kode: str) -> list[tuple[Tahap, int, int, int]]:
+    """The kabupaten's tahap already sent, for the public rollup (one being put together stays off it)."""
+    return [t for t in daftar_tahap(kabupaten_kode) if t[0].status == "dikirim"]
+
+
 def tahap_terbuka(kabupaten_kode: str) -> Tahap | None:
     return db.session.scalar(select(Tahap).where(Tahap.kabupaten_kode == kabupaten_kode, Tahap.status == "disusun"))
 
