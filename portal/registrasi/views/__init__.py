@@ -15,25 +15,23 @@ from portal.registrasi import dokumen, service
 bp = Blueprint("registrasi", __name__, url_prefix="/registrasi")
 
 
-def posyandu_or_404(pid: int) -> Posyandu:
-    p = service.get_posyandu(pid)
-    if p is None or not access.may_view_usulan(current_user, p):
+def _visible(obj, posyandu):
+    """The record, if the user's region covers its Posyandu (else 404: nobody learns it exists)."""
+    if obj is None or not access.may_view_usulan(current_user, posyandu(obj)):
         abort(404)
-    return p
+    return obj
+
+
+def posyandu_or_404(pid: int) -> Posyandu:
+    return _visible(service.get_posyandu(pid), lambda p: p)
 
 
 def usulan_or_404(uid: int) -> Usulan:
-    u = service.get_usulan(uid)
-    if u is None or not access.may_view_usulan(current_user, u.posyandu):
-        abort(404)
-    return u
+    return _visible(service.get_usulan(uid), lambda u: u.posyandu)
 
 
 def dokumen_or_404(did: int) -> DokumenUsulan:
-    dok = dokumen.get(did)
-    if dok is None or not access.may_view_usulan(current_user, dok.usulan.posyandu):
-        abort(404)
-    return dok
+    return _visible(dokumen.get(did), lambda d: d.usulan.posyandu)
 
 
 def tahap_or_404(tid: int) -> Tahap:
