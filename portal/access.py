@@ -185,13 +185,30 @@ def kegiatan_in_scope(user):
     return clause & (Kegiatan.dibuat_oleh_id == user.id)
 
 
-# --- registrasi nasional ------------------------------------------------------------------------------------------
+# --- registrasi ------------------------------------------------------------------------------------------------------
 
 # Who follow the registration of the Posyandu of their region: the dossier, its documents, its timeline. Which of them
 # may take which step is the state machine's own rule (registrasi/workflow.py).
 REGISTRASI = EDITORS
 # Who put the tahap to the ministry together, send it and record the numbers.
 PENGUSUL = ("admin", "kabupaten")
+# Who start an usulan (the workflow's step "buat" is theirs).
+PEMBUAT_USULAN = ("desa", "admin")
+
+
+def may_follow_registrasi(user) -> bool:
+    """The queues and the Beranda's list of what waits: those who follow the registration of their region."""
+    return is_staff(user) and user.role in REGISTRASI
+
+
+def may_create_usulan(user) -> bool:
+    """Does the user's role start usulan at all (the button in the queue; each Posyandu is judged by the workflow)?"""
+    return is_staff(user) and user.role in PEMBUAT_USULAN
+
+
+def must_pick_kabupaten(user) -> bool:
+    """A provinsi or national admin chooses the kabupaten whose tahap to open."""
+    return is_staff(user) and user.role in PENGUSUL and level_of(user.scope) < 2
 
 
 def may_view_usulan(user, posyandu) -> bool:

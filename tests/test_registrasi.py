@@ -8,10 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from portal.domain import Conflict, DomainError
 from portal.extensions import db
 from portal.models import AuditLog, Posyandu
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
+from portal.models.status_registrasi import STATUS_USULAN
 from portal.kelola import service as posyandu_service
 from portal.registrasi import berkas, dokumen, service, workflow
 from tests.conftest import ACCOUNTS, csrf_token, post
@@ -103,42 +105,41 @@ TARGET = {"ajukan": "diajukan", "verifikasi_kecamatan": "diverifikasi_kecamatan"
 IN_SCOPE = {"admin_nasional", "admin_kalsel", "kab_tabalong", "kec_banualawas", "desa_hapalah", "peny_tabalong"}
 
 
-def _steps_table(clients, tokens, melati, states, aksi_list, legal_table, skip=()):
-    """Every state × account × step over HTTP; returns (checked, legal seen)."""
+def _account(users, name):
+    from portal.models import User
+    return db.session.get(User, users[name])
+
+
+def _table(users, posyandu, states, aksi_list, legal_table, skip=()):
+    """Every state × account × step through the workflow's own rules, no HTTP: the legal ones are exactly the
+    table's, every other one is refused with its reason (outside the region; not the role's step; not from this
+    state), and may() agrees with check_step(). Returns (checked, legal seen)."""
     checked = legal_seen = 0
     for state in states:
         for name, (role, _kode) in ACCOUNTS.items():
             if name in skip:
                 continue
+            user = _account(users, name)
             for aksi in aksi_list:
-                u = _set_state(melati, state)
-                before, nomor_lama = (_langkah_count(melati), u.version), u.nomor_registrasi
-                nomor = f"{HAPALAH}.{checked % 1000:03d}"
-                response = clients[name].post(f"/registrasi/usulan/{melati}/{aksi}", data={
-                    "csrf_token": tokens[name], "version": u.version, "catatan": "SK belum ditandatangani.",
-                    "nomor": nomor})
-                after = _u(melati)
-                legal = name in IN_SCOPE and state in legal_table.get((role, aksi), set())
                 where = f"{state} {name} {aksi}"
+                legal = name in IN_SCOPE and state in legal_table.get((role, aksi), set())
+                assert workflow.may(user, posyandu, state, aksi) is legal, where
+                assert workflow.LANGKAH[aksi].ke == TARGET[aksi], where
                 if legal:
                     legal_seen += 1
-                    assert response.status_code == 303, where
-                    assert after.status == TARGET[aksi], where
-                    assert _langkah_count(melati) == before[0] + 1, where
-                    step = db.session.scalars(select(LangkahUsulan).where(LangkahUsulan.usulan_id == melati)
-                                              .order_by(LangkahUsulan.id.desc())).first()
-                    assert (step.dari, step.ke, step.peran) == (state, TARGET[aksi], role), where
-                    assert db.session.get(Posyandu, after.posyandu_id).status_registrasi == TARGET[aksi], where
-                    if aksi in ("registrasi", "koreksi_nomor"):
-                        assert after.nomor_registrasi == step.nomor == nomor, where
-                        assert step.nomor_lama == nomor_lama, where
+                    workflow.check_step(user, posyandu, state, aksi)
                 else:
-                    expected = 404 if name not in IN_SCOPE else 403 if role == "penyelenggara" else 422
-                    assert response.status_code == expected, where
-                    assert (_langkah_count(melati), after.version, after.status) == (*before, state), where
-                    if expected == 422:
-                        assert "Langkah" in response.get_data(as_text=True) or "wewenang" in \
-                            response.get_data(as_text=True), where
+                    with pytest.raises(DomainError) as refused:
+                        workflow.check_step(user, posyandu, state, aksi)
+                    reason = refused.value.message
+                    if name not in IN_SCOPE:
+                        assert reason == "Posyandu ini di luar wilayah kerja Anda.", where
+                    elif role == "penyelenggara":
+                        assert "bukan wewenang akun Penyelenggara" in reason, where
+                    elif (role, aksi, state) == ("kabupaten", "verifikasi_an_kecamatan", "diajukan"):
+                        assert "punya akun Tim Pembina Posyandu Kecamatan yang aktif" in reason, where
+                    else:
+                        assert "Langkah" in reason or "wewenang" in reason, where
                 checked += 1
     return checked, legal_seen
 
@@ -148,14 +149,81 @@ def _expected_legal(legal_table, skip=()):
                for (role, _a), states in legal_table.items())
 
 
-def test_every_step_for_every_role_and_scope(app, as_user, ctx, melati):
-    """8 states × 10 accounts × 8 steps over HTTP: the legal ones move the usulan exactly as the table says; every
-    other one is refused (404 outside the region, 403 for a role that has no part, 422 with the reason otherwise) and
-    changes nothing."""
-    clients = {name: as_user(name) for name in ACCOUNTS}
-    tokens = {name: csrf_token(c) for name, c in clients.items()}
-    checked, legal_seen = _steps_table(clients, tokens, melati, STATES, AKSI, LEGAL)
+def test_every_step_for_every_role_and_scope(ctx, users, melati):
+    """8 states × 10 accounts × 8 steps, judged by the workflow's table: allowed exactly where the table written
+    from DOMAIN.md says, refused with the reason everywhere else."""
+    posyandu = _u(melati).posyandu
+    checked, legal_seen = _table(users, posyandu, STATES, AKSI, LEGAL)
     assert checked == 8 * 10 * 8 and legal_seen == _expected_legal(LEGAL)
+
+
+def test_every_legal_step_moves_the_usulan_as_the_table_says(ctx, users, melati):
+    """Each legal (state, account, step), taken: the usulan, its timeline, the Posyandu and the number follow."""
+    taken = 0
+    for state in STATES:
+        for name, (role, _kode) in ACCOUNTS.items():
+            for aksi in AKSI:
+                if name not in IN_SCOPE or state not in LEGAL.get((role, aksi), set()):
+                    continue
+                where = f"{state} {name} {aksi}"
+                u = _set_state(melati, state)
+                before, nomor_lama = _langkah_count(melati), u.nomor_registrasi
+                nomor = f"{HAPALAH}.{taken % 1000:03d}"
+                workflow.take_step(_account(users, name), melati, aksi, versi=u.version,
+                                   catatan="SK belum ditandatangani.", nomor=nomor)
+                after = _u(melati)
+                assert after.status == TARGET[aksi], where
+                assert _langkah_count(melati) == before + 1, where
+                step = db.session.scalars(select(LangkahUsulan).where(LangkahUsulan.usulan_id == melati)
+                                          .order_by(LangkahUsulan.id.desc())).first()
+                assert (step.dari, step.ke, step.peran) == (state, TARGET[aksi], role), where
+                assert db.session.get(Posyandu, after.posyandu_id, populate_existing=True).status_registrasi \
+                    == TARGET[aksi], where
+                if aksi in ("registrasi", "koreksi_nomor"):
+                    assert after.nomor_registrasi == step.nomor == nomor, where
+                    assert step.nomor_lama == nomor_lama, where
+                taken += 1
+    assert taken == _expected_legal(LEGAL)
+
+
+@pytest.mark.parametrize("name, state, aksi, expected", [
+    ("kec_banualawas", "diajukan", "verifikasi_kecamatan", 303),  # legal
+    ("kab_tabalong", "teregistrasi", "koreksi_nomor", 303),  # legal, with a number
+    ("kec_bintangara", "diajukan", "verifikasi_kecamatan", 404),  # outside the region
+    ("admin_kaltim", "diusulkan", "registrasi", 404),
+    ("peny_tabalong", "diajukan", "kembalikan", 403),  # a role with no part
+    ("desa_hapalah", "diajukan", "verifikasi_kecamatan", 422),  # not the role's step
+    ("kab_tabalong", "diajukan", "verifikasi_kabupaten", 422),  # not from this state
+    ("admin_nasional", "draf", "tolak", 422),
+])
+def test_the_step_page_applies_the_table(as_user, ctx, melati, name, state, aksi, expected):
+    """Over HTTP: the views take the step the table allows (303) and answer every other with the reason, changing
+    nothing (404 outside the region, 403 for a role that has no part, 422 otherwise)."""
+    u = _set_state(melati, state)
+    before = (_langkah_count(melati), u.version)
+    response = post(as_user(name), f"/registrasi/usulan/{melati}/{aksi}", {
+        "version": u.version, "catatan": "SK belum ditandatangani.", "nomor": f"{HAPALAH}.077"})
+    after = _u(melati)
+    assert response.status_code == expected
+    if expected == 303:
+        assert after.status == TARGET[aksi] and _langkah_count(melati) == before[0] + 1
+    else:
+        assert (_langkah_count(melati), after.version, after.status) == (*before, state)
+    if expected == 422:
+        assert "Langkah" in response.get_data(as_text=True) or "wewenang" in response.get_data(as_text=True)
+
+
+def test_a_step_on_a_stale_version_is_a_conflict(as_user, ctx, users, melati):
+    """The version the form showed moved on: 409 with what happened, nothing changed (never decided by the text)."""
+    stale = _u(melati).version
+    workflow.take_step(_account(users, "desa_hapalah"), melati, "ajukan", versi=stale)
+    before = (_langkah_count(melati), _u(melati).version)
+    response = post(as_user("kec_banualawas"), f"/registrasi/usulan/{melati}/verifikasi_kecamatan",
+                    {"version": stale})
+    assert response.status_code == 409 and "baru saja berubah" in response.get_data(as_text=True)
+    assert (_langkah_count(melati), _u(melati).version, _u(melati).status) == (*before, "diajukan")
+    with pytest.raises(Conflict):
+        workflow.take_step(_account(users, "kec_banualawas"), melati, "verifikasi_kecamatan", versi=stale)
 
 
 def test_the_refusal_says_why(ctx, users, melati):
@@ -254,7 +322,7 @@ def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, users, melati, sta
         t.join()
     assert sorted(codes) == [303] + [409] * 5
     assert _langkah_count(melati) == 2  # buat, and the winner's step
-    assert _u(melati).status in (workflow.ATURAN[a[1]].ke, workflow.ATURAN[b[1]].ke)
+    assert _u(melati).status in (workflow.LANGKAH[a[1]].ke, workflow.LANGKAH[b[1]].ke)
 
 
 # --- the dossier: kelengkapan gate and documents ------------------------------------------------------------------
@@ -533,7 +601,7 @@ def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_p
     pages = {
         "kabupaten": ["/beranda", "/registrasi/tahap", f"/registrasi/tahap/{tid}", f"/registrasi/tahap/{tid}/cetak",
                       "/registrasi/nomor", "/wilayah/63.09?tabel=registrasi", "/wilayah/63.09?tabel=alur"]
-        + [f"/registrasi?status={s}" for s in ("belum", *workflow.STATUS_USULAN)]
+        + [f"/registrasi?status={s}" for s in ("belum", *STATUS_USULAN)]
         + [f"/registrasi/usulan/{uid}" for uid in per_state.values()]
         + [f"/registrasi/usulan/{uid}/daftar" for uid in per_state.values()],
         "kecamatan": ["/beranda", "/registrasi"], "desa": ["/beranda", "/registrasi"],
@@ -746,15 +814,18 @@ def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, as_user, 
         r.get_data(as_text=True)
     assert _u(melati).status == "diajukan"
     # Deactivated, the kecamatan's account no longer counts (kec_bintangara, another kecamatan's, stays active).
-    clients = {name: as_user(name) for name in ACCOUNTS}
-    tokens = {name: csrf_token(c) for name, c in clients.items()}
     _tanpa_akun_kecamatan(users)
     assert "Nyatakan sesuai atas nama kecamatan</button>" in kab.get(f"/registrasi/usulan/{melati}").get_data(
         as_text=True)
     legal = {("kabupaten", "verifikasi_an_kecamatan"): {"diajukan"}}
-    checked, legal_seen = _steps_table(clients, tokens, melati, STATES, ["verifikasi_an_kecamatan"], legal,
-                                       skip={"kec_banualawas"})
+    checked, legal_seen = _table(users, _u(melati).posyandu, STATES, ["verifikasi_an_kecamatan"], legal,
+                                 skip={"kec_banualawas"})
     assert checked == 8 * 9 and legal_seen == _expected_legal(legal) == 1
+    for name, state, expected in (("kab_tabalong", "diverifikasi_kecamatan", 422), ("admin_kalsel", "diajukan", 422),
+                                  ("kab_balangan", "diajukan", 404), ("peny_tabalong", "diajukan", 403)):
+        _set_state(melati, state)
+        assert _step(as_user(name), melati, "verifikasi_an_kecamatan").status_code == expected, name
+        assert _u(melati).status == state
     _set_state(melati, "diajukan")
     assert _step(kab, melati, "verifikasi_an_kecamatan", catatan="Diperiksa di kantor DPMD.").status_code == 303
     step = _u(melati).langkah[-1]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.models.status_registrasi import KELOMPOK_STATUS, STATUS_REGISTRASI  # noqa: F401 (their old home)
 from portal.models.wilayah import KodeWilayah, Wilayah
 
 # The six SPM fields, in the order of Permendagri 13/2024. Keys are fixed; labels are what the UI says.
@@ -31,29 +32,6 @@ LEVEL_KADER = {"purwa": "Purwa", "madya": "Madya", "utama": "Utama"}
 JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
 # Bits of Posyandu.layanan_bidang: which bidang it runs at least one activity in.
 BIT_BIDANG = {b: 1 << i for i, b in enumerate(BIDANG)}
-
-# Registration with Kemendagri (DOMAIN.md §5), in the order a dossier moves. The workflow that moves it is issue 6;
-# Posyandu.status_registrasi keeps the current state for the directory, the rollups and the exports.
-STATUS_REGISTRASI = {
-    "belum": "Belum diusulkan",
-    "draf": "Draf usulan",
-    "dikembalikan": "Dikembalikan untuk perbaikan",
-    "diajukan": "Diajukan desa",
-    "diverifikasi_kecamatan": "Diverifikasi kecamatan",
-    "diverifikasi_kabupaten": "Diverifikasi kabupaten",
-    "diusulkan": "Diusulkan ke Kemendagri",
-    # The ministry's refusal ends the attempt; the desa may start the next one (registrasi/workflow.py).
-    "ditolak": "Ditolak Kemendagri",
-    "teregistrasi": "Teregistrasi",
-}
-# The same states in four steps, for the rollups and as values of the directory's status filter.
-KELOMPOK_STATUS = {
-    "belum_diajukan": ("Belum diajukan", ("belum", "draf", "dikembalikan", "ditolak")),
-    "verifikasi": ("Dalam verifikasi", ("diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten")),
-    "diusulkan": ("Diusulkan ke Kemendagri", ("diusulkan",)),
-    "teregistrasi": ("Teregistrasi", ("teregistrasi",)),
-}
-
 
 class KatalogKegiatan(db.Model):
     """The catalogue of activities per bidang (DOMAIN.md §4), seeded by a migration, edited by admin."""

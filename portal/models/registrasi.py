@@ -16,17 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.models.posyandu import STATUS_REGISTRASI, Posyandu
+from portal.models.posyandu import Posyandu
+from portal.models.status_registrasi import STATUS_USULAN
 from portal.models.user import User
 from portal.models.wilayah import KodeWilayah, Wilayah
-
-# The states of an usulan: those of Posyandu.status_registrasi but "belum" (no usulan yet).
-STATUS_USULAN = {k: v for k, v in STATUS_REGISTRASI.items() if k != "belum"}
-# While an usulan is in one of these, the Posyandu has an open attempt: no second one may start. "ditolak" (the
-# ministry refused it) ends the attempt, and the desa may start the next one; "teregistrasi" is final.
-STATUS_TERBUKA = ("draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten", "diusulkan")
-# The desa may change the dossier (documents) only here.
-STATUS_SUNTING = ("draf", "dikembalikan")
 
 JENIS_DOKUMEN = {
     "berita_acara": "Berita acara musyawarah desa",

@@ -12,10 +12,12 @@ import filetype
 from flask import current_app
 
 from portal import audit, unggahan
+from portal.alur import all_or_nothing, lock
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.models.registrasi import JENIS_DOKUMEN, STATUS_SUNTING, DokumenUsulan, Usulan
-from portal.registrasi.workflow import Ditolak, kunci
+from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, Usulan
+from portal.models.status_registrasi import STATUS_SUNTING
 from portal.teks import nama_berkas
 
 TIPE = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -26,6 +28,10 @@ BERKAS = re.compile(r"^[0-9a-f]{32}$")
 
 def folder() -> str:
     return unggahan.folder("dokumen")
+
+
+def get(did: int) -> DokumenUsulan | None:
+    return db.session.get(DokumenUsulan, did)
 
 
 def path(dok: DokumenUsulan) -> str:
@@ -46,27 +52,27 @@ def nama_unduhan(filename: str | None, tipe: str) -> str:
 
 
 def baca(stream, filename: str | None) -> tuple[bytes, str]:
-    """The bytes and their type, or Ditolak with the reason. Reads at most one byte past the limit."""
+    """The bytes and their type, or DomainError with the reason. Reads at most one byte past the limit."""
     if stream is None or not filename:
-        raise Ditolak("Pilih berkas PDF atau foto (JPG/PNG) dokumennya.", "berkas")
+        raise DomainError("Pilih berkas PDF atau foto (JPG/PNG) dokumennya.", "berkas")
     data = stream.read(maks_bytes() + 1)
     if not data:
-        raise Ditolak("Berkas itu kosong.", "berkas")
+        raise DomainError("Berkas itu kosong.", "berkas")
     if len(data) > maks_bytes():
-        raise Ditolak(f"Berkas lebih dari {current_app.config['DOKUMEN_MAKS_MB']} MB. Perkecil dulu (mis. foto "
+        raise DomainError(f"Berkas lebih dari {current_app.config['DOKUMEN_MAKS_MB']} MB. Perkecil dulu (mis. foto "
                       "dengan resolusi lebih rendah atau PDF hasil pindai hitam-putih).", "berkas")
     kind = filetype.guess(data)
     if kind is None or kind.mime not in TIPE:
-        raise Ditolak("Isi berkas bukan PDF, JPG atau PNG (jenis berkas dibaca dari isinya, bukan dari namanya). "
+        raise DomainError("Isi berkas bukan PDF, JPG atau PNG (jenis berkas dibaca dari isinya, bukan dari namanya). "
                       "Pindai atau foto dokumennya, lalu unggah hasilnya.", "berkas")
     return data, kind.mime
 
 
 def _masih_sunting(usulan_id: int) -> Usulan:
-    """The usulan, locked, if its documents may still change (draf or dikembalikan); else Ditolak with the reason."""
-    usulan = kunci(usulan_id)
+    """The usulan, locked, if its documents may still change (draf or dikembalikan); else DomainError with the reason."""
+    usulan = lock(Usulan, usulan_id)
     if usulan.status not in STATUS_SUNTING:
-        raise Ditolak(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
+        raise DomainError(f"Dokumen hanya dapat diubah selama usulan berstatus draf atau dikembalikan; kini "
                       f"«{usulan.status_label}».")
     return usulan
 
@@ -82,11 +88,13 @@ def simpan_berkas(data: bytes) -> str:
     return name
 
 
+@all_or_nothing
 def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> DokumenUsulan:
-    """Stores a document; one of the same jenis before it becomes inactive (kept). Commits."""
+    """Stores a document; one of the same jenis before it becomes inactive (kept). Commits, or rolls back and
+    raises DomainError."""
     usulan = _masih_sunting(usulan.id)
     if jenis not in JENIS_DOKUMEN:
-        raise Ditolak("Pilih jenis dokumen.", "jenis")
+        raise DomainError("Pilih jenis dokumen.", "jenis")
     data, tipe = baca(stream, filename)
     name = simpan_berkas(data)
     lama = usulan.dokumen_aktif.get(jenis)
@@ -108,6 +116,7 @@ def unggah(user, usulan: Usulan, jenis: str, stream, filename: str | None) -> Do
     return dok
 
 
+@all_or_nothing
 def tarik(user, dok: DokumenUsulan) -> None:
     """Withdraws a document from the dossier (kept, inactive). Commits."""
     usulan = _masih_sunting(dok.usulan_id)

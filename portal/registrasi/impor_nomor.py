@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.alur import all_or_nothing
 from portal.bilangan import angka_asing
+from portal.domain import Conflict, DomainError
 from portal.extensions import db
 from portal.lembar_baca import FileRefused, Lembar, column_key
 from portal.models.base import baca_id
@@ -19,7 +21,6 @@ from portal.models.posyandu import Posyandu
 from portal.models.registrasi import Usulan
 from portal.models.wilayah import desa_clause
 from portal.registrasi import workflow
-from portal.registrasi.workflow import Ditolak
 from portal.teks import lipat
 
 KOLOM = {
@@ -31,7 +32,8 @@ KOLOM = {
 
 
 @dataclass
-class Baris:
+class BarisNomor:
+    """One row of the ministry's list, as judged."""
     baris: int
     nama: str
     nomor: str
@@ -42,14 +44,14 @@ class Baris:
 
 @dataclass
 class Pratinjau:
-    rows: list[Baris] = field(default_factory=list)
+    rows: list[BarisNomor] = field(default_factory=list)
     masalah_berkas: str = ""
 
     def hitung(self, hasil: str) -> int:
         return sum(1 for r in self.rows if r.hasil == hasil)
 
     @property
-    def salah(self) -> list[Baris]:
+    def salah(self) -> list[BarisNomor]:
         return [r for r in self.rows if r.hasil == "salah"]
 
     @property
@@ -65,7 +67,7 @@ def _teks(value) -> str:
     return str(value).strip()
 
 
-def baca(data: bytes, ext: str) -> list[dict]:
+def read_rows(data: bytes, ext: str) -> list[dict]:
     """The rows of the file as {baris, id, kode, nama, nomor} (text), through the one bounded reader
     (portal/lembar_baca.py); FileRefused when the file cannot be read, is too large, lacks the columns or holds no row."""
     with Lembar(data, ext) as sheet:
@@ -90,11 +92,11 @@ def _angka_asing(r: dict) -> str | None:
     return None
 
 
-def periksa(user, data: bytes, ext: str) -> Pratinjau:
+def preview(user, data: bytes, ext: str) -> Pratinjau:
     """Judges every row; writes nothing."""
     p = Pratinjau()
     try:
-        records = baca(data, ext)
+        records = read_rows(data, ext)
     except FileRefused as e:
         p.masalah_berkas = e.message
         return p
@@ -110,7 +112,7 @@ def periksa(user, data: bytes, ext: str) -> Pratinjau:
     dipakai: dict[str, int] = {}
     seen: dict[int, int] = {}
     for r in records:
-        row = Baris(r["baris"], r["nama"], r["nomor"])
+        row = BarisNomor(r["baris"], r["nama"], r["nomor"])
         p.rows.append(row)
         u = None
         if asing := _angka_asing(r):
@@ -146,8 +148,8 @@ def periksa(user, data: bytes, ext: str) -> Pratinjau:
                                              "nomor hanya dicatat untuk usulan dalam tahap yang sudah dikirim.")
             continue
         try:
-            nomor = workflow.periksa_nomor(row.nomor, u, dipakai)
-        except Ditolak as e:
+            nomor = workflow.clean_nomor(row.nomor, u, dipakai)
+        except DomainError as e:
             row.hasil, row.pesan = "salah", e.message
             continue
         dipakai[nomor] = u.posyandu_id
@@ -155,18 +157,25 @@ def periksa(user, data: bytes, ext: str) -> Pratinjau:
     return p
 
 
-def terapkan(user, p: Pratinjau) -> int:
-    """Records every number of the preview in one transaction. Ditolak (nothing written) if any fails now."""
+@all_or_nothing
+def apply(user, p: Pratinjau) -> int:
+    """Records every number of the preview in one transaction and commits; if any fails now (or the preview has
+    errors), rolls back and raises DomainError: nothing written."""
+    if not p.bisa_diterapkan:
+        raise Conflict("Data berubah sejak pratinjau; periksa baris yang ditandai. Tidak ada nomor yang dicatat.")
     done = 0
     for row in p.rows:
         if row.hasil != "catat":
             continue
         try:
-            workflow.jalankan(user, row.usulan_id, "registrasi", nomor=row.nomor, commit=False,
-                              catatan="Dari impor daftar nomor Kemendagri.")
-        except Ditolak as e:
-            db.session.rollback()
-            raise Ditolak(f"Baris {row.baris} ({row.nama}): {e.message} Tidak ada nomor yang dicatat.") from None
+            workflow.take_step(user, row.usulan_id, "registrasi", nomor=row.nomor, commit=False,
+                               catatan="Dari impor daftar nomor Kemendagri.")
+        except DomainError as e:
+            raise DomainError(f"Baris {row.baris} ({row.nama}): {e.message} Tidak ada nomor yang dicatat.",
+                              status=e.status) from None
         done += 1
     db.session.commit()
     return done
+
+
+periksa = preview  # the old name, for tests/test_impor_alur.py until it follows

@@ -1,5 +1,6 @@
-"""Registrasi nasional beyond a single step: the queues, the tahap (batches to Kemendagri) and their contents, and the
-kabupaten's view of what is still to be proposed. Every move of an usulan goes through workflow.jalankan."""
+"""Registrasi nasional beyond a single step: the queues, the tahap (batches to
+Kemendagri) and their contents, and the kabupaten's view of what is still to be proposed. Every move of an usulan goes
+through workflow.take_step. A function that changes data commits, or rolls back and raises DomainError."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,30 +9,25 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from portal import audit, rekap
+from portal import audit, cari, halaman, rekap, rules
+from portal.alur import all_or_nothing, clean_catatan, lock
+from portal.domain import Conflict, DomainError
 from portal.extensions import db
 from portal.formatting import angka, hari_ini
 from portal.formatting import tanggal as tanggal_id
 from portal.models.base import utcnow
 from portal.models.posyandu import Posyandu
-from portal.models.registrasi import STATUS_USULAN, LangkahUsulan, Tahap, Usulan, romawi
+from portal.models.registrasi import LangkahUsulan, Tahap, Usulan, romawi
 from portal.models.rekap import rekap_wilayah
+from portal.models.status_registrasi import BELUM_DIUSULKAN, BERALASAN, STATUS, STATUS_USULAN
 from portal.models.wilayah import Wilayah, desa_clause, within_clause
-from portal import rules
 from portal.registrasi import berkas, workflow
-from portal.registrasi.workflow import Ditolak
-from portal.teks import lipat
 
-PER_HALAMAN = 30
 SURAT_MAKS = 120
 # Permendagri 13/2024: no tahap can have been sent before it.
 TAHAP_PERTAMA = date(2024, 1, 1)
 # Lists of these show the latest first; the others (work waiting) the longest waiting first.
 SELESAI = ("diusulkan", "teregistrasi")
-# The states still before the ministry: a desa holding a Posyandu in one of these has something not yet proposed.
-# A refused one (ditolak) waits for the desa's next attempt.
-BELUM_DIUSULKAN = ("belum", "draf", "dikembalikan", "diajukan", "diverifikasi_kecamatan", "diverifikasi_kabupaten",
-                   "ditolak")
 
 
 def terakhir(posyandu_id: int) -> Usulan | None:
@@ -40,10 +36,29 @@ def terakhir(posyandu_id: int) -> Usulan | None:
                              .order_by(Usulan.percobaan.desc()).limit(1))
 
 
+def get_posyandu(pid: int) -> Posyandu | None:
+    return db.session.get(Posyandu, pid)
+
+
+def get_usulan(uid: int) -> Usulan | None:
+    return db.session.get(Usulan, uid)
+
+
+def get_tahap(tid: int) -> Tahap | None:
+    return db.session.get(Tahap, tid)
+
+
+def kabupaten_pilihan(scope: str) -> list[Wilayah]:
+    """The kabupaten inside a provinsi or the nation, for an admin to pick one."""
+    return list(db.session.scalars(select(Wilayah).where(Wilayah.level == 2, Wilayah.kode.startswith(scope))
+                                   .order_by(Wilayah.kode)))
+
+
 # --- queues ---------------------------------------------------------------------------------------------------------
 
 @dataclass
-class Baris:
+class BarisAntrian:
+    """One Posyandu in a queue: its usulan (None for "belum") and since when it waits."""
     usulan_id: int | None
     posyandu_id: int
     nama: str
@@ -60,45 +75,39 @@ class Baris:
 
 
 def _cari(stmt, q: str):
-    if q:
-        like = f"%{lipat(q)}%"
-        stmt = stmt.where(func.lower(Posyandu.nama).like(like))
-    return stmt
+    where = cari.nama(q, Posyandu.nama)
+    return stmt if where is None else stmt.where(where)
 
 
-def antrian(user, status: str, q: str = "", page: int = 1, per: int = PER_HALAMAN) -> tuple[list[Baris], int]:
+def antrian(user, status: str, q: str = "", page: int | None = None, per: int | None = None) -> halaman.Halaman:
     """The usulan in the user's region in this state (the longest waiting first), or with status "belum" the
-    active Posyandu without one; and how many there are in all. Returned and refused ones carry their reason."""
+    active Posyandu without one: one page of them. Returned and refused ones carry their reason."""
     desa, kec = aliased(Wilayah), aliased(Wilayah)
     scope = desa_clause(Posyandu.desa_kode, user.scope)
     if status == "belum":
-        base = (select(Posyandu.id).where(scope, Posyandu.aktif.is_(True), Posyandu.status_registrasi == "belum"))
-        total = db.session.scalar(select(func.count()).select_from(_cari(base, q).subquery()))
-        rows = db.session.execute(_cari(
+        h = halaman.paginate(_cari(
             select(Posyandu.id, Posyandu.nama, desa.nama, kec.nama)
             .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
             .where(scope, Posyandu.aktif.is_(True), Posyandu.status_registrasi == "belum"), q)
-            .order_by(Posyandu.desa_kode, Posyandu.nama).limit(per).offset((page - 1) * per))
-        return [Baris(None, pid, nama, d, k, "belum", None) for pid, nama, d, k in rows], total
-    where = [scope, Usulan.status == status]
-    base = select(Usulan.id).join(Posyandu, Posyandu.id == Usulan.posyandu_id).where(*where)
-    total = db.session.scalar(select(func.count()).select_from(_cari(base, q).subquery()))
+            .order_by(Posyandu.desa_kode, Posyandu.nama), page, per, scalars=False)
+        h.items = [BarisAntrian(None, pid, nama, d, k, "belum", None) for pid, nama, d, k in h.items]
+        return h
     tahap = aliased(Tahap)
-    rows = db.session.execute(_cari(
+    h = halaman.paginate(_cari(
         select(Usulan.id, Posyandu.id, Posyandu.nama, desa.nama, kec.nama, Usulan.status, Usulan.updated_at,
                tahap.nomor)
         .join(Posyandu, Posyandu.id == Usulan.posyandu_id)
         .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
-        .outerjoin(tahap, tahap.id == Usulan.tahap_id).where(*where), q)
-        .order_by(*((Usulan.updated_at.desc(), Usulan.id.desc()) if status in SELESAI else (Usulan.updated_at, Usulan.id)))
-        .limit(per).offset((page - 1) * per))
-    result = [Baris(uid, pid, nama, d, k, st, at, f"Tahap {romawi(n)}" if n else None)
-              for uid, pid, nama, d, k, st, at, n in rows]
-    if status in workflow.BERALASAN and result:
-        alasan = alasan_untuk([r.usulan_id for r in result], status)
-        for r in result:
+        .outerjoin(tahap, tahap.id == Usulan.tahap_id).where(scope, Usulan.status == status), q)
+        .order_by(*((Usulan.updated_at.desc(), Usulan.id.desc()) if status in SELESAI else (Usulan.updated_at, Usulan.id))),
+        page, per, scalars=False)
+    h.items = [BarisAntrian(uid, pid, nama, d, k, st, at, f"Tahap {romawi(n)}" if n else None)
+               for uid, pid, nama, d, k, st, at, n in h.items]
+    if status in BERALASAN and h.items:
+        alasan = alasan_untuk([r.usulan_id for r in h.items], status)
+        for r in h.items:
             r.alasan = alasan.get(r.usulan_id)
-    return result, total
+    return h
 
 
 def alasan_untuk(usulan_ids: list[int], status: str) -> dict[int, LangkahUsulan]:
@@ -110,37 +119,36 @@ def alasan_untuk(usulan_ids: list[int], status: str) -> dict[int, LangkahUsulan]
     return {step.usulan_id: step for step in steps}
 
 
-def perlu_tindakan(user, per: int = 5) -> list[tuple[str, list[Baris], int]]:
+def perlu_tindakan(user, per: int = 5) -> list[tuple[str, list[BarisAntrian], int]]:
     """For the Beranda: the returned and refused usulan waiting for this user (the desa), each with its reason;
     (status, the first rows, how many in all) per state that has any."""
     result = []
-    for status in workflow.BERALASAN:
+    for status in BERALASAN:
         if status in workflow.ANTRIAN.get(user.role, ()):
-            rows, total = antrian(user, status, per=per)
-            if total:
-                result.append((status, rows, total))
+            h = antrian(user, status, page=1, per=per)
+            if h.total:
+                result.append((status, list(h.items), h.total))
     return result
 
 
 def hitungan(user) -> dict[str, int]:
     """How many active Posyandu of the user's region are in each state ('belum' included), from the rekap."""
     angka = rekap.wilayah(user.scope)
-    return {s: angka[f"status_{s}"] for s in ("belum", *STATUS_USULAN)}
+    return {s: angka[f"status_{s}"] for s in STATUS}
+
+
+def status_antrian(user, counts: dict[str, int], status: str | None) -> str:
+    """The state whose queue to show: the one asked for, else the first that waits for the user's role."""
+    if status in STATUS:
+        return status
+    mine = workflow.ANTRIAN.get(user.role, ())
+    return next((s for s in mine if counts.get(s)), mine[0] if mine else "belum")
 
 
 def menunggu(user) -> list[tuple[str, str, int]]:
     """What waits for this user, for the Beranda: (status, sentence, count), only those with something waiting."""
     counts = hitungan(user)
-    teks = {
-        "draf": "usulan masih draf (belum diajukan)",
-        "dikembalikan": "usulan dikembalikan untuk diperbaiki",
-        "diajukan": "usulan menunggu verifikasi kecamatan",
-        "diverifikasi_kecamatan": "usulan menunggu verifikasi kabupaten",
-        "diverifikasi_kabupaten": "usulan terverifikasi, siap dimasukkan ke tahap",
-        "diusulkan": "usulan di Kemendagri, menunggu nomor registrasi",
-        "ditolak": "usulan ditolak Kemendagri (dapat diusulkan lagi)",
-    }
-    return [(s, teks[s], counts[s]) for s in workflow.ANTRIAN.get(user.role, ()) if counts.get(s)]
+    return [(s, STATUS[s].menunggu, counts[s]) for s in workflow.ANTRIAN.get(user.role, ()) if counts.get(s)]
 
 
 # --- tahap ----------------------------------------------------------------------------------------------------------
@@ -155,14 +163,20 @@ def daftar_tahap(kabupaten_kode: str) -> list[tuple[Tahap, int, int, int]]:
     return [tuple(r) for r in rows]
 
 
+def tahap_dikirim(kabupaten_kode: str) -> list[tuple[Tahap, int, int, int]]:
+    """The kabupaten's tahap already sent, for the public rollup (one being put together stays off it)."""
+    return [t for t in daftar_tahap(kabupaten_kode) if t[0].status == "dikirim"]
+
+
 def tahap_terbuka(kabupaten_kode: str) -> Tahap | None:
     return db.session.scalar(select(Tahap).where(Tahap.kabupaten_kode == kabupaten_kode, Tahap.status == "disusun"))
 
 
+@all_or_nothing
 def buat_tahap(user, kabupaten_kode: str) -> Tahap:
     """The next "Usulan Tahap N"; one is put together at a time."""
     if tahap_terbuka(kabupaten_kode) is not None:
-        raise Ditolak("Masih ada tahap yang sedang disusun. Kirim atau lengkapi tahap itu dulu.")
+        raise DomainError("Masih ada tahap yang sedang disusun. Kirim atau lengkapi tahap itu dulu.")
     nomor = (db.session.scalar(select(func.max(Tahap.nomor)).where(Tahap.kabupaten_kode == kabupaten_kode)) or 0) + 1
     tahap = Tahap(kabupaten_kode=kabupaten_kode, nomor=nomor, dibuat_oleh_id=user.id)
     db.session.add(tahap)
@@ -178,39 +192,37 @@ def siap_ditahapkan(kabupaten_kode: str):
                 desa_clause(Posyandu.desa_kode, kabupaten_kode))
 
 
-def calon_tahap(kabupaten_kode: str) -> list[Baris]:
+def calon_tahap(kabupaten_kode: str) -> list[BarisAntrian]:
     desa, kec = aliased(Wilayah), aliased(Wilayah)
     rows = db.session.execute(
         select(Usulan.id, Posyandu.id, Posyandu.nama, desa.nama, kec.nama, Usulan.updated_at)
         .join(Posyandu, Posyandu.id == Usulan.posyandu_id)
         .join(desa, desa.kode == Posyandu.desa_kode).join(kec, kec.kode == desa.parent_kode)
         .where(siap_ditahapkan(kabupaten_kode)).order_by(Posyandu.desa_kode, Posyandu.nama))
-    return [Baris(uid, pid, nama, d, k, "diverifikasi_kabupaten", at) for uid, pid, nama, d, k, at in rows]
-
-
-def _tahap_terkunci(tahap_id: int) -> Tahap:
-    return db.session.scalar(select(Tahap).where(Tahap.id == tahap_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return [BarisAntrian(uid, pid, nama, d, k, "diverifikasi_kabupaten", at) for uid, pid, nama, d, k, at in rows]
 
 
 def _masih_disusun(tahap: Tahap, versi) -> None:
     if tahap.status != "disusun":
-        raise Ditolak(f"{tahap.nama} sudah dikirim ke Kemendagri; isinya tidak dapat diubah lagi.")
+        raise DomainError(f"{tahap.nama} sudah dikirim ke Kemendagri; isinya tidak dapat diubah lagi.")
     if versi is not None and str(versi) != str(tahap.version):
-        raise Ditolak(f"{tahap.nama} baru saja diubah pengguna lain. Periksa isinya yang terbaru, lalu ulangi.")
+        raise Conflict(f"{tahap.nama} baru saja diubah pengguna lain. Periksa isinya yang terbaru, lalu ulangi.")
 
 
-def tambah_ke_tahap(user, tahap: Tahap, usulan_ids: list[int], versi) -> int:
-    """Puts these verified usulan into the tahap: all of them, or none with the reason."""
-    tahap = _tahap_terkunci(tahap.id)
+@all_or_nothing
+def tambah_ke_tahap(user, tahap: Tahap, usulan_ids: list[int | None], versi) -> int:
+    """Puts these verified usulan into the tahap: all of them, or none with the reason (None: not a record id)."""
+    if None in usulan_ids:  # refuse the lot rather than add part of it
+        raise DomainError("Pilihan usulan tidak sah. Muat ulang daftarnya lalu centang lagi.")
+    tahap = lock(Tahap, tahap.id)
     _masih_disusun(tahap, versi)
     ids = sorted(set(usulan_ids))
     if not ids:
-        raise Ditolak("Centang dulu usulan yang akan dimasukkan.")
+        raise DomainError("Centang dulu usulan yang akan dimasukkan.")
     ok = set(db.session.scalars(select(Usulan.id).join(Posyandu, Posyandu.id == Usulan.posyandu_id)
                                 .where(Usulan.id.in_(ids), siap_ditahapkan(tahap.kabupaten_kode))))
     if len(ok) != len(ids):
-        raise Ditolak(f"{len(ids) - len(ok)} usulan yang dicentang tidak lagi siap dimasukkan (sudah di tahap lain, "
+        raise DomainError(f"{len(ids) - len(ok)} usulan yang dicentang tidak lagi siap dimasukkan (sudah di tahap lain, "
                       "dikembalikan, atau bukan dari kabupaten ini). Tidak ada yang dimasukkan; muat ulang daftarnya.")
     for u in db.session.scalars(select(Usulan).where(Usulan.id.in_(ids))):
         u.tahap = tahap
@@ -221,12 +233,13 @@ def tambah_ke_tahap(user, tahap: Tahap, usulan_ids: list[int], versi) -> int:
     return len(ids)
 
 
+@all_or_nothing
 def keluarkan(user, tahap: Tahap, usulan_id: int, versi) -> None:
-    tahap = _tahap_terkunci(tahap.id)
+    tahap = lock(Tahap, tahap.id)
     _masih_disusun(tahap, versi)
     u = db.session.get(Usulan, usulan_id)
     if u is None or u.tahap_id != tahap.id:
-        raise Ditolak("Usulan itu tidak ada di tahap ini.")
+        raise DomainError("Usulan itu tidak ada di tahap ini.")
     u.tahap = None
     audit.record(user, "tahap", u, wilayah_kode=tahap.kabupaten_kode, posyandu_id=u.posyandu_id,
                  changes={"tahap": [tahap.nama, None]})
@@ -234,9 +247,10 @@ def keluarkan(user, tahap: Tahap, usulan_id: int, versi) -> None:
     db.session.commit()
 
 
+@all_or_nothing
 def kirim_tahap(user, tahap: Tahap, versi, tanggal: str | None, nomor_surat: str | None) -> int:
     """Marks the tahap sent: every usulan in it becomes diusulkan, in one transaction."""
-    tahap = _tahap_terkunci(tahap.id)
+    tahap = lock(Tahap, tahap.id)
     _masih_disusun(tahap, versi)
     errors = {}
     try:
@@ -246,17 +260,17 @@ def kirim_tahap(user, tahap: Tahap, versi, tanggal: str | None, nomor_surat: str
     except rules.Invalid as e:
         errors["tanggal"] = str(e)
         dikirim = None
-    nomor_surat = workflow.catatan_bersih(nomor_surat)
+    nomor_surat = clean_catatan(nomor_surat)
     if nomor_surat and len(nomor_surat) > SURAT_MAKS:
         errors["nomor_surat"] = f"Nomor surat paling panjang {SURAT_MAKS} karakter."
     if errors:
-        raise Ditolak(next(iter(errors.values())), next(iter(errors)))
+        raise DomainError(next(iter(errors.values())), errors=errors)
     isi = list(db.session.scalars(select(Usulan).where(Usulan.tahap_id == tahap.id).order_by(Usulan.id)))
     if not isi:
-        raise Ditolak(f"{tahap.nama} masih kosong.")
+        raise DomainError(f"{tahap.nama} masih kosong.")
     catatan = f"Dikirim dalam {tahap.nama}" + (f", surat {nomor_surat}" if nomor_surat else "") + "."
     for u in isi:
-        workflow.jalankan(user, u.id, "usulkan", catatan=catatan, tahap=tahap, commit=False)
+        workflow.take_step(user, u.id, "usulkan", catatan=catatan, tahap=tahap, commit=False)
     tahap.status, tahap.dikirim_tanggal, tahap.nomor_surat, tahap.dikirim_oleh_id = "dikirim", dikirim, nomor_surat, user.id
     audit.record(user, "kirim", tahap, wilayah_kode=tahap.kabupaten_kode,
                  changes={"status": ["disusun", "dikirim"], "dikirim_tanggal": [None, dikirim.isoformat()],
@@ -333,7 +347,7 @@ def ringkasan(rows: list[BarisTahap]) -> str:
 
 def desa_belum_diusulkan(kode: str) -> list[tuple[Wilayah, int]]:
     """Desa/kelurahan inside kode with active Posyandu not yet proposed to the ministry, with how many."""
-    belum = sum((rekap_wilayah.c[f"status_{s}"] for s in BELUM_DIUSULKAN[1:]), rekap_wilayah.c["status_belum"])
+    belum = sum(rekap_wilayah.c[f"status_{s}"] for s in BELUM_DIUSULKAN)
     rows = db.session.execute(
         select(Wilayah, belum).join(rekap_wilayah, rekap_wilayah.c.kode == Wilayah.kode)
         .where(Wilayah.level == 4, within_clause(Wilayah.kode, kode), belum > 0).order_by(Wilayah.kode))

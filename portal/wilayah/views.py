@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import access, caching, rekap
 from portal.direktori import service as direktori
+from portal.models.status_registrasi import KELOMPOK, SINGKAT_STATUS
 from portal.models.wilayah import JENIS_LABEL
 from portal.registrasi import service as registrasi
 from portal import wilayah_baca as service
@@ -10,10 +11,8 @@ bp = Blueprint("wilayah", __name__, url_prefix="/wilayah")
 # The tables of children on a rollup page: one theme at a time, so each fits a 360 px screen.
 TABEL = {"ringkasan": "Ringkasan", "registrasi": "Registrasi", "alur": "Alur usulan", "layanan": "Layanan 6 SPM",
          "pelatihan": "Kader terlatih"}
-# The states of an usulan as short column heads of the "alur" table, under the heads of their step.
-SINGKAT_STATUS = {"belum": "Blm", "draf": "Draf", "dikembalikan": "Kbl", "diajukan": "Aju",
-                  "diverifikasi_kecamatan": "Kec", "diverifikasi_kabupaten": "Kab", "diusulkan": "Usul",
-                  "ditolak": "Tolak", "teregistrasi": "Reg"}
+# Short column heads: of the states in the "alur" table, of their groups in the "registrasi" table.
+SINGKAT_KELOMPOK = {key: singkat for key, (_label, singkat) in KELOMPOK.items()}
 POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link away, in the directory
 
 
@@ -52,6 +51,7 @@ def _detail(wilayah):
                            totals=rekap.wilayah(kode), children=children, tabel=tabel, tabel_pilihan=TABEL,
                            maks_posyandu=max((c.posyandu for _, c in children), default=0),
                            composition=service.composition(kode), jenis_label=JENIS_LABEL,
-                           pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"], singkat_status=SINGKAT_STATUS,
-                           tahap=[t for t in registrasi.daftar_tahap(kode) if t[0].status == "dikirim"] if kabupaten else None,
+                           pilot_target=current_app.config["PILOT_TARGET_PER_KABUPATEN"],
+                           singkat_status=SINGKAT_STATUS, singkat_kelompok=SINGKAT_KELOMPOK,
+                           tahap=registrasi.tahap_dikirim(kode) if kabupaten else None,
                            belum_diusulkan=registrasi.desa_belum_diusulkan(kode) if kabupaten else None)
