@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
-from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -39,7 +38,6 @@ from portal import kelengkapan
 from portal.teks import kata
 
 KUNCI = "portal.rekap"
-DEFAULT_KADER_MINIMUM = 15
 BATCH = 5_000
 
 
@@ -144,14 +142,10 @@ def init_app(app) -> None:
         event.listen(Session, "after_rollback", _forget)
 
 
-def _kader_minimum() -> int:
-    return current_app.config["KADER_MINIMUM"] if has_app_context() else DEFAULT_KADER_MINIMUM
-
-
 # --- Per Posyandu: lengkap, layanan_bidang, search words ------------------------------------------------------------
 
 def _posyandu_turunan(session: Session, ids: list[int]) -> None:
-    minimum = _kader_minimum()
+    minimum = kelengkapan.kader_minimum()
     facts = kelengkapan.fakta(Posyandu.id.in_(ids), session=session)
     bits: Counter[int] = Counter()
     for pid, bidang in session.execute(
@@ -323,7 +317,7 @@ def bangun(session: Session | None = None, turunan: bool = True, catat: bool = T
         session.execute(insert(AuditLog).values(
             at=now, actor_id=None, action="bangun", object_type=rekap_wilayah.name, object_id=str(len(items)),
             wilayah_kode=None, on_behalf_of=None, posyandu_id=None,
-            changes={"kader_minimum": [None, _kader_minimum()], "turunan": [None, turunan]}))
+            changes={"kader_minimum": [None, kelengkapan.kader_minimum()], "turunan": [None, turunan]}))
     session.info.pop(KUNCI, None)
     return len(items)
 

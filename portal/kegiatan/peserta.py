@@ -138,7 +138,6 @@ def add_from_records(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> Hasil
         if p not in pulih:
             write_audit(actor, "tambah", p, k, {"nama": [None, p.nama], "asal_kode": [None, p.asal_kode]})
     sertifikat.judge(k, [p.id for p in pulih])
-    sertifikat.update_rekap(k, [p.kader for p in pulih if p.kader_id and p.lulus])
     _commit()
     return hasil
 
@@ -226,6 +225,5 @@ def remove(actor, p: Peserta) -> Peserta:
         p.aktif = False
         write_audit(actor, "keluarkan", p, k, {"aktif": [True, False]})
         db.session.flush()
-        sertifikat.update_rekap(k, [p.kader] if p.kader_id and p.lulus else [])
         db.session.commit()
     return p

@@ -11,10 +11,8 @@ import secrets
 
 from sqlalchemy import func, select
 
-from portal import rekap
 from portal.extensions import db
 from portal.models.kegiatan import Kegiatan, Kehadiran, Peserta
-from portal.models.posyandu import Kader
 
 # Verification codes: no 0/O, 1/I/L, so a code read off paper is typed right.
 ALFABET_KODE = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -58,19 +56,9 @@ def judge(k: Kegiatan, peserta_ids: list[int]) -> None:
                                                           Kehadiran.status == "hadir",
                                                           Kehadiran.tanggal.between(k.tanggal_mulai, k.tanggal_selesai))
         .group_by(Kehadiran.peserta_id)).all())
-    berubah = []
+    # A kader who passed or lost a pass changes the trained-kader rekap: the rekap's listener collects it.
     for p in db.session.scalars(select(Peserta).where(Peserta.id.in_(peserta_ids))):
         n = hadir.get(p.id, 0)
-        lulus = n >= k.syarat
-        if p.lulus != lulus and p.kader_id:
-            berubah.append(p.kader)
-        p.hari_hadir, p.lulus = n, lulus
+        p.hari_hadir, p.lulus = n, n >= k.syarat
     db.session.flush()
-    update_rekap(k, berubah)
 
-
-def update_rekap(k: Kegiatan, kader: list[Kader]) -> None:
-    """The trained-kader count of these kader's desa, when the kegiatan is a training (inside the caller's
-    transaction)."""
-    if k.pelatihan and kader:
-        rekap.perbarui(db.session, desa={person.posyandu.desa_kode for person in kader})

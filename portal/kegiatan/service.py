@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import case, func, select
 
-from portal import audit, formatting, halaman, rekap, rules
+from portal import audit, formatting, halaman, rules
 from portal.bilangan import bulat
 from portal.domain import DomainError, FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
@@ -195,10 +195,6 @@ def update(actor, k: Kegiatan, raw: dict[str, Any], version) -> Kegiatan:
     commit_or_conflict(k, commit=False)  # a stale save stops here, before anything is judged
     if PENENTU_LULUS & set(changes):
         sertifikat.judge(k, [p.id for p in k.peserta])
-        # A bimtek that became a rakor (or back) changes who counts as trained.
-        kader = [p.kader for p in k.peserta if p.kader_id]
-        if kader:
-            rekap.perbarui(db.session, desa={person.posyandu.desa_kode for person in kader})
     db.session.commit()
     return k
 
@@ -214,7 +210,6 @@ def cancel(actor, k: Kegiatan, alasan, version) -> Kegiatan:
     k.dibatalkan, k.alasan_batal = True, alasan
     write_audit(actor, "batal", k, k, {"dibatalkan": [False, True], "alasan_batal": [None, alasan]})
     commit_or_conflict(k, commit=False)
-    sertifikat.update_rekap(k, [p.kader for p in k.peserta if p.kader_id and p.lulus])
     db.session.commit()
     return k
 

@@ -105,7 +105,7 @@ def _pribadi(p: Posyandu) -> bool:
 
 
 def _kelengkapan(p: Posyandu):
-    return kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
+    return kelengkapan.untuk(p)
 
 
 def _profile_context(p: Posyandu) -> dict:
@@ -118,7 +118,7 @@ def _profile_context(p: Posyandu) -> dict:
                 pribadi=_pribadi(p), kader_form=KaderForm(formdata=None),
                 pengurus_form=PengurusForm(formdata=None), usulan=registrasi.terakhir(p.id),
                 may_view_usulan=access.may_view_usulan(current_user, p),
-                may_create_usulan=workflow.mungkin(current_user, p, None, "buat") and p.aktif)
+                may_create_usulan=workflow.may(current_user, p, None, "buat") and p.aktif)
 
 
 # --- the Posyandu ---------------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ class HalamanUsulan:
 
 def read_usulan(user, u: Usulan) -> HalamanUsulan:
     p = u.posyandu
-    syarat = kelengkapan.untuk(p, current_app.config["KADER_MINIMUM"])
+    syarat = kelengkapan.untuk(p)
     sunting = workflow.may(user, p, u.status, "ajukan")
     lanjutan = terakhir(p.id) if u.status == "ditolak" else None
     return HalamanUsulan(

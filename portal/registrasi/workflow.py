@@ -136,7 +136,7 @@ def syarat_ajukan(usulan: Usulan, syarat: list | None = None, diminta: bool = Tr
     Posyandu's kelengkapan when the caller has it already; diminta=False leaves out the documents a return asked to
     replace (the dossier page lists those on their own, dokumen_diminta())."""
     if syarat is None:
-        syarat = kelengkapan.untuk(usulan.posyandu, current_app.config["KADER_MINIMUM"])
+        syarat = kelengkapan.untuk(usulan.posyandu)
     kurang = [f"{s.label}: belum terpenuhi.{' ' + s.detail if s.detail else ''}" for s in syarat if not s.ok]
     ada = usulan.dokumen_aktif
     for jenis in current_app.config["REGISTRASI_DOKUMEN_WAJIB"]:
@@ -187,7 +187,7 @@ def mirror(usulan_list: list[Usulan]) -> None:
     for u in usulan_list:
         db.session.execute(update(table).where(table.c.id == u.posyandu_id).values(
             status_registrasi=u.status, nomor_registrasi=u.nomor_registrasi, updated_at=table.c.updated_at))
-    rekap.perbarui(db.session, desa={u.posyandu.desa_kode for u in usulan_list})
+    rekap.touch(db.session, desa={u.posyandu.desa_kode for u in usulan_list})
 
 
 @all_or_nothing
