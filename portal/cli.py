@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import cadangan, demo, rekap
+from portal import cadangan, demo, kelengkapan, rekap
 from portal.demo import skala
 from portal.extensions import db
 from portal.domain import DomainError
@@ -112,7 +112,7 @@ def demo_scale(n, kader_per_posyandu, seed):
     Nama "Posyandu Uji 000123" menandai data buatan. Butuh wilayah yang sudah diimpor.
     """
     try:
-        result = skala.generate(n, kader_per_posyandu, seed, current_app.config["KADER_MINIMUM"])
+        result = skala.generate(n, kader_per_posyandu, seed, kelengkapan.kader_minimum())
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Data uji (batch {result.batch}): {angka(result.posyandu)} Posyandu di {angka(result.desa)} "

@@ -67,10 +67,6 @@ def touch(session: Session, posyandu: Iterable[int] = (), kata: Iterable[int] = 
     touched.desa.update(d for d in desa if d)
 
 
-# The older name: registrasi and kegiatan called it to recompute at once; it now marks, and the commit recomputes.
-perbarui = touch
-
-
 def _values(history) -> Iterable:
     return (v for v in chain(history.added or (), history.deleted or (), history.unchanged or ()) if v is not None)
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import random
 
-from flask import current_app
 from sqlalchemy import select
 
-from portal import rekap
+from portal import kelengkapan, rekap
 from portal.demo.akun import DEMO_DESA
 from portal.demo.baris import Desa, Rencana, Rows, katalog
 from portal.demo.nama import NAMA_POSYANDU
@@ -148,7 +147,7 @@ class Perencana:
 
 def simpan(rows: Rows) -> None:
     """Core bulk inserts (the ORM's bulk path goes row by row for versioned models): a few statements; then the
-    derived data (kelengkapan, search words, rekap) through rekap.perbarui, as for any edit."""
+    derived data (kelengkapan, search words, rekap) through rekap.touch, as for any edit."""
     posyandu = Posyandu.__table__
     ids = db.session.execute(posyandu.insert().returning(posyandu.c.id, sort_by_parameter_order=True),
                              rows.posyandu).scalars().all()
@@ -165,7 +164,7 @@ def simpan(rows: Rows) -> None:
          "wilayah_kode": row["desa_kode"], "on_behalf_of": None, "posyandu_id": pid,
          "changes": {"sumber": [None, SUMBER]}}
         for pid, row in zip(ids, rows.posyandu)])
-    rekap.perbarui(db.session, ids, ids, {row["desa_kode"] for row in rows.posyandu})
+    rekap.touch(db.session, ids, ids, {row["desa_kode"] for row in rows.posyandu})
 
 
 def _desa_per_kabupaten() -> dict[str, list[Desa]]:
@@ -189,7 +188,7 @@ def seed_kelembagaan() -> list[str]:
         return []
     nik_terpakai = set(db.session.scalars(select(Kader.nik).where(Kader.nik.like(f"{PROVINSI}%"))))
     rng = random.Random(SEED)
-    plans, rows = Perencana(rng, current_app.config["KADER_MINIMUM"]), Rows(rng, katalog(), nik_terpakai)
+    plans, rows = Perencana(rng, kelengkapan.kader_minimum()), Rows(rng, katalog(), nik_terpakai)
     rows.tambah(plans.tabalong(tabalong), tabalong)
     for kabupaten in sorted(desa):
         rows.tambah(plans.kabupaten_lain(desa[kabupaten]), desa[kabupaten])

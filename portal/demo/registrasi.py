@@ -126,8 +126,8 @@ def _dokumen(u: Usulan, p: Posyandu, pada: datetime) -> None:
                                      diunggah_pada=pada))
 
 
-def _alasan(p: Posyandu, minimum: int) -> str:
-    kurang = [s.label for s in kelengkapan.untuk(p, minimum) if not s.ok]
+def _alasan(p: Posyandu) -> str:
+    kurang = [s.label for s in kelengkapan.untuk(p) if not s.ok]
     if kurang:
         return "Belum lengkap: " + "; ".join(kurang) + ". Lengkapi lalu ajukan kembali."
     return SK_BURAM
@@ -145,7 +145,6 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
     if len(posyandu) < TAHAP_I_POSYANDU:
         return []
     rng = random.Random(SEED)
-    minimum = current_app.config["KADER_MINIMUM"]
     lengkap = {p.id for p in posyandu if p.lengkap}
     per_desa: dict[str, list[Posyandu]] = {}
     for p in posyandu:
@@ -194,7 +193,7 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
         for dari, ke in zip(jalan, jalan[1:]):
             hari += timedelta(days=rng.randint(1, 6))
             rincian = {}
-            catatan = _alasan(p, minimum) if ke == "dikembalikan" else None
+            catatan = _alasan(p) if ke == "dikembalikan" else None
             if ke == "dikembalikan" and demo_akhir.get(p.id) == "dikembalikan":
                 catatan = f"{catatan} {SK_BURAM}" if catatan != SK_BURAM else catatan
                 rincian["perbaikan"] = ["sk"]
@@ -207,7 +206,7 @@ def seed(demo_desa: str, demo_kecamatan: str, akun: dict[str, User]) -> list[str
         u.updated_at = u.langkah[-1].pada
         semua.append(u)
     db.session.flush()
-    workflow.cermin(semua)
+    workflow.mirror(semua)
     db.session.commit()
     tahap_desa = len({p.desa_kode for p in tahap_i})
     return [f"Registrasi Kabupaten Tabalong: {tahap.nama} {angka(len(tahap_i))} Posyandu di {angka(tahap_desa)} "
