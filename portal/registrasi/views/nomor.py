@@ -1,9 +1,7 @@
 """The numbers coming back: the ministry's list uploaded, every row judged on a preview, then recorded at once."""
 from __future__ import annotations
 
-import os
-
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, caching, lembar_baca, transaksi, unggahan
@@ -31,29 +29,20 @@ def nomor():
     """Every POST ends in a redirect (a refresh never posts again): to the preview at its own URL, or back here with
     the error beside the file field; with htmx the form alone comes back, in place."""
     if request.method == "GET":
-        error = session.pop(_GALAT_NOMOR, "")
+        error = unggahan.pending(_GALAT_NOMOR, "")
         return _nomor_form(error, 422 if error else 200)
     upload = request.files.get("berkas")
     ext = lembar_baca.extension(upload.filename) if upload and upload.filename else None
-    error = "" if ext else "Pilih berkas .xlsx atau .csv berisi daftar nomor registrasi."
-    if ext:
-        data = unggahan.baca(upload)
-        with transaksi.tanpa_kunci():  # only reads: no write lock while the file is parsed
-            try:
-                impor_nomor.read_rows(data, ext)
-            except lembar_baca.FileRefused as e:
-                error = e.message
-            else:
-                token = unggahan.store_upload(_folder(), current_user.id, "nomor", os.path.basename(upload.filename),
-                                              ext, data)
-    if error and caching.fragmen():
-        return _nomor_form(error, 422)
-    if error:
-        session[_GALAT_NOMOR] = error
-        return redirect(url_for(".nomor", _anchor="unggah"), 303)
-    if caching.fragmen():
-        return "", 204, {"HX-Redirect": url_for(".nomor_pratinjau", token=token)}
-    return redirect(url_for(".nomor_pratinjau", token=token), 303)
+    try:
+        if not ext:
+            raise lembar_baca.FileRefused("Pilih berkas .xlsx atau .csv berisi daftar nomor registrasi.")
+        token = unggahan.receive(upload, _folder(), current_user.id, "nomor", ext,
+                                 check=lambda data: impor_nomor.read_rows(data, ext))
+    except lembar_baca.FileRefused as e:
+        error = e.message
+        return unggahan.refused(_GALAT_NOMOR, error, form=lambda: _nomor_form(error, 422)[0],
+                                back=url_for(".nomor", _anchor="unggah"))
+    return unggahan.to_preview(url_for(".nomor_pratinjau", token=token))
 
 
 def _upload(token: str) -> unggahan.Upload:
