@@ -223,11 +223,6 @@ def may_manage_tahap(user, kabupaten_kode: str | None) -> bool:
 
 # --- beranda and the menu (shared) ---------------------------------------------------------------------------------
 
-def may_see_registrasi(user) -> bool:
-    """The registration pages: the queues, the dossiers of the user's region."""
-    return is_staff(user) and user.role in REGISTRASI
-
-
 def may_see_kegiatan(user) -> bool:
     """The list of kegiatan: those who run them and those who follow them."""
     return is_staff(user) and user.role in PENYELENGGARA + PENGAMAT_KEGIATAN

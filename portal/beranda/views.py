@@ -20,7 +20,7 @@ def index():
     kegiatan = menunggu = tindakan = None
     if access.may_see_kegiatan(current_user):
         kegiatan = kegiatan_service.daftar_kegiatan(access.kegiatan_in_scope(current_user), hari_ini(), 3)
-    if access.may_see_registrasi(current_user):
+    if access.may_follow_registrasi(current_user):
         menunggu, tindakan = registrasi.menunggu(current_user), registrasi.perlu_tindakan(current_user)
     return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope), kegiatan=kegiatan,
                            menunggu=menunggu, tindakan=tindakan, **context)
