@@ -44,7 +44,13 @@ def test_adding_a_kader_confirms_it_and_shows_the_new_row(journey, posyandu_rama
         status.filter(has_text="Kader Siti Aminah ditambahkan.").wait_for()
         # htmx scrolls once the swap has settled: the new row's top comes to the top of the screen
         row_id = row.get_attribute("id")
-        page.wait_for_function(f"Math.abs(document.getElementById('{row_id}').getBoundingClientRect().top) < 2")
+        # Polled from here: wait_for_function evaluates its string inside the page, which the CSP forbids (no eval).
+        top = f"Math.abs(document.getElementById('{row_id}').getBoundingClientRect().top)"
+        for _ in range(50):
+            if page.evaluate(top) < 2:
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(top) < 2
         assert "baru" in row.get_attribute("class") and row.locator(".tag.baru").inner_text() == "baru"
         assert _in_view(page, row) and _in_view(page, status)  # the new row and, below it, the confirmation
         assert page.evaluate("document.activeElement.id") == "kader-baru-kirim"  # focus back on the fresh form
