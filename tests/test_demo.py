@@ -21,7 +21,7 @@ from portal.models.wilayah import within_clause
 from portal import kelengkapan, rules
 from portal.kelola import service
 from portal.wilayah_baca import normalize_name
-from tests.conftest import login, post
+from tests.helpers import login, post
 
 TABALONG = "63.09"
 

@@ -14,7 +14,7 @@ from portal.kegiatan import service as kegiatan_service
 from portal.models import Kader, Kegiatan, Peserta, User, Usulan
 from portal.kelola import service as posyandu_service
 from portal.registrasi import dokumen
-from tests.conftest import PASSWORD, csrf_token, login, post
+from tests.helpers import PASSWORD, csrf_token, login, post
 from tests.test_hostile import ids  # noqa: F401 - the fixture: a Posyandu, kader, dossiers, a kegiatan, a tahap
 
 WRONG = "salah-salah-salah"

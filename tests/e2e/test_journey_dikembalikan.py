@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_journeys import dossier_ready  # noqa: F401 (the fixture, shared with that journey)
 
