@@ -8,6 +8,7 @@ import hashlib
 import mimetypes
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import brotli
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -31,9 +32,15 @@ def _load(path: str, name: str) -> Asset:
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     encoded = {"identity": raw}
     if mimetype.startswith("text/") or mimetype in ("application/javascript", "image/svg+xml"):
-        encoded["br"] = brotli.compress(raw, quality=11)
-        encoded["gzip"] = gzip.compress(raw, compresslevel=9, mtime=0)
+        encoded.update(_compressed(raw))
     return Asset(name, hashlib.sha256(raw).hexdigest()[:10], mimetype, encoded)
+
+
+@lru_cache(maxsize=64)
+def _compressed(raw: bytes) -> dict:
+    """Brotli at its best level is slow: a process that builds several apps (the tests build one per test)
+    compresses the same bytes once."""
+    return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, compresslevel=9, mtime=0)}
 
 
 def init_app(app: Flask, folder: str) -> None:

@@ -11,28 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask
-from sqlalchemy import delete, update
 
-from portal.extensions import db
-from portal.models import User
-from portal.models.rekap import UKURAN, rekap_wilayah
-from tests.conftest import make_app
-
-# Reference data every test starts from (conftest); generated data never changes the catalogue.
-KEPT = {"wilayah", "katalog_kegiatan", "rekap_wilayah"}
-
-
-def empty(app: Flask) -> None:
-    """The database as every test starts with it: no accounts, no Posyandu, the rekap counts back to zero."""
-    with app.app_context():
-        db.session.execute(update(User).values(created_by_id=None))
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in KEPT:
-                db.session.execute(delete(table))
-        db.session.execute(update(rekap_wilayah).where(rekap_wilayah.c.posyandu > 0)
-                           .values(**{name: 0 for name in UKURAN if name != "desa"}))
-        db.session.commit()
-
+from tests.helpers import empty, make_app
 
 class Generated:
     """make(app) generates the data inside an app context of .direct and returns what the tests read about it."""

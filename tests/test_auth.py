@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditLog, User
-from tests.conftest import PASSWORD, csrf_token, login, post
+from tests.helpers import PASSWORD, csrf_token, login, post
 
 
 def test_login_page(client):
@@ -66,8 +66,8 @@ def test_successful_logins_do_not_count(app, users):
         assert login(client, "kab_tabalong").status_code == 303
 
 
-def test_login_throttled_per_ip(database_url, wilayah_import, users):
-    from tests.conftest import make_app
+def test_login_throttled_per_ip(database_url, users):
+    from tests.helpers import make_app
     app = make_app(database_url, LOGIN_LIMIT_PER_IP="3 per 15 minutes")
     client = app.test_client()
     for name in ("a_satu", "a_dua", "a_tiga"):
@@ -104,8 +104,8 @@ def test_session_cookie_flags(client, users):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_session_cookie_secure_outside_debug(database_url, wilayah_import, users):
-    from tests.conftest import make_app
+def test_session_cookie_secure_outside_debug(database_url, users):
+    from tests.helpers import make_app
     app = make_app(database_url, SESSION_COOKIE_SECURE=True)
     response = login(app.test_client(), "kab_tabalong")
     assert "Secure" in response.headers["Set-Cookie"]

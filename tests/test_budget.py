@@ -123,7 +123,7 @@ def test_a_full_posyandu_profile_fits(as_user, ctx):
 
 
 def test_kader_fragments_fit_in_two_kilobytes(as_user, ctx):
-    from tests.conftest import post
+    from tests.helpers import post
     from tests.test_posyandu import make_posyandu
     pid = make_posyandu()
     client = as_user("desa_hapalah")

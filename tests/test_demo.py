@@ -22,7 +22,7 @@ from portal.models.wilayah import within_clause
 from portal import kelengkapan, rules
 from portal.kelola import service
 from portal.wilayah_baca import normalize_name
-from tests.conftest import login, post
+from tests.helpers import login, post
 from tests.shared_data import Generated
 
 TABALONG = "63.09"

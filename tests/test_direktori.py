@@ -394,7 +394,7 @@ def test_the_status_filter_groups_the_four_steps_and_their_states(client, posyan
 
 
 def test_json_sumber_never_takes_the_host_header(database_url, posyandu):
-    from tests.conftest import make_app
+    from tests.helpers import make_app
     for public_url, sumber in [(None, "/posyandu?wilayah=63.09"),
                                ("https://posyandu.kalselprov.go.id/", "https://posyandu.kalselprov.go.id/posyandu?wilayah=63.09")]:
         app = make_app(database_url, PUBLIC_URL=public_url, TRUSTED_PROXIES=1)

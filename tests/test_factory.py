@@ -3,7 +3,7 @@ from sqlalchemy import text
 
 from portal import create_app, normalize_database_url
 from portal.extensions import db
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 def test_testing_config(app):
@@ -62,7 +62,9 @@ def test_healthz_reports_a_broken_database(tmp_path):
     assert response.json == {"status": "error", "database": "error", "dialect": "sqlite"}
 
 
-def test_errors_are_friendly_and_never_a_traceback(app):
+def test_errors_are_friendly_and_never_a_traceback(own_app):
+    app = own_app
+
     @app.get("/boom")
     def boom():
         raise RuntimeError("rahasia internal")

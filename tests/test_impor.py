@@ -20,7 +20,7 @@ from portal.models.audit import AuditLog
 from portal.models.posyandu import Kader, Posyandu
 from portal.kelola.impor import importer
 from portal.kelola import service
-from tests.conftest import post
+from tests.helpers import post
 
 POSYANDU = ["kode_desa", "nama", "dusun", "rt", "rw", "kontak", "sk_tanggal"]
 KADER = ["kode_desa", "posyandu", "nama", "jenis_kelamin", "bidang", "level", "tanggal_lahir", "telepon", "nik"]

@@ -16,7 +16,7 @@ from portal.models.audit import AuditLog
 from portal.models.posyandu import Kader, Posyandu
 from portal.kelola.impor import importer
 from portal.kelola import service
-from tests.conftest import post
+from tests.helpers import post
 from tests.test_impor import BUDI, HAPALAH, KADER, POSYANDU, SITI, _with, csv_bytes, upload, user, xlsx
 
 HX = {"HX-Request": "true"}

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models.audit import AuditLog
 from portal.models.posyandu import Posyandu
 from portal.kelola.impor import check as checking
-from tests.conftest import post
+from tests.helpers import post
 
 # Which guard stops each bomb: a fragment of its message.
 GUARDS = {

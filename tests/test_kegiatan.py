@@ -19,7 +19,7 @@ from portal.models import AuditLog, Kader, Kegiatan, Kehadiran, Pengurus, Pesert
 from portal.models.rekap import rekap_wilayah
 from portal.pengguna import service as pengguna
 from portal.kelola import service as posyandu_service
-from tests.conftest import PASSWORD, form_values, login, post
+from tests.helpers import PASSWORD, form_values, login, post
 
 BINTANG_ARA = "63.09.12"
 WALING, BINTANG_ARA_DESA = "63.09.12.2001", "63.09.12.2003"
@@ -272,7 +272,7 @@ def test_concurrent_double_marks_give_one_record(app, as_user, ctx, data):
     _add(clients[0], data, "Siti Aminah")
     pid = _peserta(data, "Siti Aminah").id
     today = hari_ini()
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     tokens = [csrf_token(c) for c in clients]
     barrier = threading.Barrier(len(clients))
     statuses = []

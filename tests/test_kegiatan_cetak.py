@@ -12,7 +12,7 @@ from portal import formatting
 from portal.extensions import db
 from portal.kegiatan import laporan, service
 from portal.models import Kegiatan, User
-from tests.conftest import post
+from tests.helpers import post
 from tests import test_kegiatan
 from tests.test_kegiatan import _add, _form, _mark, _peserta
 

@@ -45,7 +45,7 @@ def test_a_qr_card_opened_logged_out_explains_it_is_for_the_panitia(as_user, ctx
     login = re.search(r'href="(/login\?next=[^"]+)"', html).group(1)
     assert login == f"/login?next={url}"
     # The login it offers comes back to the check-in page.
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     response = client.post(login, data={"username": "peny_tabalong", "password": "kata-sandi-uji-123",
                                         "csrf_token": csrf_token(client)})
     assert response.status_code == 303 and response.headers["Location"].endswith(url)

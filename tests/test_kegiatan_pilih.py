@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Kader, Peserta
-from tests.conftest import csrf_token, post
+from tests.helpers import csrf_token, post
 from tests import test_kegiatan
 from tests.test_kegiatan import BINTANG_ARA_DESA, WALING, _posyandu
 

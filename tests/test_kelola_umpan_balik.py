@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Kader, Posyandu
 from portal.kelola import service
-from tests.conftest import post
+from tests.helpers import post
 
 HX = {"HX-Request": "true", "Accept-Encoding": "gzip"}
 KADER = {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "kesehatan", "level": "madya"}

@@ -17,17 +17,16 @@ from portal.models.wilayah import is_valid_kode
 from portal.kelola import service as posyandu_service
 from portal.registrasi import workflow
 from portal.wilayah_baca import parse_kode
-from tests.conftest import csrf_token, post
-from tests.test_hostile import _counts, _forms, ids  # noqa: F401 - ids: the fixture of the hostile suite
+from tests.helpers import counts, csrf_token, forms_of, post
 
 # Each passes str.isdigit(); int() crashes on the first two and reads the last two as 3.
 UNICODE = ["²", "①", "٣", "３"]
 
 
 @pytest.fixture
-def o(request):
+def o(records):
     """The hostile suite's records: a Posyandu with a kader, two dossiers, a kegiatan with a peserta, a tahap."""
-    return request.getfixturevalue("ids")
+    return records
 
 
 KEGIATAN_BARU = {"jenis": "bimtek", "judul": "Bimtek kader", "penyelenggara": "DPMD", "tempat": "Tanjung",
@@ -82,14 +81,14 @@ CASES = ["rt", "rw", "lintang", "kuota", "syarat_hadir", "wilayah_sasaran", "lay
 
 @pytest.mark.parametrize("name", CASES)
 def test_unicode_digits_are_refused_clearly_and_store_nothing(as_user, o, name):
-    before = _counts()
+    before = counts()
     for x in UNICODE:
         account, path, data, status, message = _case(name, x, o)
         response = post(as_user(account), path, data)
         body = response.get_data(as_text=True)
         assert response.status_code == status, (path, x, response.status_code)
         assert message in body, (path, x, body[-2000:])
-        assert _counts() == before, (path, x)
+        assert counts() == before, (path, x)
     p = db.session.get(Posyandu, o["pid"])
     db.session.refresh(p)
     assert p.version == 1 and p.rt is None and p.latitude is None and not p.layanan
@@ -166,10 +165,10 @@ def test_a_file_part_in_a_text_field_is_no_text(app, as_user, o, path, fields, m
     version = db.session.get(Kegiatan if "kegiatan" in path else Posyandu, o["gid" if "kegiatan" in path else "pid"]
                              ).version
     data = {name: _file() for name in fields} | {"csrf_token": csrf_token(client), "version": str(version)}
-    before = _counts()
+    before = counts()
     response = client.post(path.format(**o), data=data, content_type="multipart/form-data")
     assert response.status_code == 422 and message in response.get_data(as_text=True)
-    assert _counts() == before
+    assert counts() == before
     k = db.session.get(Kegiatan, o["gid"])
     db.session.refresh(k)
     assert not k.dibatalkan and k.alasan_batal is None
@@ -183,7 +182,7 @@ def test_every_form_takes_file_parts_without_a_500_or_a_stored_file(as_user, o):
     for username in ROLES:
         client = as_user(username)
         token = csrf_token(client)
-        for action, fields in _forms(client, o):
+        for action, fields in forms_of(client, o):
             data = {name: _file() for name in fields if name != "version"}
             response = client.post(action, data={**data, "csrf_token": token, "version": fields.get("version") or ""},
                                    content_type="multipart/form-data")
@@ -195,13 +194,13 @@ def test_every_form_refuses_a_json_body(as_user, o):
     for username in ROLES:
         client = as_user(username)
         token = csrf_token(client)
-        for action, fields in _forms(client, o):
-            before = _counts()
+        for action, fields in forms_of(client, o):
+            before = counts()
             response = client.post(action, data=json.dumps({name: "1" for name in fields}),
                                    content_type="application/json", headers={"X-CSRFToken": token})
             assert response.status_code == 415, (username, action, response.status_code)
             assert "bukan JSON" in response.get_data(as_text=True)
-            assert _counts() == before, action
+            assert counts() == before, action
 
 
 def test_every_form_class_reads_text_only(app):
@@ -231,12 +230,12 @@ def tutup(ctx, o):
 ])
 def test_nobody_joins_a_closed_posyandu(as_user, tutup, jenis, data):
     client = as_user("desa_hapalah")
-    before = _counts()
+    before = counts()
     for headers in ({}, {"HX-Request": "true"}):
         response = post(client, f"/kelola/posyandu/{tutup['pid']}/{jenis}/baru", data, headers=headers)
         body = response.get_data(as_text=True)
         assert response.status_code == 422 and "nonaktif: aktifkan kembali Posyandu ini dulu" in body
-    assert _counts() == before
+    assert counts() == before
     page = client.get(f"/kelola/posyandu/{tutup['pid']}").get_data(as_text=True)
     assert f"+ Tambah {jenis}" not in page
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditLog, User
-from tests.conftest import ACCOUNTS, login, post
+from tests.helpers import ACCOUNTS, login, post
 
 MANAGERS = ["admin_nasional", "admin_kalsel", "kab_tabalong"]
 OTHERS = ["kec_bintangara", "desa_hapalah", "peny_tabalong"]

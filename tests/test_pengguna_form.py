@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import User, Wilayah
 from portal.pengguna import service
-from tests.conftest import form_values, post
+from tests.helpers import form_values, post
 
 HX = {"HX-Request": "true", "Accept-Encoding": "gzip"}
 

@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import AuditLog, Kader, KatalogKegiatan, Pengurus, Posyandu
 from portal import kelengkapan
 from portal.kelola import service
-from tests.conftest import form_values, post
+from tests.helpers import form_values, post
 
 NIK = "6309015501900001"  # a woman born 15-01-1990, registered in Kec. Banua Lawas
 

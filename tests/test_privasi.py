@@ -24,7 +24,7 @@ from portal.models import AuditLog, Kader, KatalogKegiatan, Kegiatan, Pengurus, 
 from portal.kelola.impor import importer
 from portal.kelola import service
 from portal.teks import aman
-from tests.conftest import post
+from tests.helpers import post
 
 WALING = "63.09.12.2001"  # Kec. Bintang Ara, Kab. Tabalong
 NIK = "6309015501900001"

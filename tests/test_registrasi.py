@@ -16,7 +16,7 @@ from portal.models.rekap import rekap_wilayah
 from portal.models.status_registrasi import STATUS_USULAN
 from portal.kelola import service as posyandu_service
 from portal.registrasi import berkas, dokumen, service, workflow
-from tests.conftest import ACCOUNTS, csrf_token, post
+from tests.helpers import ACCOUNTS, csrf_token, post
 from tests.test_posyandu import _complete as complete_profile
 
 HAPALAH = "63.09.01.2001"  # Kec. Banua Lawas, Kab. Tabalong
@@ -590,7 +590,7 @@ def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_p
     """Tahap I of 206 Posyandu, its cover list, the queues and one dossier per state: each within 14 KB compressed,
     for the kabupaten, the kecamatan and the desa of the demo."""
     from portal import demo
-    from tests.conftest import login
+    from tests.helpers import login
     ctx.instance_path = str(tmp_path)
     demo.seed(ctx.instance_path)
     passwords = demo.demo_passwords(ctx.instance_path)

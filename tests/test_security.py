@@ -4,7 +4,7 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from tests.conftest import login
+from tests.helpers import login
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

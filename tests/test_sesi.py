@@ -14,8 +14,7 @@ from portal.kegiatan import hadir as kegiatan_hadir, peserta as kegiatan_peserta
 from portal.models import Kader, Kegiatan, Peserta, User, Usulan
 from portal.kelola import service as posyandu_service
 from portal.registrasi import dokumen
-from tests.conftest import PASSWORD, csrf_token, login, post
-from tests.test_hostile import ids  # noqa: F401 - the fixture: a Posyandu, kader, dossiers, a kegiatan, a tahap
+from tests.helpers import PASSWORD, csrf_token, login, post
 
 WRONG = "salah-salah-salah"
 
@@ -116,26 +115,26 @@ SKIP = {"static", "auth.login", "public.healthz"}
 
 
 @pytest.fixture
-def orang(app, ctx, ids, users):  # noqa: F811 - the imported fixture
+def orang(app, ctx, records, users):
     """The records of the hostile suite, with personal data everywhere it can be: a kader with NIK, phone and birth
     date, a pengurus with phone and address, a peserta registered at the venue, a dossier document."""
-    kader = db.session.get(Kader, ids["kid"])
+    kader = db.session.get(Kader, records["kid"])
     posyandu_service.update_kader(None, kader, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan",
                                                 "nik": NIK, "telepon": "0851-7788-9900",
                                                 "tanggal_lahir": "1990-01-15"}, kader.version)
     pengurus = posyandu_service.add_pengurus(None, kader.posyandu, {
         "jabatan": "ketua", "nama": "Rahmat Hidayat", "jenis_kelamin": "L", "telepon": "0851-7788-9900",
         "alamat": "Jl. Uji Pribadi 7"})
-    k = db.session.get(Kegiatan, ids["gid"])
+    k = db.session.get(Kegiatan, records["gid"])
     kab = db.session.get(User, users["kab_tabalong"])
     kegiatan_peserta.register_at_venue(kab, k, {"nama": "Bu Nurul Peserta", "asal_kode": "63.09.01.2001",
                                                 "peran": "kader", "bidang": "kesehatan"}, tetap_baru=True)
     peserta = db.session.scalar(select(Peserta).where(Peserta.kegiatan_id == k.id).order_by(Peserta.id))
     pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    usulan = db.session.get(Usulan, ids["uid"])
+    usulan = db.session.get(Usulan, records["uid"])
     dok = dokumen.unggah(kab, usulan, "sk", io.BytesIO(pdf), "sk.pdf")
     db.session.commit()
-    return {**ids, "pengurus": pengurus.id, "peserta": peserta.id, "did": dok.id,
+    return {**records, "pengurus": pengurus.id, "peserta": peserta.id, "did": dok.id,
             "token": kegiatan_hadir.token_qr(peserta)}
 
 

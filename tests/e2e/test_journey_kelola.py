@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.extensions import db
-from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import PHONE
 
 
 @pytest.fixture

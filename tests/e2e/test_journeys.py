@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS
+from tests.helpers import PASSWORD
+from tests.e2e.helpers import ARTIFACTS
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import HTML_DIR, VNU, tool_missing
+from tests.e2e.helpers import HTML_DIR, VNU, tool_missing
 
 
 def test_every_journey_page_is_valid_html():
