@@ -18,9 +18,11 @@ MAKS = 60
 MAKS_KATA = 5
 
 
-def clean(q: str | None) -> str:
-    """The query as typed, trimmed and bounded, as a page shows it back."""
-    return " ".join((q or "").split())[:MAKS]
+def clean(q, length: int = MAKS) -> str:
+    """A search or filter of a query string as typed, as the page shows it back and the query reads it: printable
+    characters only (PostgreSQL refuses a NUL in text: a 500 the hostile suite found), blanks collapsed, bounded.
+    The one reading of every text filter of a list."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(q or "")).split())[:length]
 
 
 def posyandu(q: str | None):

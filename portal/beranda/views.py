@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from portal import access, caching, kelengkapan, rekap
+from portal import access, caching, cari, kelengkapan, rekap
 from portal.formatting import hari_ini
 from portal.kegiatan import service as kegiatan_service
 from portal.registrasi import service as registrasi
@@ -12,7 +12,7 @@ bp = Blueprint("beranda", __name__, url_prefix="/beranda")
 @bp.get("")
 @access.staff
 def index():
-    q = request.args.get("q", "").strip()[:80]
+    q = cari.clean(request.args.get("q"))
     daftar = kelengkapan.perlu_perhatian(access.posyandu_in_scope(current_user), q=q)
     context = dict(h=daftar.halaman, q=q, lengkap=daftar.lengkap, nonaktif=daftar.nonaktif)
     if caching.fragmen():

@@ -16,6 +16,7 @@ from sqlalchemy import Integer, and_, any_, bindparam, exists, false, func, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal import rekap
+from portal.cari import clean as clean_query
 from portal.bilangan import bulat
 from portal.direktori import ejaan
 from portal.formatting import angka
@@ -67,7 +68,7 @@ class Saring:
 
     @classmethod
     def dari(cls, args) -> Saring:
-        s = cls(q=" ".join((args.get("q") or "").split())[:100])
+        s = cls(q=clean_query(args.get("q"), 100))
         kode = wilayah_service.parse_kode(args.get("wilayah"))
         if kode:
             s.wilayah = wilayah_service.get(kode)

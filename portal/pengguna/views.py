@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, caching, halaman
+from portal import access, caching, cari, halaman
 from portal.domain import FormErrors
 from portal.models.user import ROLE_LABEL, ROLES, User
 from portal.pengguna import riwayat, service
@@ -22,7 +22,7 @@ def _target(user_id: int) -> User:
 @managers
 @caching.pribadi
 def index():
-    q = request.args.get("q", "").strip()[:64]
+    q = cari.clean(request.args.get("q"))
     role = request.args.get("role", "")
     status = request.args.get("status", "")
     h = halaman.paginate(service.search_users(current_user, q=q, role=role, status=status))

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
-from portal import access, caching, rekap
+from portal import access, caching, cari, rekap
 from portal.direktori import service as direktori
 from portal.models.status_registrasi import KELOMPOK, SINGKAT_STATUS
 from portal.models.wilayah import JENIS_LABEL
@@ -20,7 +20,7 @@ POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link
 @access.public
 @caching.bersyarat()
 def index():
-    q = request.args.get("q", "").strip()[:100]
+    q = cari.clean(request.args.get("q"), 100)
     if q:
         # The home page's search: regions, and Posyandu through the directory's own search (typos forgiven).
         results = service.search(q)

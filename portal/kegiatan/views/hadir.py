@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, caching
+from portal import access, caching, cari
 from portal.domain import DomainError
 from portal.formatting import hari_ini
 from portal.formulir import show_errors
@@ -31,7 +31,7 @@ def hadir_hari_ini(kid: int):
 def hadir(kid: int, tanggal: str):
     k = kegiatan_or_404(kid)
     day = hari_or_404(k, tanggal)
-    q = request.args.get("q", "").strip()[:60]
+    q = cari.clean(request.args.get("q"))
     daftar = laporan.peserta(k)
     if q:
         daftar = [p for p in daftar if q.lower() in p.nama.lower()]

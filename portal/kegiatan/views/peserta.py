@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, caching, halaman
+from portal import access, caching, cari, halaman
 from portal.domain import DomainError
 from portal.formulir import pilihan, show_errors
 from portal.kegiatan import laporan, pilih as picker, service
@@ -25,12 +25,6 @@ def peserta(kid: int):
                            may_run=access.may_run_kegiatan(current_user, k))
 
 
-def _printable(value, length: int) -> str:
-    """A filter as typed, without NUL or other control characters (PostgreSQL refuses NUL in text: a 500 found by
-    the hostile suite)."""
-    return "".join(c for c in str(value or "") if c.isprintable()).strip()[:length]
-
-
 def _added(hasil) -> str:
     message = f"{len(hasil.ditambah)} peserta ditambahkan."
     if hasil.sudah:
@@ -48,7 +42,7 @@ def pilih(kid: int):
     k = kegiatan_or_404(kid, run=True)
     args = request.form if request.method == "POST" else request.args  # a post's filters are the form's own
     peran = args.get("peran") if args.get("peran") in picker.PILIHAN_PERAN else picker.peran_bawaan(k)
-    desa, q = _printable(args.get("desa"), 13), _printable(args.get("q"), 60)
+    desa, q = cari.clean(args.get("desa"), 13), cari.clean(args.get("q"))
     kader, pengurus = request.form.getlist("kader"), request.form.getlist("pengurus")
     centangan = picker.Centangan.from_form(kader, pengurus)
     aksi = request.form.get("aksi", "tambah") if request.method == "POST" else None
