@@ -6,12 +6,14 @@ Fixtures only: what tests call (make_app, login, post, ACCOUNTS…) is in tests/
 import copy
 import hashlib
 import os
+from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from portal.extensions import db, limiter
+from portal.formatting import hari_ini
 from portal.kegiatan import peserta as kegiatan_peserta
 from portal.kegiatan import service as kegiatan_service
 from portal.kelola import service as posyandu_service
@@ -21,7 +23,8 @@ from portal.pengguna import service as pengguna
 from portal.registrasi import service as registrasi_service
 from portal.registrasi import workflow
 from portal.wilayah.impor import import_wilayah
-from tests.helpers import ACCOUNTS, KATALOG_SEED, PASSWORD, counting, empty, login, make_app
+from tests.helpers import (ACCOUNTS, BINTANG_ARA_DESA, HAPALAH, KATALOG_SEED, PASSWORD, WALING, add_peserta, counting,
+                           empty, kegiatan_form, login, make_app, posyandu_with)
 
 
 @pytest.fixture(scope="session")
@@ -256,13 +259,13 @@ def users(app, saved):
 def _make_records(users) -> dict[str, int]:
     p = posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati"})
     k = posyandu_service.add_kader(None, p, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan"})
-    u = workflow.buat(None, p)
+    u = workflow.create(None, p)
     db.session.commit()
     # A second dossier, submitted: the verifiers' forms.
     p2 = posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Mawar"})
-    u2 = workflow.buat(None, p2)
+    u2 = workflow.create(None, p2)
     u2.status = "diajukan"
-    workflow.cermin([u2])
+    workflow.mirror([u2])
     db.session.commit()
     g = kegiatan_service.create(db.session.get(User, users["kab_tabalong"]), {
         "jenis": "bimtek", "judul": "Bimtek", "penyelenggara": "DPMD", "tempat": "Tanjung",
@@ -271,9 +274,9 @@ def _make_records(users) -> dict[str, int]:
     # A tahap being put together (its add, take-out and send forms), a peserta (the attendance and take-off forms).
     t = registrasi_service.buat_tahap(db.session.get(User, users["kab_tabalong"]), "63.09")
     for nama, tahap in (("Posyandu Kenanga", t), ("Posyandu Dahlia", None)):  # one in the tahap, one to add
-        v = workflow.buat(None, posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": nama}))
+        v = workflow.create(None, posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": nama}))
         v.status, v.tahap = "diverifikasi_kabupaten", tahap
-        workflow.cermin([v])
+        workflow.mirror([v])
     kegiatan_peserta.peserta_from_record(db.session.get(User, users["kab_tabalong"]), g, k)
     db.session.commit()
     return {"pid": p.id, "kid": k.id, "uid": u.id, "uid2": u2.id, "gid": g.id, "tid": t.id,
@@ -301,7 +304,29 @@ def auth(app, users):
     return make
 
 
+# --- kegiatan -------------------------------------------------------------------------------------------------------
+
 @pytest.fixture
-def as_user(auth):
-    """The former name of `auth`, until every file says auth."""
-    return auth
+def data(ctx, users):
+    """Kader in two desa of Kecamatan Bintang Ara and one in Hapalah (Banua Lawas), a 2-day bimtek aimed at
+    Bintang Ara made by the Tabalong organiser, that began yesterday and ends today."""
+    posyandu_with(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan"), ("Rahmah", "pendidikan")],
+                  pengurus=[("Hj. Mahdiah", "ketua")])
+    posyandu_with(BINTANG_ARA_DESA, "Posyandu Mawar", kader=[("Norhayati", "sosial")])
+    posyandu_with(HAPALAH, "Posyandu Kenanga", kader=[("Jamilah", "kesehatan")])
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = kegiatan_service.create(organiser, kegiatan_form(today - timedelta(days=1), today))
+    return k.id
+
+
+@pytest.fixture
+def dua_hari(auth, ctx, users):
+    """A two-day kegiatan that begins today, with Siti Aminah on its list: (the kegiatan, the organiser's client)."""
+    posyandu_with(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
+    organiser = db.session.get(User, users["peny_tabalong"])
+    today = hari_ini()
+    k = kegiatan_service.create(organiser, kegiatan_form(today, today + timedelta(days=1)))
+    client = auth("peny_tabalong")
+    add_peserta(client, k.id, "Siti Aminah")
+    return k, client

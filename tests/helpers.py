@@ -11,7 +11,8 @@ from sqlalchemy import delete, func, or_, select, update
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import KatalogKegiatan, User
+from portal.kelola import service as posyandu_service
+from portal.models import KatalogKegiatan, Kader, Peserta, User
 from portal.models.rekap import UKURAN, rekap_wilayah
 
 PASSWORD = "kata-sandi-uji-123"
@@ -238,3 +239,44 @@ def empty(app) -> None:
         db.session.execute(update(KatalogKegiatan), [{"id": r["id"], "nama": r["nama"], "urutan": r["urutan"],
                                                       "aktif": r["aktif"]} for r in KATALOG_SEED])
         db.session.commit()
+
+
+# --- kegiatan: the records and requests the kegiatan suites share ------------------------------------------------
+
+BINTANG_ARA = "63.09.12"
+WALING, BINTANG_ARA_DESA = "63.09.12.2001", "63.09.12.2003"
+HAPALAH = "63.09.01.2001"  # Kecamatan Banua Lawas: outside the event's target
+
+
+def posyandu_with(desa, nama, kader=(), pengurus=()):
+    p = posyandu_service.create_posyandu(None, desa, {"nama": nama})
+    for name, bidang in kader:
+        posyandu_service.add_kader(None, p, {"nama": name, "jenis_kelamin": "P", "bidang": bidang})
+    for name, jabatan in pengurus:
+        posyandu_service.add_pengurus(None, p, {"nama": name, "jabatan": jabatan, "jenis_kelamin": "P"})
+    return p.id
+
+
+def kader_id(nama):
+    return db.session.scalar(select(Kader.id).where(Kader.nama == nama))
+
+
+def kegiatan_form(mulai, selesai, **extra):
+    return {"jenis": "bimtek", "judul": "Bimtek Kader 6 SPM", "penyelenggara": "DPMD Kabupaten Tabalong",
+            "tempat": "Aston Tanjung City Hotel, Tanjung", "tanggal_mulai": mulai.isoformat(),
+            "tanggal_selesai": selesai.isoformat(), "wilayah_kode": BINTANG_ARA, "sasaran": ["kader"], **extra}
+
+
+def add_peserta(client, kid, *names):
+    ids = [str(kader_id(n)) for n in names]
+    return post(client, f"/kegiatan/{kid}/peserta/pilih", {"kader": ids})
+
+
+def peserta_named(kid, nama):
+    return db.session.scalar(select(Peserta).where(Peserta.kegiatan_id == kid, Peserta.nama == nama)
+                             .execution_options(populate_existing=True))
+
+
+def mark(client, kid, day, pid, status, htmx=False):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return post(client, f"/kegiatan/{kid}/hadir/{day.isoformat()}", {"t": f"{pid}:{status}"}, headers=headers)

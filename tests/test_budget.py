@@ -40,16 +40,16 @@ def test_every_public_page_fits_in_the_first_flight(client):
         assert size <= PAGE_BUDGET, (path, size)
 
 
-def test_every_staff_page_fits_in_the_first_flight(as_user):
-    client = as_user("admin_nasional")
+def test_every_staff_page_fits_in_the_first_flight(auth):
+    client = auth("admin_nasional")
     for path in STAFF_PAGES:
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200
         assert _compressed_size(response) <= PAGE_BUDGET, path
 
 
-def test_fragments_fit_in_two_kilobytes(as_user):
-    client = as_user("admin_nasional")
+def test_fragments_fit_in_two_kilobytes(auth):
+    client = auth("admin_nasional")
     for path in ("/wilayah?q=hapalah", "/pengguna?q=desa"):
         response = client.get(path, headers={"HX-Request": "true", "Accept-Encoding": "gzip"})
         body = response.data if response.headers.get("Content-Encoding") != "gzip" else gzip.decompress(response.data)
@@ -89,8 +89,8 @@ def test_html_is_compressed(client, encoding):
     assert response.headers["Content-Encoding"] == encoding
 
 
-def test_wilayah_pages_for_staff_stay_small(as_user):
-    client = as_user("kab_tabalong")
+def test_wilayah_pages_for_staff_stay_small(auth):
+    client = auth("kab_tabalong")
     response = client.get("/wilayah/63.09", headers={"Accept-Encoding": "gzip"})
     assert _compressed_size(response) <= PAGE_BUDGET
 
@@ -106,14 +106,14 @@ def test_static_files_are_precompressed_and_revalidate(client):
     assert again.status_code == 304
 
 
-def test_a_full_posyandu_profile_fits(as_user, ctx):
+def test_a_full_posyandu_profile_fits(auth, ctx):
     """A large Posyandu (9 pengurus, 45 kader with phones and NIK) and a full beranda page stay in budget."""
     from tests.test_posyandu import _complete, make_posyandu
     pid = make_posyandu(hari_buka="Setiap tanggal 10", dusun="Dusun Karya Bakti")
     _complete(pid, kader_per_bidang=7)
     for i in range(30):
         make_posyandu(nama=f"Posyandu Anggrek {i}")
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     for path in (f"/kelola/posyandu/{pid}", "/beranda", f"/kelola/posyandu/{pid}/riwayat",
                  f"/kelola/posyandu/{pid}/layanan", f"/kelola/posyandu/{pid}/ubah", "/kelola/katalog"):
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
@@ -122,11 +122,11 @@ def test_a_full_posyandu_profile_fits(as_user, ctx):
             assert _compressed_size(response) <= PAGE_BUDGET, (path, _compressed_size(response))
 
 
-def test_kader_fragments_fit_in_two_kilobytes(as_user, ctx):
+def test_kader_fragments_fit_in_two_kilobytes(auth, ctx):
     from tests.helpers import post
     from tests.test_posyandu import make_posyandu
     pid = make_posyandu()
-    client = as_user("desa_hapalah")
+    client = auth("desa_hapalah")
     htmx = {"HX-Request": "true"}
     added = post(client, f"/kelola/posyandu/{pid}/kader/baru",
                  {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan", "nik": "6309015501900001",
@@ -231,11 +231,11 @@ def _subresources(html: str) -> list[str]:
     return found
 
 
-def test_print_pages_of_100_peserta_are_one_request_within_their_budget(app, as_user, kegiatan_100, tmp_path):
+def test_print_pages_of_100_peserta_are_one_request_within_their_budget(app, auth, kegiatan_100, tmp_path):
     from tests.test_kegiatan_cetak import png
     (tmp_path / "logo.png").write_bytes(png(64, 64))
     app.config["SERTIFIKAT_LOGO"] = str(tmp_path / "logo.png")
-    client = as_user("peny_tabalong")
+    client = auth("peny_tabalong")
     for page, count in (("kartu", '<svg role="img" aria-label="Kode QR check-in'), ("sertifikat", 'class="sertifikat"'),
                         ("daftar-hadir", "Binti Abdullah")):
         response = client.get(f"/kegiatan/{kegiatan_100}/{page}", headers={"Accept-Encoding": "gzip"})

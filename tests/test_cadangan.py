@@ -33,7 +33,7 @@ def data(app, ctx, users, tmp_path):
     p = posyandu_service.create_posyandu(None, "63.09.01.2001", {"nama": "Posyandu Melati", "sk_nomor": "1/2025"})
     posyandu_service.add_kader(None, p, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan",
                                          "nik": "6309015501900001"})
-    u = workflow.buat(None, p)
+    u = workflow.create(None, p)
     db.session.commit()
     dokumen.unggah(None, u, "sk", io.BytesIO(PDF), "sk.pdf")
     return p.id

@@ -283,8 +283,8 @@ def test_exports_say_when_the_data_last_changed(client, posyandu):
     assert response.headers.get("Last-Modified") and "max-age=300" in response.headers["Cache-Control"]
 
 
-def test_logged_in_pages_are_private_and_not_cached(as_user, posyandu):
-    client = as_user("kab_tabalong")
+def test_logged_in_pages_are_private_and_not_cached(auth, posyandu):
+    client = auth("kab_tabalong")
     response = client.get("/posyandu")
     assert response.status_code == 200 and "ETag" not in response.headers
     assert response.headers["Cache-Control"] == "private, no-cache" and "Cookie" in response.headers["Vary"]
@@ -292,9 +292,9 @@ def test_logged_in_pages_are_private_and_not_cached(as_user, posyandu):
 
 @pytest.mark.parametrize("path, user", [("/posyandu?q=mawar", None), ("/wilayah?q=hapalah", None),
                                         ("/beranda?q=mawar", "kab_tabalong"), ("/pengguna?q=desa", "kab_tabalong")])
-def test_back_button_gets_the_whole_page_wherever_htmx_pushes_the_url(client, as_user, path, user):
+def test_back_button_gets_the_whole_page_wherever_htmx_pushes_the_url(client, auth, path, user):
     """htmx restores history with HX-Request set as well: the answer must be the page, not the fragment."""
-    c = as_user(user) if user else client
+    c = auth(user) if user else client
     fragment = c.get(path, headers={"HX-Request": "true"}).get_data(as_text=True)
     restore = c.get(path, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" not in fragment

@@ -36,9 +36,9 @@ def _check(response, where):
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(data=st.data())
-def test_every_form_takes_hostile_values_without_a_500(as_user, records, data):
+def test_every_form_takes_hostile_values_without_a_500(auth, records, data):
     for username in ROLES:
-        client = as_user(username)
+        client = auth(username)
         _post_all(client, forms_of(client, records), data)
 
 
@@ -58,16 +58,16 @@ def _post_all(client, forms, data):
 @given(params=st.dictionaries(st.sampled_from(["q", "wilayah", "status", "bidang", "pilot", "page", "urut", "tabel",
                                                 "role", "jenis", "desa", "peran", "kabupaten", "semua"]),
                               VALUES, max_size=5))
-def test_query_strings_never_break_a_page(as_user, records, client, params):
-    staff = as_user("kab_tabalong")
+def test_query_strings_never_break_a_page(auth, records, client, params):
+    staff = auth("kab_tabalong")
     for path in QUERIES:
         for who in (client, staff):
             response = who.get(path.format(**records), query_string=params)
             _check(response, (path, params))
 
 
-def test_the_crawl_reaches_the_forms_that_matter(as_user, records):
-    actions = [a for name in ROLES for a, _ in forms_of(as_user(name), records)]
+def test_the_crawl_reaches_the_forms_that_matter(auth, records):
+    actions = [a for name in ROLES for a, _ in forms_of(auth(name), records)]
     assert len(set(actions)) >= 25, sorted(set(actions))
     for expected in (r"/kelola/posyandu/\d+/ubah", r"/kelola/posyandu/\d+/kader/baru", r"/kegiatan/baru",
                      r"/registrasi/usulan/\d+/kembalikan", r"/registrasi/usulan/\d+/dokumen", r"/registrasi/nomor",
@@ -78,13 +78,13 @@ def test_the_crawl_reaches_the_forms_that_matter(as_user, records):
         assert any(re.fullmatch(expected, a) for a in actions), (expected, actions)
 
 
-def test_ids_beyond_the_key_range_are_refused_not_errors(as_user, records):
+def test_ids_beyond_the_key_range_are_refused_not_errors(auth, records):
     """Found by the suite on PostgreSQL: an id over 2³¹−1 in a form reached the database ("integer out of range")."""
-    admin = as_user("admin_nasional")  # the catalogue's editor
+    admin = auth("admin_nasional")  # the catalogue's editor
     token = csrf_token(admin)
     r = admin.post("/kelola/katalog", data={"id": "2250493603", "nama": "Posyandu remaja", "csrf_token": token})
     assert r.status_code == 422 and "Kegiatan tidak ditemukan" in r.get_data(as_text=True)
-    kab = as_user("kab_tabalong")
+    kab = auth("kab_tabalong")
     version = db.session.get(Posyandu, records["pid"]).version
     r = kab.post(f"/kelola/posyandu/{records['pid']}/layanan", data={"layanan": ["2250493603"], "version": version,
                                                                   "csrf_token": csrf_token(kab)})

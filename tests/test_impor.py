@@ -195,8 +195,8 @@ TWO_POSYANDU = [POSYANDU, [HAPALAH, "Posyandu Melati", "Dusun I", "3", "1", "081
                 ["6309012001", "Posyandu Mawar", "Dusun II", "", "", "", ""]]
 
 
-def test_nothing_is_written_before_confirmation_then_all_is_written_and_audited(app, as_user, uploads):
-    client = as_user("kab_tabalong")
+def test_nothing_is_written_before_confirmation_then_all_is_written_and_audited(app, auth, uploads):
+    client = auth("kab_tabalong")
     content = xlsx(TWO_POSYANDU)
     response = upload(client, "posyandu", content)
     assert response.status_code == 200
@@ -225,8 +225,8 @@ def test_nothing_is_written_before_confirmation_then_all_is_written_and_audited(
     assert confirm(client, token).status_code == 404  # a token is used once
 
 
-def test_reimporting_the_same_file_changes_nothing(app, as_user):
-    client = as_user("kab_tabalong")
+def test_reimporting_the_same_file_changes_nothing(app, auth):
+    client = auth("kab_tabalong")
     confirm(client, token_of(upload(client, "posyandu", xlsx(TWO_POSYANDU))))
     with app.app_context():
         before = (count(Posyandu), audits(), [p.version for p in db.session.scalars(select(Posyandu))])
@@ -238,8 +238,8 @@ def test_reimporting_the_same_file_changes_nothing(app, as_user):
         assert (count(Posyandu), audits(), [p.version for p in db.session.scalars(select(Posyandu))]) == before
 
 
-def test_blank_cells_keep_stored_values(app, as_user):
-    client = as_user("kab_tabalong")
+def test_blank_cells_keep_stored_values(app, auth):
+    client = auth("kab_tabalong")
     confirm(client, token_of(upload(client, "posyandu", xlsx(TWO_POSYANDU))))
     changed = [["KODE DESA", "Nama", "dusun", "RT", "kontak", "Kecamatan"],
                [HAPALAH, "posyandu melati", "", "5", None, "Banua Lawas"]]
@@ -262,8 +262,8 @@ def test_blank_cells_keep_stored_values(app, as_user):
     ("kader.csv", csv_bytes([KADER, SITI, BUDI], ",", "cp1252")),
     ("KADER.XLSX", xlsx([[c.replace("_", " ").title() for c in KADER], SITI, [], BUDI])),
 ])
-def test_xlsx_and_csv_both_work(app, as_user, melati, filename, content):
-    client = as_user("desa_hapalah")
+def test_xlsx_and_csv_both_work(app, auth, melati, filename, content):
+    client = auth("desa_hapalah")
     response = upload(client, "kader", content, filename)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert confirm(client, token_of(response)).status_code == 303
@@ -279,8 +279,8 @@ def test_xlsx_and_csv_both_work(app, as_user, melati, filename, content):
         assert audits("buat") == 3 and audits() == 3  # the Posyandu and two kader, once
 
 
-def test_cp1252_csv_keeps_its_letters(app, as_user, melati):
-    client = as_user("desa_hapalah")
+def test_cp1252_csv_keeps_its_letters(app, auth, melati):
+    client = auth("desa_hapalah")
     rows = [KADER, _with(BUDI, nama="Désy Çahyani", jenis_kelamin="P")]
     assert confirm(client, token_of(upload(client, "kader", csv_bytes(rows, ";", "cp1252"), "k.csv"))).status_code \
         == 303
@@ -302,8 +302,8 @@ def as_excel_writes_numbers(content: bytes, numbers: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def test_excel_number_and_date_cells(app, as_user, melati):
-    client = as_user("desa_hapalah")
+def test_excel_number_and_date_cells(app, auth, melati):
+    client = auth("desa_hapalah")
     content = xlsx([KADER,
                     [6309012001, "Posyandu Melati", "Siti Aminah", "P", "Kesehatan", None, date(1988, 4, 12),
                      81351234567, int(NIK)],
@@ -321,8 +321,8 @@ def test_excel_number_and_date_cells(app, as_user, melati):
         assert (kader["Budi"].nik, kader["Budi"].tanggal_lahir) == ("6309011507900002", date(1988, 4, 12))
 
 
-def test_excel_rt_typed_as_number(app, as_user):
-    client = as_user("kab_tabalong")
+def test_excel_rt_typed_as_number(app, auth):
+    client = auth("kab_tabalong")
     content = xlsx([["kode_desa", "nama", "rt", "rw"], [HAPALAH, "Melati", 3, 12]])
     response = upload(client, "posyandu", as_excel_writes_numbers(content, {"3": "3.0", "12": "1.2E+1"}))
     confirm(client, token_of(response))
@@ -330,11 +330,11 @@ def test_excel_rt_typed_as_number(app, as_user):
         assert db.session.execute(select(Posyandu.rt, Posyandu.rw)).one() == ("003", "012")
 
 
-def test_kader_upsert_by_nik_updates_the_existing_kader(app, as_user, melati, users):
+def test_kader_upsert_by_nik_updates_the_existing_kader(app, auth, melati, users):
     with app.app_context():
         kader_id = service.add_kader(None, db.session.merge(melati), {
             "nama": "Siti", "jenis_kelamin": "P", "bidang": "pendidikan", "nik": NIK, "telepon": "0812-1111-2222"}).id
-    client = as_user("desa_hapalah")
+    client = auth("desa_hapalah")
     response = upload(client, "kader", xlsx([KADER, SITI]))
     assert re.search(r"<dt>Diperbarui</dt><dd>1</dd>", response.get_data(as_text=True))
     assert confirm(client, token_of(response)).status_code == 303
@@ -347,20 +347,20 @@ def test_kader_upsert_by_nik_updates_the_existing_kader(app, as_user, melati, us
         assert change.changes["bidang"] == ["pendidikan", "kesehatan"]
 
 
-def test_kader_without_nik_is_matched_by_name_in_its_posyandu(app, as_user, melati):
+def test_kader_without_nik_is_matched_by_name_in_its_posyandu(app, auth, melati):
     with app.app_context():
         kader_id = service.add_kader(None, db.session.merge(melati), {
             "nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "kesehatan"}).id
-    client = as_user("desa_hapalah")
+    client = auth("desa_hapalah")
     confirm(client, token_of(upload(client, "kader", xlsx([KADER, _with(SITI, nama="SITI AMINAH")]))))
     with app.app_context():
         kader = db.session.scalars(select(Kader)).one()
         assert (kader.id, kader.nik, kader.nama) == (kader_id, NIK, "SITI AMINAH")
 
 
-def test_the_template_validates_as_downloaded(app, as_user):
+def test_the_template_validates_as_downloaded(app, auth):
     """The example row of each template passes the same rules as the forms."""
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     for jenis in ("posyandu", "kader"):
         response = client.get(f"/kelola/impor/templat/{jenis}.xlsx")
         assert response.status_code == 200
@@ -379,8 +379,8 @@ def test_the_template_validates_as_downloaded(app, as_user):
         assert count(Posyandu) == 1 and count(Kader) == 1
 
 
-def test_confirm_writes_nothing_when_a_row_fails_while_writing(app, as_user, melati, monkeypatch):
-    client = as_user("desa_hapalah")
+def test_confirm_writes_nothing_when_a_row_fails_while_writing(app, auth, melati, monkeypatch):
+    client = auth("desa_hapalah")
     response = upload(client, "kader", xlsx([KADER, SITI, BUDI]))
     real, calls = service.add_kader, []
 
@@ -401,8 +401,8 @@ def test_confirm_writes_nothing_when_a_row_fails_while_writing(app, as_user, mel
 
 # --- what may go wrong between preview and confirmation ------------------------------------------------------------
 
-def test_a_stored_file_changed_after_the_preview_writes_nothing(app, as_user, uploads):
-    client = as_user("kab_tabalong")
+def test_a_stored_file_changed_after_the_preview_writes_nothing(app, auth, uploads):
+    client = auth("kab_tabalong")
     token = token_of(upload(client, "posyandu", csv_bytes(TWO_POSYANDU), "p.csv"))
     (uploads / f"{token}.csv").write_bytes(csv_bytes([POSYANDU, ["63.09.99.9999", "Melati"]]))
     response = confirm(client, token)
@@ -416,8 +416,8 @@ def test_a_stored_file_changed_after_the_preview_writes_nothing(app, as_user, up
         assert count(Posyandu) == 0 and audits() == 0
 
 
-def test_data_changed_after_the_preview_is_checked_again(app, as_user, melati):
-    client = as_user("desa_hapalah")
+def test_data_changed_after_the_preview_is_checked_again(app, auth, melati):
+    client = auth("desa_hapalah")
     token = token_of(upload(client, "kader", xlsx([KADER, SITI, BUDI])))
     with app.app_context():  # meanwhile someone registers Siti's NIK in another Posyandu
         mawar = service.create_posyandu(None, HAPALAH, {"nama": "Posyandu Mawar"})
@@ -432,8 +432,8 @@ def test_data_changed_after_the_preview_is_checked_again(app, as_user, melati):
         assert count(Kader) == 1 and count(Kader, Kader.nama == "Budi Santoso") == 0
 
 
-def test_errors_are_listed_without_a_save_button(app, as_user, melati, uploads):
-    client = as_user("desa_hapalah")
+def test_errors_are_listed_without_a_save_button(app, auth, melati, uploads):
+    client = auth("desa_hapalah")
     rows = [KADER] + [_with(BUDI, nama=f"Kader {i}", bidang="olahraga") for i in range(250)]
     response = upload(client, "kader", xlsx(rows))
     assert response.status_code == 200
@@ -449,8 +449,8 @@ def test_errors_are_listed_without_a_save_button(app, as_user, melati, uploads):
     assert " style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
 
 
-def test_cancel_deletes_the_stored_file(as_user, uploads):
-    client = as_user("kab_tabalong")
+def test_cancel_deletes_the_stored_file(auth, uploads):
+    client = auth("kab_tabalong")
     token = token_of(upload(client, "posyandu", xlsx(TWO_POSYANDU)))
     assert len(list(uploads.iterdir())) == 2
     response = post(client, f"/kelola/impor/{token}/batal")
@@ -465,21 +465,21 @@ def test_cancel_deletes_the_stored_file(as_user, uploads):
     ("data.txt", b"kode_desa,nama", "Hanya berkas Excel (.xlsx) atau CSV"),
     ("data.xlsx", b"kode_desa,nama\n", "tidak dapat dibaca sebagai Excel"),
 ])
-def test_files_of_another_kind_are_refused(as_user, filename, content, message):
-    response = upload(as_user("kab_tabalong"), "posyandu", content, filename)
+def test_files_of_another_kind_are_refused(auth, filename, content, message):
+    response = upload(auth("kab_tabalong"), "posyandu", content, filename)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
 
-def test_upload_without_file_or_kind(as_user):
-    client = as_user("kab_tabalong")
+def test_upload_without_file_or_kind(auth):
+    client = auth("kab_tabalong")
     response = post(client, "/kelola/impor", {"jenis": "pengurus"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Pilih jenis data" in page and "Pilih berkas" in page
 
 
-def test_penyelenggara_is_forbidden_and_anonymous_sent_to_login(client, as_user):
-    peny = as_user("peny_tabalong")
+def test_penyelenggara_is_forbidden_and_anonymous_sent_to_login(client, auth):
+    peny = auth("peny_tabalong")
     assert peny.get("/kelola/impor").status_code == 403
     assert peny.get("/kelola/impor/templat/kader.xlsx").status_code == 403
     assert upload(peny, "posyandu", xlsx(TWO_POSYANDU)).status_code == 403
@@ -487,8 +487,8 @@ def test_penyelenggara_is_forbidden_and_anonymous_sent_to_login(client, as_user)
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_a_desa_user_cannot_import_into_another_desa(app, as_user):
-    client = as_user("desa_hapalah")
+def test_a_desa_user_cannot_import_into_another_desa(app, auth):
+    client = auth("desa_hapalah")
     rows = [POSYANDU, [HAPALAH, "Posyandu Melati"], ["63.09.04.2006", "Posyandu Pamarangan"]]
     response = upload(client, "posyandu", xlsx(rows))
     assert "Desa/kelurahan 63.09.04.2006 di luar wilayah kerja Anda." in response.get_data(as_text=True)
@@ -496,8 +496,8 @@ def test_a_desa_user_cannot_import_into_another_desa(app, as_user):
         assert count(Posyandu) == 0
 
 
-def test_a_token_of_another_user_is_refused(app, as_user, uploads):
-    owner, other = as_user("kab_tabalong"), as_user("kec_banualawas")
+def test_a_token_of_another_user_is_refused(app, auth, uploads):
+    owner, other = auth("kab_tabalong"), auth("kec_banualawas")
     token = token_of(upload(owner, "posyandu", xlsx(TWO_POSYANDU)))
     assert confirm(other, token).status_code == 404
     assert post(other, f"/kelola/impor/{token}/batal").status_code == 404
@@ -509,8 +509,8 @@ def test_a_token_of_another_user_is_refused(app, as_user, uploads):
     assert confirm(owner, token).status_code == 303
 
 
-def test_index_page_fits_the_budget_and_links_the_templates(as_user):
-    client = as_user("desa_hapalah")
+def test_index_page_fits_the_budget_and_links_the_templates(auth):
+    client = auth("desa_hapalah")
     response = client.get("/kelola/impor", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200 and len(response.data) <= 14 * 1024
     page = gzip.decompress(response.data).decode()

@@ -44,8 +44,8 @@ def send(client, content: bytes, filename: str, jenis="posyandu", headers=None, 
 
 # --- a refused upload: the error where the user is, no re-post on refresh ---------------------------------------------
 
-def test_a_refused_upload_comes_back_beside_the_field_and_a_refresh_does_not_post(as_user):
-    client = as_user("kab_tabalong")
+def test_a_refused_upload_comes_back_beside_the_field_and_a_refresh_does_not_post(auth):
+    client = auth("kab_tabalong")
     response = send(client, b"PK\x03\x04 rusak", "data.xlsx", jenis="kader")
     assert response.status_code == 303 and response.headers["Location"] == "/kelola/impor?jenis=kader#unggah"
     page = client.get(response.headers["Location"])
@@ -58,8 +58,8 @@ def test_a_refused_upload_comes_back_beside_the_field_and_a_refresh_does_not_pos
     assert again.status_code == 200 and "berkas-err" not in again.get_data(as_text=True)
 
 
-def test_with_htmx_the_form_alone_comes_back_with_its_error(as_user):
-    client = as_user("kab_tabalong")
+def test_with_htmx_the_form_alone_comes_back_with_its_error(auth):
+    client = auth("kab_tabalong")
     response = send(client, b"kode_desa;nama\n" + b"\n" * 30_000, "data.csv", headers=HX)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -70,8 +70,8 @@ def test_with_htmx_the_form_alone_comes_back_with_its_error(as_user):
     assert ok.status_code == 204 and re.fullmatch(r"/kelola/impor/[A-Za-z0-9_-]{32}", ok.headers["HX-Redirect"])
 
 
-def test_the_preview_has_its_own_address_and_a_refresh_changes_nothing(app, as_user):
-    client = as_user("kab_tabalong")
+def test_the_preview_has_its_own_address_and_a_refresh_changes_nothing(app, auth):
+    client = auth("kab_tabalong")
     response = send(client, csv_bytes([POSYANDU, [HAPALAH, "Posyandu Melati"]]), "p.csv")
     assert response.status_code == 303
     preview = response.headers["Location"]
@@ -81,8 +81,8 @@ def test_the_preview_has_its_own_address_and_a_refresh_changes_nothing(app, as_u
         assert count(Posyandu) == 0
 
 
-def test_a_file_refused_on_the_preview_page_returns_to_it(as_user):
-    client = as_user("kab_tabalong")
+def test_a_file_refused_on_the_preview_page_returns_to_it(auth):
+    client = auth("kab_tabalong")
     preview = send(client, csv_bytes([POSYANDU, ["63.09.99.9999", "Melati"]]), "p.csv").headers["Location"]
     token = preview.rsplit("/", 1)[1]
     page = client.get(preview).get_data(as_text=True)
@@ -94,8 +94,8 @@ def test_a_file_refused_on_the_preview_page_returns_to_it(as_user):
     assert send(client, b"x", "lagi.xlsx", dari="../../x").headers["Location"].startswith("/kelola/impor?")
 
 
-def test_the_number_import_answers_the_same_way(as_user):
-    client = as_user("kab_tabalong")
+def test_the_number_import_answers_the_same_way(auth):
+    client = auth("kab_tabalong")
     response = post(client, "/registrasi/nomor", {"berkas": (io.BytesIO(b"ID usulan;nama\n1;x\n"), "n.csv")},
                     content_type="multipart/form-data")
     assert response.status_code == 303 and response.headers["Location"] == "/registrasi/nomor#unggah"
@@ -125,8 +125,8 @@ def test_a_row_error_names_the_person_and_repeats_the_value(melati, users):
     assert (telepon.nama, len(telepon.nilai), telepon.nilai[-1]) == ("<b>Ani</b>", 40, "…")  # cut to 40 characters
 
 
-def test_the_preview_shows_name_and_value_escaped(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_the_preview_shows_name_and_value_escaped(auth, melati):
+    client = auth("desa_hapalah")
     page = upload(client, "kader", xlsx([KADER, _with(BUDI, nama="<script>x</script>", bidang="olahraga")]))
     html = page.get_data(as_text=True)
     assert "<strong>Baris 2</strong> · &lt;script&gt;x&lt;/script&gt; · kolom <code>bidang</code> «olahraga»<br>" in html
@@ -138,13 +138,13 @@ def test_the_preview_shows_name_and_value_escaped(as_user, melati):
     ("rt", "²"), ("rw", "①"), ("kode_desa", "٦٣٠٩٠١٢٠٠١"), ("sk_tanggal", "١٥-٠٣-٢٠٢٠"), ("kontak", "０８１２３４５６７８９"),
     ("latitude", "-٢.١٥"), ("longitude", "١١٥.٣"),
 ])
-def test_foreign_digits_in_a_posyandu_cell_are_refused_by_name(as_user, app, column, value):
+def test_foreign_digits_in_a_posyandu_cell_are_refused_by_name(auth, app, column, value):
     header = ["kode_desa", "nama", "latitude", "longitude", column] if column not in ("kode_desa", "latitude",
                                                                                        "longitude") else \
         ["kode_desa", "nama", "latitude", "longitude"]
     row = {"kode_desa": HAPALAH, "nama": "Posyandu Melati", "latitude": "-2.15", "longitude": "115.3", column: value}
     content = csv_bytes([header, [row[h] for h in header]])
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     response = upload(client, "posyandu", content, "p.csv")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_foreign_digits_in_a_kader_cell_are_refused_by_name(melati, users, colum
                                    ["1", "63.09.01.2001.٠٠١"]])
 def test_foreign_digits_in_the_number_import_are_refused_by_name(ctx, users, cells):
     from portal.registrasi import impor_nomor
-    p = impor_nomor.periksa(user(users, "kab_tabalong"), csv_bytes([["ID usulan", "Nomor registrasi"], cells]), "csv")
+    p = impor_nomor.preview(user(users, "kab_tabalong"), csv_bytes([["ID usulan", "Nomor registrasi"], cells]), "csv")
     assert [(r.baris, r.hasil) for r in p.rows] == [(2, "salah")]
     assert "angka selain 0–9" in p.rows[0].pesan and (cells[0] in p.rows[0].pesan or cells[1] in p.rows[0].pesan)
 
@@ -177,17 +177,17 @@ def test_foreign_digits_in_the_number_import_are_refused_by_name(ctx, users, cel
 
 @pytest.mark.parametrize("username, kode", [("desa_pamarangan", "63.09.04.2006"), ("kab_balangan", "63.11.01.2001"),
                                             ("kec_bintangara", "63.09.12.")])
-def test_the_template_example_lies_in_the_users_region(as_user, username, kode):
-    response = as_user(username).get("/kelola/impor/templat/posyandu.xlsx")
+def test_the_template_example_lies_in_the_users_region(auth, username, kode):
+    response = auth(username).get("/kelola/impor/templat/posyandu.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.worksheets[0]["A2"].value.startswith(kode)
     guide = {row[0]: row[3] for row in book["Petunjuk"].iter_rows(values_only=True) if row[0]}
     assert guide["kode_desa"].startswith(book.worksheets[0]["A2"].value + " (")
 
 
-def test_the_kader_template_names_a_posyandu_of_the_region(ctx, as_user, users):
+def test_the_kader_template_names_a_posyandu_of_the_region(ctx, auth, users):
     service.create_posyandu(None, "63.09.04.2006", {"nama": "Posyandu Anggrek"})
-    book = openpyxl.load_workbook(io.BytesIO(as_user("desa_pamarangan").get("/kelola/impor/templat/kader.xlsx").data))
+    book = openpyxl.load_workbook(io.BytesIO(auth("desa_pamarangan").get("/kelola/impor/templat/kader.xlsx").data))
     assert [c.value for c in book.worksheets[0][2]][:2] == ["63.09.04.2006", "Posyandu Anggrek"]
 
 
@@ -197,8 +197,8 @@ def _token(location: str) -> str:
     return location.rsplit("/", 1)[1]
 
 
-def test_the_valid_rows_may_be_saved_alone_and_the_others_come_back_as_a_file(app, as_user, melati, uploads):
-    client = as_user("desa_hapalah")
+def test_the_valid_rows_may_be_saved_alone_and_the_others_come_back_as_a_file(app, auth, melati, uploads):
+    client = auth("desa_hapalah")
     ani = _with(BUDI, nama="=HYPERLINK(\"http://x\")", bidang="olahraga")
     response = send(client, csv_bytes([KADER, SITI, ani, BUDI]), "kader.csv", jenis="kader")
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -239,8 +239,8 @@ def test_the_valid_rows_may_be_saved_alone_and_the_others_come_back_as_a_file(ap
         assert count(Kader) == 3
 
 
-def test_a_file_with_no_valid_row_offers_no_partial_save(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_a_file_with_no_valid_row_offers_no_partial_save(auth, melati):
+    client = auth("desa_hapalah")
     page = upload(client, "kader", xlsx([KADER, _with(BUDI, bidang="x")])).get_data(as_text=True)
     assert "Simpan baris yang benar saja" not in page and "Unduh baris yang salah" in page
 

@@ -66,9 +66,9 @@ def _stored(folder) -> list:
 
 
 @pytest.mark.parametrize("name", sorted(GUARDS))
-def test_a_bomb_is_refused_beside_the_field_and_nothing_is_stored(app, as_user, uploads, name):
+def test_a_bomb_is_refused_beside_the_field_and_nothing_is_stored(app, auth, uploads, name):
     ext, data = bomb(name)
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     with app.app_context():
         audits = db.session.scalar(select(func.count()).select_from(AuditLog))
     response = post(client, "/kelola/impor", {"jenis": "posyandu", "berkas": (io.BytesIO(data), f"bom.{ext}")},
@@ -165,9 +165,9 @@ def _spy(monkeypatch, module, name, before):
 CSV = "kode_desa;nama\n63.09.01.2001;Posyandu Melati\n".encode()
 
 
-def test_the_upload_is_parsed_and_checked_without_the_write_lock(app, as_user, monkeypatch, elsewhere):
+def test_the_upload_is_parsed_and_checked_without_the_write_lock(app, auth, monkeypatch, elsewhere):
     save, done = elsewhere
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     seen = []
 
     def while_parsing():
@@ -188,10 +188,10 @@ def test_the_upload_is_parsed_and_checked_without_the_write_lock(app, as_user, m
         assert db.session.scalar(select(func.count()).select_from(Posyandu)) == 1
 
 
-def test_the_number_import_is_parsed_without_the_write_lock(as_user, monkeypatch, elsewhere):
+def test_the_number_import_is_parsed_without_the_write_lock(auth, monkeypatch, elsewhere):
     save, done = elsewhere
     _spy(monkeypatch, lembar, "_csv_rows", save)
     data = "ID usulan;Nomor registrasi\n1;63.09.01.2001.001\n".encode()
-    response = post(as_user("kab_tabalong"), "/registrasi/nomor", {"berkas": (io.BytesIO(data), "n.csv")},
+    response = post(auth("kab_tabalong"), "/registrasi/nomor", {"berkas": (io.BytesIO(data), "n.csv")},
                     content_type="multipart/form-data")
     assert response.status_code == 303 and done == [True]

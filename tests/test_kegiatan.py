@@ -19,67 +19,16 @@ from portal.models import AuditLog, Kader, Kegiatan, Kehadiran, Pengurus, Pesert
 from portal.models.rekap import rekap_wilayah
 from portal.pengguna import service as pengguna
 from portal.kelola import service as posyandu_service
-from tests.helpers import PASSWORD, form_values, login, post
+from tests.helpers import PASSWORD, form_values, login, post, BINTANG_ARA, BINTANG_ARA_DESA, HAPALAH, WALING, add_peserta, kader_id, kegiatan_form, mark, peserta_named, posyandu_with
 
-BINTANG_ARA = "63.09.12"
-WALING, BINTANG_ARA_DESA = "63.09.12.2001", "63.09.12.2003"
-HAPALAH = "63.09.01.2001"  # Kecamatan Banua Lawas: outside the event's target
-
-
-def _posyandu(desa, nama, kader=(), pengurus=()):
-    p = posyandu_service.create_posyandu(None, desa, {"nama": nama})
-    for name, bidang in kader:
-        posyandu_service.add_kader(None, p, {"nama": name, "jenis_kelamin": "P", "bidang": bidang})
-    for name, jabatan in pengurus:
-        posyandu_service.add_pengurus(None, p, {"nama": name, "jabatan": jabatan, "jenis_kelamin": "P"})
-    return p.id
-
-
-def _kader_id(nama):
-    return db.session.scalar(select(Kader.id).where(Kader.nama == nama))
-
-
-@pytest.fixture
-def data(ctx, users):
-    """Kader in two desa of Kecamatan Bintang Ara and one in Hapalah (Banua Lawas), a 2-day bimtek aimed at
-    Bintang Ara made by the Tabalong organiser, that began yesterday and ends today."""
-    _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan"), ("Rahmah", "pendidikan")],
-              pengurus=[("Hj. Mahdiah", "ketua")])
-    _posyandu(BINTANG_ARA_DESA, "Posyandu Mawar", kader=[("Norhayati", "sosial")])
-    _posyandu(HAPALAH, "Posyandu Kenanga", kader=[("Jamilah", "kesehatan")])
-    organiser = db.session.get(User, users["peny_tabalong"])
-    today = hari_ini()
-    k = service.create(organiser, _form(today - timedelta(days=1), today))
-    return k.id
-
-
-def _form(mulai, selesai, **extra):
-    return {"jenis": "bimtek", "judul": "Bimtek Kader 6 SPM", "penyelenggara": "DPMD Kabupaten Tabalong",
-            "tempat": "Aston Tanjung City Hotel, Tanjung", "tanggal_mulai": mulai.isoformat(),
-            "tanggal_selesai": selesai.isoformat(), "wilayah_kode": BINTANG_ARA, "sasaran": ["kader"], **extra}
-
-
-def _add(client, kid, *names):
-    ids = [str(_kader_id(n)) for n in names]
-    return post(client, f"/kegiatan/{kid}/peserta/pilih", {"kader": ids})
-
-
-def _peserta(kid, nama):
-    return db.session.scalar(select(Peserta).where(Peserta.kegiatan_id == kid, Peserta.nama == nama)
-                             .execution_options(populate_existing=True))
-
-
-def _mark(client, kid, day, pid, status, htmx=False):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return post(client, f"/kegiatan/{kid}/hadir/{day.isoformat()}", {"t": f"{pid}:{status}"}, headers=headers)
 
 
 # --- creating a kegiatan --------------------------------------------------------------------------------------------
 
-def test_organiser_creates_a_two_day_kegiatan(as_user, ctx):
-    client = as_user("peny_tabalong")
+def test_organiser_creates_a_two_day_kegiatan(auth, ctx):
+    client = auth("peny_tabalong")
     assert client.get("/kegiatan/baru").status_code == 200
-    response = post(client, "/kegiatan/baru", _form(date(2025, 10, 15), date(2025, 10, 16)))
+    response = post(client, "/kegiatan/baru", kegiatan_form(date(2025, 10, 15), date(2025, 10, 16)))
     assert response.status_code == 303
     k = db.session.scalar(select(Kegiatan))
     assert k.hari == [date(2025, 10, 15), date(2025, 10, 16)] and k.syarat == 2 and k.sasaran_list == ["kader"]
@@ -99,9 +48,9 @@ def test_organiser_creates_a_two_day_kegiatan(as_user, ctx):
     ({"kuota": "-3"}, "kuota", "bilangan bulat"),
     ({"judul": "x" * 201}, "judul", "Maksimal 200"),
 ])
-def test_bad_kegiatan_input_is_named_and_changes_nothing(as_user, ctx, change, field, message):
-    client = as_user("peny_tabalong")
-    response = post(client, "/kegiatan/baru", {**_form(date(2025, 10, 15), date(2025, 10, 16)), **change})
+def test_bad_kegiatan_input_is_named_and_changes_nothing(auth, ctx, change, field, message):
+    client = auth("peny_tabalong")
+    response = post(client, "/kegiatan/baru", {**kegiatan_form(date(2025, 10, 15), date(2025, 10, 16)), **change})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kegiatan)) == 0
@@ -109,8 +58,8 @@ def test_bad_kegiatan_input_is_named_and_changes_nothing(as_user, ctx, change, f
 
 @pytest.mark.parametrize("username, status", [("desa_hapalah", 403), ("kec_bintangara", 403),
                                               ("kab_tabalong", 200), ("admin_kalsel", 200)])
-def test_who_may_create(as_user, username, status):
-    assert as_user(username).get("/kegiatan/baru").status_code == status
+def test_who_may_create(auth, username, status):
+    assert auth(username).get("/kegiatan/baru").status_code == status
 
 
 # --- scope: who sees and runs which kegiatan ------------------------------------------------------------------------
@@ -125,11 +74,11 @@ SCOPE = {
 
 
 @pytest.mark.parametrize("username", SCOPE)
-def test_scope_of_a_kegiatan(as_user, ctx, data, username):
+def test_scope_of_a_kegiatan(auth, ctx, data, username):
     if username == "peny_lain":  # another organiser of the same kabupaten: others' kegiatan stay hidden
         pengguna.create_user(None, username="peny_lain", name="Panitia BKAD", role="penyelenggara",
                              wilayah_kode="63.09", password=PASSWORD)
-    client = as_user(username)
+    client = auth(username)
     view, run = SCOPE[username]
     assert client.get(f"/kegiatan/{data}").status_code == view
     assert client.get(f"/kegiatan/{data}/daftar-hadir").status_code == view
@@ -138,15 +87,15 @@ def test_scope_of_a_kegiatan(as_user, ctx, data, username):
     listing = client.get("/kegiatan")
     if listing.status_code == 200:
         assert ("Bimtek Kader 6 SPM" in listing.get_data(as_text=True)) == (view == 200)
-    response = _add(client, data, "Siti Aminah")
+    response = add_peserta(client, data, "Siti Aminah")
     assert response.status_code == (303 if run == 200 else run)
     expected = 1 if run == 200 else 0
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == expected
 
 
-def test_organiser_cannot_add_people_from_outside_the_target(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    response = _add(client, data, "Siti Aminah", "Jamilah")  # Jamilah serves in Hapalah, outside Bintang Ara
+def test_organiser_cannot_add_people_from_outside_the_target(auth, ctx, data):
+    client = auth("peny_tabalong")
+    response = add_peserta(client, data, "Siti Aminah", "Jamilah")  # Jamilah serves in Hapalah, outside Bintang Ara
     assert response.status_code == 422
     assert "tidak berasal dari wilayah sasaran" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == 0  # nothing, not even Siti Aminah
@@ -160,10 +109,10 @@ def test_organiser_cannot_add_people_from_outside_the_target(as_user, ctx, data)
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == 0
 
 
-def test_adding_many_at_once_skips_those_already_listed_and_respects_the_quota(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    assert _add(client, data, "Siti Aminah").status_code == 303
-    response = _add(client, data, "Siti Aminah", "Rahmah")
+def test_adding_many_at_once_skips_those_already_listed_and_respects_the_quota(auth, ctx, data):
+    client = auth("peny_tabalong")
+    assert add_peserta(client, data, "Siti Aminah").status_code == 303
+    response = add_peserta(client, data, "Siti Aminah", "Rahmah")
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 peserta ditambahkan" in page and "Sudah terdaftar sebelumnya: Siti Aminah" in page
@@ -171,27 +120,27 @@ def test_adding_many_at_once_skips_those_already_listed_and_respects_the_quota(a
     assert post(client, f"/kegiatan/{data}/peserta/pilih", {"pengurus": [str(ketua)]}).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == 3
     k = db.session.get(Kegiatan, data)
-    form = _form(k.tanggal_mulai, k.tanggal_selesai, kuota="3", version=str(k.version))
+    form = kegiatan_form(k.tanggal_mulai, k.tanggal_selesai, kuota="3", version=str(k.version))
     assert post(client, f"/kegiatan/{data}/ubah", form).status_code == 303
-    full = _add(client, data, "Norhayati")
+    full = add_peserta(client, data, "Norhayati")
     assert full.status_code == 422 and "tersisa 0 tempat" in full.get_data(as_text=True)
     lower = post(client, f"/kegiatan/{data}/ubah", {**form, "kuota": "2", "version": str(k.version + 1)})
     assert lower.status_code == 422 and "Sudah ada 3 peserta" in lower.get_data(as_text=True)
 
 
-def test_taking_someone_off_keeps_the_record_and_adding_again_restores_it(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+def test_taking_someone_off_keeps_the_record_and_adding_again_restores_it(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     today = hari_ini()
-    _mark(client, data, today, p.id, "hadir")
+    mark(client, data, today, p.id, "hadir")
     assert post(client, f"/kegiatan/{data}/peserta/{p.id}/keluarkan").status_code == 303
-    p = _peserta(data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     assert not p.aktif and len(p.kehadiran) == 1
     sheet = client.get(f"/kegiatan/{data}/daftar-hadir").get_data(as_text=True)
     assert "Siti Aminah" not in sheet[sheet.index("<table"):]
-    _add(client, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+    add_peserta(client, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     assert p.aktif and p.hari_hadir == 1
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == 1
     actions = [e.action for e in db.session.scalars(select(AuditLog).where(AuditLog.object_type == "peserta")
@@ -199,15 +148,15 @@ def test_taking_someone_off_keeps_the_record_and_adding_again_restores_it(as_use
     assert actions == ["tambah", "keluarkan", "pulihkan"]
 
 
-def test_registering_on_the_spot_offers_the_record_of_the_same_person(as_user, ctx, data):
-    client = as_user("peny_tabalong")
+def test_registering_on_the_spot_offers_the_record_of_the_same_person(auth, ctx, data):
+    client = auth("peny_tabalong")
     url = f"/kegiatan/{data}/peserta/baru"
     # "Hj. Siti Aminah" is the kader on record in Waling: the form offers her record instead.
     response = post(client, url, {"nama": "hj. siti  AMINAH", "asal_kode": WALING, "peran": "kader",
                                   "bidang": "kesehatan"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Mungkin orang yang sama" in html and f'name="kader" value="{_kader_id("Siti Aminah")}"' in html
+    assert "Mungkin orang yang sama" in html and f'name="kader" value="{kader_id("Siti Aminah")}"' in html
     assert db.session.scalar(select(func.count()).select_from(Peserta)) == 0
     # Someone else of the same name: registered when the organiser says so.
     response = post(client, url, {"nama": "Siti Aminah", "asal_kode": WALING, "peran": "kader",
@@ -229,19 +178,19 @@ def test_registering_on_the_spot_offers_the_record_of_the_same_person(as_user, c
 
 # --- attendance -----------------------------------------------------------------------------------------------------
 
-def test_marking_is_idempotent_and_corrections_are_audited(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+def test_marking_is_idempotent_and_corrections_are_audited(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     today = hari_ini()
     for _ in range(3):  # a triple tap
-        assert _mark(client, data, today, p.id, "hadir", htmx=True).status_code == 200
+        assert mark(client, data, today, p.id, "hadir", htmx=True).status_code == 200
     marks = db.session.scalars(select(Kehadiran)).all()
     assert len(marks) == 1 and marks[0].status == "hadir" and marks[0].dicatat_oleh_id is not None
     audits = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "kehadiran")).all()
     assert len(audits) == 1 and audits[0].action == "tandai"
     # A correction: the same row changes, the audit keeps the earlier value.
-    assert _mark(client, data, today, p.id, "izin", htmx=True).status_code == 200
+    assert mark(client, data, today, p.id, "izin", htmx=True).status_code == 200
     db.session.expire_all()
     marks = db.session.scalars(select(Kehadiran)).all()
     assert len(marks) == 1 and marks[0].status == "izin" and marks[0].cara == "koreksi"
@@ -250,27 +199,27 @@ def test_marking_is_idempotent_and_corrections_are_audited(as_user, ctx, data):
     assert "Hadir → Izin" in client.get(f"/kegiatan/{data}/riwayat").get_data(as_text=True)
 
 
-def test_bad_marks_are_refused(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+def test_bad_marks_are_refused(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     today = hari_ini()
-    assert _mark(client, data, today, p.id, "terlambat").status_code == 303  # flashed, nothing stored
-    assert _mark(client, data, today + timedelta(days=1), p.id, "hadir").status_code == 404  # not a day of it
+    assert mark(client, data, today, p.id, "terlambat").status_code == 303  # flashed, nothing stored
+    assert mark(client, data, today + timedelta(days=1), p.id, "hadir").status_code == 404  # not a day of it
     for bad in ("abc", "99999999999999999999:hadir", ":hadir"):
         assert post(client, f"/kegiatan/{data}/hadir/{today.isoformat()}", {"t": bad}).status_code == 400
-    other = as_user("kec_bintangara")  # may follow, not mark
-    assert _mark(other, data, today, p.id, "hadir").status_code == 403
-    refused = _mark(client, data, today, p.id, "terlambat", htmx=True)
+    other = auth("kec_bintangara")  # may follow, not mark
+    assert mark(other, data, today, p.id, "hadir").status_code == 403
+    refused = mark(client, data, today, p.id, "terlambat", htmx=True)
     assert refused.status_code == 422 and "Status kehadiran tidak dikenal" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0
 
 
-def test_concurrent_double_marks_give_one_record(app, as_user, ctx, data):
+def test_concurrent_double_marks_give_one_record(app, auth, ctx, data):
     """Eight taps of the same mark at once (several phones, a flaky link re-sending): one row, one audit entry."""
-    clients = [as_user("peny_tabalong") for _ in range(8)]
-    _add(clients[0], data, "Siti Aminah")
-    pid = _peserta(data, "Siti Aminah").id
+    clients = [auth("peny_tabalong") for _ in range(8)]
+    add_peserta(clients[0], data, "Siti Aminah")
+    pid = peserta_named(data, "Siti Aminah").id
     today = hari_ini()
     from tests.helpers import csrf_token
     tokens = [csrf_token(c) for c in clients]
@@ -292,13 +241,13 @@ def test_concurrent_double_marks_give_one_record(app, as_user, ctx, data):
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 1
     assert db.session.scalar(select(func.count()).select_from(AuditLog)
                              .where(AuditLog.object_type == "kehadiran")) == 1
-    assert _peserta(data, "Siti Aminah").hari_hadir == 1
+    assert peserta_named(data, "Siti Aminah").hari_hadir == 1
 
 
-def test_one_tap_answers_with_a_small_fragment(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah")
-    p = _peserta(data, "Siti Aminah")
+def test_one_tap_answers_with_a_small_fragment(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah")
+    p = peserta_named(data, "Siti Aminah")
     response = post(client, f"/kegiatan/{data}/hadir/{hari_ini().isoformat()}", {"t": f"{p.id}:hadir"},
                     headers={"HX-Request": "true", "Accept-Encoding": "gzip"})
     body = gzip.decompress(response.data) if response.headers.get("Content-Encoding") == "gzip" else response.data
@@ -308,12 +257,12 @@ def test_one_tap_answers_with_a_small_fragment(as_user, ctx, data):
     assert len(gzip.compress(body)) <= 2048
 
 
-def test_marking_without_javascript(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
+def test_marking_without_javascript(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
     today = hari_ini()
     page = client.get(f"/kegiatan/{data}/hadir/{today.isoformat()}").get_data(as_text=True)
-    p = _peserta(data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     values = form_values(page, form_index=-1)  # the list's form: the CSRF token once for every button
     assert "csrf_token" in values
     response = client.post(f"/kegiatan/{data}/hadir/{today.isoformat()}", data={**values, "t": f"{p.id}:hadir"})
@@ -323,10 +272,10 @@ def test_marking_without_javascript(as_user, ctx, data):
 
 # --- QR check-in ----------------------------------------------------------------------------------------------------
 
-def test_qr_card_checks_in_today(as_user, ctx, data, client):
-    organiser = as_user("peny_tabalong")
-    _add(organiser, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+def test_qr_card_checks_in_today(auth, ctx, data, client):
+    organiser = auth("peny_tabalong")
+    add_peserta(organiser, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     token = kegiatan_hadir.token_qr(p)
     url = f"/kegiatan/qr/{token}"
     cards = organiser.get(f"/kegiatan/{data}/kartu").get_data(as_text=True)
@@ -342,21 +291,21 @@ def test_qr_card_checks_in_today(as_user, ctx, data, client):
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0  # opening it marks nothing
     for _ in range(2):
         assert post(organiser, url).status_code == 303
-    mark = db.session.scalar(select(Kehadiran))
-    assert mark.status == "hadir" and mark.cara == "qr" and mark.tanggal == hari_ini()
+    tanda = db.session.scalar(select(Kehadiran))
+    assert tanda.status == "hadir" and tanda.cara == "qr" and tanda.tanggal == hari_ini()
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 1
     done = organiser.get(url).get_data(as_text=True)
     assert "<strong>Hadir</strong>" in done and "Tandai hadir hari ini" not in done
     # Another organiser of the same kabupaten cannot use the card.
     pengguna.create_user(None, username="peny_lain", name="Panitia BKAD", role="penyelenggara",
                          wilayah_kode="63.09", password=PASSWORD)
-    assert as_user("peny_lain").get(url).status_code == 404
+    assert auth("peny_lain").get(url).status_code == 404
 
 
-def test_forged_qr_tokens_are_refused(as_user, ctx, data):
-    organiser = as_user("peny_tabalong")
-    _add(organiser, data, "Siti Aminah", "Rahmah")
-    p = _peserta(data, "Siti Aminah")
+def test_forged_qr_tokens_are_refused(auth, ctx, data):
+    organiser = auth("peny_tabalong")
+    add_peserta(organiser, data, "Siti Aminah", "Rahmah")
+    p = peserta_named(data, "Siti Aminah")
     token = kegiatan_hadir.token_qr(p)
     payload, signature = token.rsplit(".", 1)
     forged = [
@@ -375,16 +324,16 @@ def test_forged_qr_tokens_are_refused(as_user, ctx, data):
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0
 
 
-def test_expired_qr_tokens_are_refused(as_user, ctx, users):
-    _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
+def test_expired_qr_tokens_are_refused(auth, ctx, users):
+    posyandu_with(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    lalu = service.create(organiser, _form(today - timedelta(days=10), today - timedelta(days=9)))
-    nanti = service.create(organiser, _form(today + timedelta(days=3), today + timedelta(days=3)))
-    client = as_user("peny_tabalong")
+    lalu = service.create(organiser, kegiatan_form(today - timedelta(days=10), today - timedelta(days=9)))
+    nanti = service.create(organiser, kegiatan_form(today + timedelta(days=3), today + timedelta(days=3)))
+    client = auth("peny_tabalong")
     for k, status, message in ((lalu, 410, "kedaluwarsa"), (nanti, 410, "baru berlaku pada hari kegiatan")):
-        _add(client, k.id, "Siti Aminah")
-        url = f"/kegiatan/qr/{kegiatan_hadir.token_qr(_peserta(k.id, 'Siti Aminah'))}"
+        add_peserta(client, k.id, "Siti Aminah")
+        url = f"/kegiatan/qr/{kegiatan_hadir.token_qr(peserta_named(k.id, 'Siti Aminah'))}"
         page = client.get(url)
         assert page.status_code == status and message in page.get_data(as_text=True)
         refused = post(client, url)
@@ -394,17 +343,17 @@ def test_expired_qr_tokens_are_refused(as_user, ctx, users):
 
 # --- the sertifikat rule --------------------------------------------------------------------------------------------
 
-def test_certificate_needs_every_day_unless_the_rule_says_otherwise(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah", "Norhayati")
+def test_certificate_needs_every_day_unless_the_rule_says_otherwise(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah", "Norhayati")
     k = db.session.get(Kegiatan, data)
     day1, day2 = k.hari
-    ids = {n: _peserta(data, n).id for n in ("Siti Aminah", "Rahmah", "Norhayati")}
+    ids = {n: peserta_named(data, n).id for n in ("Siti Aminah", "Rahmah", "Norhayati")}
     for n, marks in {"Siti Aminah": ("hadir", "hadir"), "Rahmah": ("hadir", "izin"),
                      "Norhayati": ("izin", "tidak_hadir")}.items():
         for day, status in zip((day1, day2), marks):
-            _mark(client, data, day, ids[n], status)
-    lulus = lambda: {n: _peserta(data, n).lulus for n in ids}  # noqa: E731
+            mark(client, data, day, ids[n], status)
+    lulus = lambda: {n: peserta_named(data, n).lulus for n in ids}  # noqa: E731
     assert lulus() == {"Siti Aminah": True, "Rahmah": False, "Norhayati": False}  # izin does not count
     assert client.get(f"/kegiatan/{data}/sertifikat/{ids['Siti Aminah']}").status_code == 200
     refused = client.get(f"/kegiatan/{data}/sertifikat/{ids['Rahmah']}", follow_redirects=True)
@@ -413,7 +362,7 @@ def test_certificate_needs_every_day_unless_the_rule_says_otherwise(as_user, ctx
     assert every.count('class="sertifikat"') == 1 and "Siti Aminah" in every and "Rahmah" not in every
     # The organiser relaxes the rule to 1 of 2 days: every verdict is judged again.
     k = db.session.get(Kegiatan, data)
-    form = _form(k.tanggal_mulai, k.tanggal_selesai, syarat_hadir="1", version=str(k.version))
+    form = kegiatan_form(k.tanggal_mulai, k.tanggal_selesai, syarat_hadir="1", version=str(k.version))
     assert post(client, f"/kegiatan/{data}/ubah", form).status_code == 303
     assert lulus() == {"Siti Aminah": True, "Rahmah": True, "Norhayati": False}
     # A day holding marks cannot be dropped from the kegiatan.
@@ -424,13 +373,13 @@ def test_certificate_needs_every_day_unless_the_rule_says_otherwise(as_user, ctx
     assert shorter.status_code == 422 and "tidak dapat dihapus" in shorter.get_data(as_text=True)
 
 
-def test_the_public_confirms_a_certificate_without_revealing_the_name(as_user, ctx, data, client):
-    organiser = as_user("peny_tabalong")
-    _add(organiser, data, "Siti Aminah", "Rahmah")
+def test_the_public_confirms_a_certificate_without_revealing_the_name(auth, ctx, data, client):
+    organiser = auth("peny_tabalong")
+    add_peserta(organiser, data, "Siti Aminah", "Rahmah")
     k = db.session.get(Kegiatan, data)
-    p, q = _peserta(data, "Siti Aminah"), _peserta(data, "Rahmah")
+    p, q = peserta_named(data, "Siti Aminah"), peserta_named(data, "Rahmah")
     for day in k.hari:
-        _mark(organiser, data, day, p.id, "hadir")
+        mark(organiser, data, day, p.id, "hadir")
     code = kegiatan_sertifikat.tampil_kode(p.kode_sertifikat)
     assert code in organiser.get(f"/kegiatan/{data}/sertifikat/{p.id}").get_data(as_text=True)
     page = client.get(f"/sertifikat/{code.lower()}")
@@ -444,7 +393,7 @@ def test_the_public_confirms_a_certificate_without_revealing_the_name(as_user, c
     assert post(organiser, f"/kegiatan/{data}/batal", {"alasan_batal": "Salah input", "version": str(k.version)}
                 ).status_code == 303
     assert client.get(f"/sertifikat/{code}").status_code == 404
-    assert _mark(organiser, data, k.hari[0], q.id, "hadir").status_code == 303
+    assert mark(organiser, data, k.hari[0], q.id, "hadir").status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Kehadiran).where(Kehadiran.peserta_id == q.id)) == 0
 
 
@@ -454,16 +403,16 @@ def _terlatih(kode):
     return db.session.scalar(select(rekap_wilayah.c.kader_terlatih).where(rekap_wilayah.c.kode == kode))
 
 
-def test_a_kader_who_passes_a_bimtek_counts_as_trained(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
-    p = _peserta(data, "Siti Aminah")
+def test_a_kader_who_passes_a_bimtek_counts_as_trained(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     k = db.session.get(Kegiatan, data)
-    _mark(client, data, k.hari[0], p.id, "hadir")
+    mark(client, data, k.hari[0], p.id, "hadir")
     assert [_terlatih(c) for c in (WALING, BINTANG_ARA, "63.09", "63")] == [0, 0, 0, 0]
-    _mark(client, data, k.hari[1], p.id, "hadir")
+    mark(client, data, k.hari[1], p.id, "hadir")
     assert [_terlatih(c) for c in (WALING, BINTANG_ARA, "63.09", "63")] == [1, 1, 1, 1]
-    page = client.get(f"/kelola/kader/{_kader_id('Siti Aminah')}").get_data(as_text=True)
+    page = client.get(f"/kelola/kader/{kader_id('Siti Aminah')}").get_data(as_text=True)
     assert "Bimtek Kader 6 SPM" in page and "terlatih 6 SPM" in page and "Hadir 2 dari 2 hari" in page
     rollup = client.get(f"/wilayah/{BINTANG_ARA}?tabel=pelatihan").get_data(as_text=True)
     assert "Kader terlatih 6 SPM" in rollup
@@ -475,33 +424,33 @@ def test_a_kader_who_passes_a_bimtek_counts_as_trained(as_user, ctx, data):
     db.session.commit()
     assert db.session.execute(trained).all() == before == [("63", 1), ("63.09", 1), (BINTANG_ARA, 1), (WALING, 1)]
     # A correction that breaks the rule takes it back.
-    _mark(client, data, k.hari[1], p.id, "izin")
+    mark(client, data, k.hari[1], p.id, "izin")
     assert _terlatih(BINTANG_ARA) == 0
-    _mark(client, data, k.hari[1], p.id, "hadir")
+    mark(client, data, k.hari[1], p.id, "hadir")
     assert _terlatih(BINTANG_ARA) == 1
     # A kader who leaves the Posyandu no longer counts; nor does a sosialisasi.
-    kader = db.session.get(Kader, _kader_id("Siti Aminah"))
+    kader = db.session.get(Kader, kader_id("Siti Aminah"))
     posyandu_service.set_person_active(None, kader, False, kader.version)
     assert _terlatih(BINTANG_ARA) == 0
 
 
-def test_sosialisasi_does_not_train(as_user, ctx, users):
-    _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
+def test_sosialisasi_does_not_train(auth, ctx, users):
+    posyandu_with(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
     organiser = db.session.get(User, users["peny_tabalong"])
-    k = service.create(organiser, {**_form(hari_ini(), hari_ini()), "jenis": "sosialisasi"})
-    client = as_user("peny_tabalong")
-    _add(client, k.id, "Siti Aminah")
-    _mark(client, k.id, hari_ini(), _peserta(k.id, "Siti Aminah").id, "hadir")
-    assert _peserta(k.id, "Siti Aminah").lulus and _terlatih(WALING) == 0
+    k = service.create(organiser, {**kegiatan_form(hari_ini(), hari_ini()), "jenis": "sosialisasi"})
+    client = auth("peny_tabalong")
+    add_peserta(client, k.id, "Siti Aminah")
+    mark(client, k.id, hari_ini(), peserta_named(k.id, "Siti Aminah").id, "hadir")
+    assert peserta_named(k.id, "Siti Aminah").lulus and _terlatih(WALING) == 0
 
 
 # --- outputs --------------------------------------------------------------------------------------------------------
 
-def test_recap_names_the_target_desa_that_sent_nobody_first(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah", "Norhayati")
+def test_recap_names_the_target_desa_that_sent_nobody_first(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah", "Norhayati")
     k = db.session.get(Kegiatan, data)
-    _mark(client, data, k.hari[0], _peserta(data, "Rahmah").id, "hadir")
+    mark(client, data, k.hari[0], peserta_named(data, "Rahmah").id, "hadir")
     html = client.get(f"/kegiatan/{data}/rekap").get_data(as_text=True)
     assert "3 peserta · 2 dari 9 desa/kelurahan sasaran mengirim peserta" in html
     assert "Belum mengirim peserta: 7 desa/kelurahan" in html
@@ -512,9 +461,9 @@ def test_recap_names_the_target_desa_that_sent_nobody_first(as_user, ctx, data):
     assert "Belum mengirim peserta (7 desa)" in detail
 
 
-def test_daftar_hadir_of_a_two_day_kegiatan(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Norhayati")
+def test_daftar_hadir_of_a_two_day_kegiatan(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Norhayati")
     k = db.session.get(Kegiatan, data)
     html = client.get(f"/kegiatan/{data}/daftar-hadir").get_data(as_text=True)
     assert "DAFTAR HADIR" in html and "Bimtek Kader 6 SPM" in html and "Aston Tanjung City Hotel" in html
@@ -534,17 +483,17 @@ def test_daftar_hadir_of_a_two_day_kegiatan(as_user, ctx, data):
     assert "@page{size:A4" in stylesheet and "@media print" in stylesheet
 
 
-def test_attendance_csv_and_xlsx_columns(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah")
+def test_attendance_csv_and_xlsx_columns(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah")
     post(client, f"/kegiatan/{data}/peserta/baru", {"nama": "=HYPERLINK(\"http://x\")", "asal_kode": BINTANG_ARA,
                                                      "peran": "lainnya"})
     k = db.session.get(Kegiatan, data)
     day1, day2 = k.hari
-    siti = _peserta(data, "Siti Aminah")
-    _mark(client, data, day1, siti.id, "hadir")
-    _mark(client, data, day2, siti.id, "hadir")
-    _mark(client, data, day1, _peserta(data, "Rahmah").id, "izin")
+    siti = peserta_named(data, "Siti Aminah")
+    mark(client, data, day1, siti.id, "hadir")
+    mark(client, data, day2, siti.id, "hadir")
+    mark(client, data, day1, peserta_named(data, "Rahmah").id, "izin")
     expected_header = ["no", "nama", "peran", "asal_kode", "asal", "kecamatan", "posyandu",
                        f"hari_1_{day1.isoformat()}", f"hari_2_{day2.isoformat()}", "jumlah_hadir",
                        "memenuhi_syarat_sertifikat", "kode_sertifikat"]
@@ -568,31 +517,31 @@ def test_attendance_csv_and_xlsx_columns(as_user, ctx, data):
     assert not any(h in expected_header for h in ("nik", "telepon", "tanggal_lahir"))
 
 
-def test_attendance_page_for_84_peserta_fits_the_budget(as_user, ctx, users):
+def test_attendance_page_for_84_peserta_fits_the_budget(auth, ctx, users):
     """The organiser's phone loads the whole day's list (84 peserta) in one first flight."""
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.create(organiser, _form(today, today + timedelta(days=1)))
+    k = service.create(organiser, kegiatan_form(today, today + timedelta(days=1)))
     for i in range(84):
         kegiatan_peserta.register_at_venue(organiser, k, {"nama": f"Peserta Nomor {i:02d} Binti Abdullah",
                                                 "asal_kode": WALING if i % 2 else BINTANG_ARA_DESA, "peran": "kader",
                                                 "bidang": "kesehatan"}, tetap_baru=True)
-    client = as_user("peny_tabalong")
+    client = auth("peny_tabalong")
     response = client.get(f"/kegiatan/{k.id}/hadir/{today.isoformat()}", headers={"Accept-Encoding": "gzip"})
     html = gzip.decompress(response.data).decode()
     assert html.count('class="tap"') == 84
     assert len(response.data) <= 14 * 1024
 
 
-def test_kader_history_lists_the_kegiatan_attended(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Rahmah")
-    page = client.get(f"/kelola/kader/{_kader_id('Rahmah')}").get_data(as_text=True)
+def test_kader_history_lists_the_kegiatan_attended(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Rahmah")
+    page = client.get(f"/kelola/kader/{kader_id('Rahmah')}").get_data(as_text=True)
     assert "Bimtek Kader 6 SPM" in page and "Hadir 0 dari 2 hari" in page
-    other = client.get(f"/kelola/kader/{_kader_id('Jamilah')}").get_data(as_text=True)
+    other = client.get(f"/kelola/kader/{kader_id('Jamilah')}").get_data(as_text=True)
     assert "Belum tercatat mengikuti kegiatan" in other
     posyandu = db.session.scalar(select(Posyandu.id).where(Posyandu.nama == "Posyandu Melati"))
-    assert f"/kelola/kader/{_kader_id('Rahmah')}" in client.get(f"/kelola/posyandu/{posyandu}").get_data(as_text=True)
+    assert f"/kelola/kader/{kader_id('Rahmah')}" in client.get(f"/kelola/posyandu/{posyandu}").get_data(as_text=True)
 
 
 PRINT_PAGES = ("/kartu", "/daftar-hadir", "/sertifikat")  # one request each, QR inline: their own budget
@@ -616,35 +565,23 @@ def test_every_kegiatan_page_of_the_demo_fits_the_first_flight(ctx, client, tmp_
             assert len(response.data) <= budget, (k.jenis, page, len(response.data))
 
 
-@pytest.fixture
-def dua_hari(as_user, ctx, users):
-    """A two-day kegiatan that begins today, with Siti Aminah on its list: (the kegiatan, the organiser's client)."""
-    _posyandu(WALING, "Posyandu Melati", kader=[("Siti Aminah", "kesehatan")])
-    organiser = db.session.get(User, users["peny_tabalong"])
-    today = hari_ini()
-    k = service.create(organiser, _form(today, today + timedelta(days=1)))
-    client = as_user("peny_tabalong")
-    _add(client, k.id, "Siti Aminah")
-    return k, client
-
-
 def test_days_to_come_cannot_be_marked_yet(dua_hari):
     k, client = dua_hari
     today = hari_ini()
-    p = _peserta(k.id, "Siti Aminah")
-    refused = _mark(client, k.id, today + timedelta(days=1), p.id, "hadir", htmx=True)
+    p = peserta_named(k.id, "Siti Aminah")
+    refused = mark(client, k.id, today + timedelta(days=1), p.id, "hadir", htmx=True)
     assert refused.status_code == 422 and "belum tiba" in refused.get_data(as_text=True)
-    assert _mark(client, k.id, today, p.id, "hadir", htmx=True).status_code == 200
+    assert mark(client, k.id, today, p.id, "hadir", htmx=True).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 1
-    assert not _peserta(k.id, "Siti Aminah").lulus  # so no sertifikat before the last day is over
+    assert not peserta_named(k.id, "Siti Aminah").lulus  # so no sertifikat before the last day is over
 
 
-def test_a_kecamatan_level_peserta_does_not_block_editing(as_user, ctx, data):
-    client = as_user("peny_tabalong")
+def test_a_kecamatan_level_peserta_does_not_block_editing(auth, ctx, data):
+    client = auth("peny_tabalong")
     assert post(client, f"/kegiatan/{data}/peserta/baru", {"nama": "Hj. Rusmiati", "asal_kode": BINTANG_ARA,
                                                             "peran": "tp_kecamatan"}).status_code == 303
     k = db.session.get(Kegiatan, data)
-    form = _form(k.tanggal_mulai, k.tanggal_selesai, keterangan="Dibuka Bupati", version=str(k.version))
+    form = kegiatan_form(k.tanggal_mulai, k.tanggal_selesai, keterangan="Dibuka Bupati", version=str(k.version))
     assert post(client, f"/kegiatan/{data}/ubah", form).status_code == 303
     db.session.expire_all()
     narrower = post(client, f"/kegiatan/{data}/ubah", {**form, "wilayah_kode": WALING,
@@ -652,18 +589,18 @@ def test_a_kecamatan_level_peserta_does_not_block_editing(as_user, ctx, data):
     assert narrower.status_code == 422 and "Hj. Rusmiati berasal dari luar wilayah itu" in narrower.get_data(as_text=True)
 
 
-def test_numbers_beyond_any_id_are_not_found(as_user, ctx, data):
-    client = as_user("peny_tabalong")
+def test_numbers_beyond_any_id_are_not_found(auth, ctx, data):
+    client = auth("peny_tabalong")
     for path in ("/kegiatan/99999999999999999999999", f"/kegiatan/{data}/sertifikat/99999999999999999",
                  "/kelola/posyandu/99999999999999999999", "/kelola/kader/2147483648"):
         assert client.get(path).status_code == 404, path
     assert post(client, f"/kegiatan/{data}/peserta/pilih", {"kader": ["99999999999999999999"]}).status_code == 422
 
 
-def test_the_same_person_offer_ticks_the_likeliest_record(as_user, ctx, data):
+def test_the_same_person_offer_ticks_the_likeliest_record(auth, ctx, data):
     posyandu = db.session.scalar(select(Posyandu).where(Posyandu.nama == "Posyandu Melati"))
     posyandu_service.add_kader(None, posyandu, {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "sosial"})
-    client = as_user("peny_tabalong")
+    client = auth("peny_tabalong")
     response = post(client, f"/kegiatan/{data}/peserta/baru", {"nama": "Siti Aminah", "asal_kode": WALING,
                                                                 "peran": "kader", "bidang": "sosial"})
     html = response.get_data(as_text=True)

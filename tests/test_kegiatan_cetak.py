@@ -12,11 +12,8 @@ from portal import formatting
 from portal.extensions import db
 from portal.kegiatan import laporan, service
 from portal.models import Kegiatan, User
-from tests.helpers import post
-from tests import test_kegiatan
-from tests.test_kegiatan import _add, _form, _mark, _peserta
+from tests.helpers import post, add_peserta, kegiatan_form, mark, peserta_named
 
-data = test_kegiatan.data  # the fixture of tests/test_kegiatan.py
 
 
 def png(width=4, height=4) -> bytes:
@@ -32,7 +29,7 @@ def _lulus(client, kid, *names):
     k = db.session.get(Kegiatan, kid)
     for name in names:
         for day in k.hari:
-            _mark(client, kid, day, _peserta(kid, name).id, "hadir")
+            mark(client, kid, day, peserta_named(kid, name).id, "hadir")
 
 
 # --- formatting -----------------------------------------------------------------------------------------------------
@@ -50,15 +47,15 @@ def test_official_documents_spell_the_month_out(ctx):
 
 # --- QR codes inline ------------------------------------------------------------------------------------------------
 
-def test_cards_and_sertifikat_carry_their_qr_codes_inline(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah")
+def test_cards_and_sertifikat_carry_their_qr_codes_inline(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah")
     _lulus(client, data, "Siti Aminah")
     for path, count in ((f"/kegiatan/{data}/kartu", 2), (f"/kegiatan/{data}/sertifikat", 1)):
         html = client.get(path).get_data(as_text=True)
         assert html.count('<svg role="img" aria-label="Kode QR') == count, path
         assert "<img" not in html and "qr.svg" not in html and "<?xml" not in html, path
-    p = _peserta(data, "Siti Aminah")
+    p = peserta_named(data, "Siti Aminah")
     assert client.get(f"/kegiatan/{data}/peserta/{p.id}/qr.svg").status_code == 404  # no image of its own
 
 
@@ -70,15 +67,15 @@ def test_an_inline_qr_is_path_data_only():
 
 # --- the sertifikat -------------------------------------------------------------------------------------------------
 
-def test_sertifikat_names_days_dates_number_place_signer_and_nip(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah")
+def test_sertifikat_names_days_dates_number_place_signer_and_nip(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah")
     k = db.session.get(Kegiatan, data)
-    form = _form(k.tanggal_mulai, k.tanggal_selesai, version=str(k.version), penandatangan="Drs. H. Ahmad Yani",
+    form = kegiatan_form(k.tanggal_mulai, k.tanggal_selesai, version=str(k.version), penandatangan="Drs. H. Ahmad Yani",
                  jabatan_penandatangan="Kepala DPMD Kabupaten Tabalong")
     assert post(client, f"/kegiatan/{data}/ubah", form).status_code == 303
     _lulus(client, data, "Siti Aminah", "Rahmah")
-    siti, rahmah = _peserta(data, "Siti Aminah"), _peserta(data, "Rahmah")
+    siti, rahmah = peserta_named(data, "Siti Aminah"), peserta_named(data, "Rahmah")
     k = db.session.get(Kegiatan, data)
     html = client.get(f"/kegiatan/{data}/sertifikat/{siti.id}").get_data(as_text=True)
     akhir = k.tanggal_selesai
@@ -91,15 +88,15 @@ def test_sertifikat_names_days_dates_number_place_signer_and_nip(as_user, ctx, d
     assert "Desa Waling, Kecamatan Bintang Ara" in html
     # The number is stable: the same on the page of all sertifikat, and after someone else joins or leaves.
     assert post(client, f"/kegiatan/{data}/peserta/{siti.id}/keluarkan").status_code == 303
-    _add(client, data, "Norhayati")
+    add_peserta(client, data, "Norhayati")
     every = client.get(f"/kegiatan/{data}/sertifikat").get_data(as_text=True)
     assert f"Nomor: {k.id}.002/SERT/{romawi}/{akhir.year}" in every and ".001/SERT" not in every
     assert laporan.nomor_sertifikat(k)[rahmah.id] == f"{k.id}.002/SERT/{romawi}/{akhir.year}"
 
 
-def test_a_configured_logo_is_inlined_once(app, as_user, ctx, data, tmp_path):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah", "Rahmah")
+def test_a_configured_logo_is_inlined_once(app, auth, ctx, data, tmp_path):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah", "Rahmah")
     _lulus(client, data, "Siti Aminah", "Rahmah")
     url = f"/kegiatan/{data}/sertifikat"
     assert "#logo" not in client.get(url).get_data(as_text=True)  # none configured: nothing
@@ -122,9 +119,9 @@ def test_a_configured_logo_is_inlined_once(app, as_user, ctx, data, tmp_path):
 
 # --- sign-off blocks ------------------------------------------------------------------------------------------------
 
-def test_daftar_hadir_signs_off_with_name_and_nip_lines(as_user, ctx, data):
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
+def test_daftar_hadir_signs_off_with_name_and_nip_lines(auth, ctx, data):
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
     k = db.session.get(Kegiatan, data)
     html = client.get(f"/kegiatan/{data}/daftar-hadir").get_data(as_text=True)
     sign = html[html.index('<footer class="ttd-blok">'):]
@@ -152,8 +149,8 @@ def tahap(ctx, users):
     return t.id
 
 
-def test_tahap_cover_prints_its_total_once_and_keeps_headings_with_rows(as_user, tahap):
-    html = as_user("kab_tabalong").get(f"/registrasi/tahap/{tahap}/cetak").get_data(as_text=True)
+def test_tahap_cover_prints_its_total_once_and_keeps_headings_with_rows(auth, tahap):
+    html = auth("kab_tabalong").get(f"/registrasi/tahap/{tahap}/cetak").get_data(as_text=True)
     table = html[html.index("<table"):html.index("</table>")]
     assert "<tfoot" not in table  # Chromium repeats a tfoot at the foot of every printed page
     assert table.count("Jumlah: 4 Posyandu") == 1 and table.rindex("Jumlah:") > table.rindex("Posyandu Melati")
@@ -181,7 +178,7 @@ def test_the_stylesheet_prints_a4_without_repeated_totals_or_orphaned_headings(c
     assert ".ttd-blok{break-before:avoid}" in printing  # the sign-off never alone on the last page
 
 
-def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(as_user, ctx, users):
+def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(auth, ctx, users):
     from portal.models import Usulan
     from portal.kelola import service as posyandu_service
     desa = posyandu_service.create_posyandu(None, "63.09.12.2001", {"nama": "Posyandu Melati"})
@@ -193,7 +190,7 @@ def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(as_user, ctx, users):
         db.session.flush()
         ids.append(u.id)
     db.session.commit()
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     html = client.get(f"/registrasi/usulan/{ids[0]}/daftar").get_data(as_text=True)
     sign = html[html.index('<footer class="ttd-blok">'):]
     assert "Waling, ........................." in sign  # a draf: the date is written when signed
@@ -204,7 +201,7 @@ def test_daftar_pengurus_signs_off_as_kepala_desa_or_lurah(as_user, ctx, users):
     assert "Lurah Pembataan," in sign and 'class="ttd-nip">NIP.' in sign
 
 
-def test_daftar_pengurus_of_a_submitted_usulan_is_dated_the_day_it_was_submitted(as_user, ctx, users):
+def test_daftar_pengurus_of_a_submitted_usulan_is_dated_the_day_it_was_submitted(auth, ctx, users):
     from portal.models import LangkahUsulan, Usulan
     from portal.kelola import service as posyandu_service
     p = posyandu_service.create_posyandu(None, "63.09.12.2001", {"nama": "Posyandu Melati"})
@@ -218,15 +215,15 @@ def test_daftar_pengurus_of_a_submitted_usulan_is_dated_the_day_it_was_submitted
     db.session.add(LangkahUsulan(usulan_id=u.id, aksi="ajukan", dari="draf", ke="diajukan",
                                  pada=datetime(2025, 10, 14, 16, 30)))
     db.session.commit()
-    html = as_user("kab_tabalong").get(f"/registrasi/usulan/{u.id}/daftar").get_data(as_text=True)
+    html = auth("kab_tabalong").get(f"/registrasi/usulan/{u.id}/daftar").get_data(as_text=True)
     assert "Waling, 15 Oktober 2025" in html
 
 
-def test_print_pages_of_a_kegiatan_without_peserta_render(as_user, ctx, users):
+def test_print_pages_of_a_kegiatan_without_peserta_render(auth, ctx, users):
     organiser = db.session.get(User, users["peny_tabalong"])
     today = date.today()
-    k = service.create(organiser, _form(today - timedelta(days=1), today, tempat="Pendopo Bersinar"))
-    client = as_user("peny_tabalong")
+    k = service.create(organiser, kegiatan_form(today - timedelta(days=1), today, tempat="Pendopo Bersinar"))
+    client = auth("peny_tabalong")
     for path in ("kartu", "daftar-hadir", "sertifikat"):
         assert client.get(f"/kegiatan/{k.id}/{path}").status_code == 200, path
     # No comma in the venue: the place of issue is the kabupaten of the target.
@@ -245,10 +242,10 @@ def test_printed_qr_codes_use_public_url_when_configured(app):
             app.config["PUBLIC_URL"] = None
 
 
-def test_the_printed_check_address_under_the_qr_follows_public_url_too(app, as_user, ctx, data):
+def test_the_printed_check_address_under_the_qr_follows_public_url_too(app, auth, ctx, data):
     """The address printed beside the sertifikat's QR code is PUBLIC_URL's as well, not the request's Host."""
-    client = as_user("peny_tabalong")
-    _add(client, data, "Siti Aminah")
+    client = auth("peny_tabalong")
+    add_peserta(client, data, "Siti Aminah")
     _lulus(client, data, "Siti Aminah")
     app.config["PUBLIC_URL"] = "https://posyandu.example.go.id"
     try:

@@ -9,10 +9,8 @@ from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.kegiatan import hadir as kegiatan_hadir
 from portal.models import Kehadiran
-from tests import test_kegiatan
-from tests.test_kegiatan import _add, _mark, _peserta
+from tests.helpers import add_peserta, mark, peserta_named
 
-data, dua_hari = test_kegiatan.data, test_kegiatan.dua_hari  # fixtures shared with tests/test_kegiatan.py
 
 
 def test_a_day_to_come_shows_a_read_only_list(dua_hari):
@@ -27,15 +25,15 @@ def test_a_day_to_come_shows_a_read_only_list(dua_hari):
     assert "Hari 2" in page and "belum tiba: daftar ini hanya untuk dilihat" in page
     # Today keeps its buttons; a forged post for tomorrow is refused and its row comes back without buttons.
     assert client.get(f"/kegiatan/{k.id}/hadir/{today.isoformat()}").get_data(as_text=True).count('name="t"') == 3
-    refused = _mark(client, k.id, today + timedelta(days=1), _peserta(k.id, "Siti Aminah").id, "hadir", htmx=True)
+    refused = mark(client, k.id, today + timedelta(days=1), peserta_named(k.id, "Siti Aminah").id, "hadir", htmx=True)
     assert refused.status_code == 422 and 'name="t"' not in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kehadiran)) == 0
 
 
-def test_a_qr_card_opened_logged_out_explains_it_is_for_the_panitia(as_user, ctx, data, client):
-    organiser = as_user("peny_tabalong")
-    _add(organiser, data, "Siti Aminah")
-    token = kegiatan_hadir.token_qr(_peserta(data, "Siti Aminah"))
+def test_a_qr_card_opened_logged_out_explains_it_is_for_the_panitia(auth, ctx, data, client):
+    organiser = auth("peny_tabalong")
+    add_peserta(organiser, data, "Siti Aminah")
+    token = kegiatan_hadir.token_qr(peserta_named(data, "Siti Aminah"))
     url = f"/kegiatan/qr/{token}"
     response = client.get(url)
     html = response.get_data(as_text=True)

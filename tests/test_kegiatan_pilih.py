@@ -9,11 +9,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Kader, Peserta
-from tests.helpers import csrf_token, post
-from tests import test_kegiatan
-from tests.test_kegiatan import BINTANG_ARA_DESA, WALING, _posyandu
+from tests.helpers import csrf_token, post, BINTANG_ARA_DESA, WALING, posyandu_with
 
-data = test_kegiatan.data  # the fixture of tests/test_kegiatan.py
 
 
 class _Form(HTMLParser):
@@ -74,13 +71,13 @@ def _checked(html):
 @pytest.fixture
 def banyak(data):
     """35 kader in Waling (two pages of 25), 3 more in Bintang Ara, beside the fixture's own."""
-    _posyandu(WALING, "Posyandu Anggrek", kader=[(f"Kader Anggrek {i:02d}", "kesehatan") for i in range(35)])
-    _posyandu(BINTANG_ARA_DESA, "Posyandu Dahlia", kader=[(f"Kader Dahlia {i}", "sosial") for i in range(3)])
+    posyandu_with(WALING, "Posyandu Anggrek", kader=[(f"Kader Anggrek {i:02d}", "kesehatan") for i in range(35)])
+    posyandu_with(BINTANG_ARA_DESA, "Posyandu Dahlia", kader=[(f"Kader Dahlia {i}", "sosial") for i in range(3)])
     return data
 
 
-def test_the_picker_pages_its_list_and_clamps_the_page(as_user, ctx, banyak):
-    client = as_user("peny_tabalong")
+def test_the_picker_pages_its_list_and_clamps_the_page(auth, ctx, banyak):
+    client = auth("peny_tabalong")
     url = f"/kegiatan/{banyak}/peserta/pilih"
     first = client.get(url).get_data(as_text=True)
     # 35 + 2 in Waling, 3 + 1 in Bintang Ara: 41 kader, pages of 25.
@@ -96,8 +93,8 @@ def test_the_picker_pages_its_list_and_clamps_the_page(as_user, ctx, banyak):
     assert first.index('value="tambah"') < first.index('type="checkbox"') < first.rindex('value="tambah"')
 
 
-def test_ticks_survive_filters_and_pages_until_added(as_user, ctx, banyak):
-    client = as_user("peny_tabalong")
+def test_ticks_survive_filters_and_pages_until_added(auth, ctx, banyak):
+    client = auth("peny_tabalong")
     siti, rahmah, norhayati, last = _ids("Siti Aminah", "Rahmah", "Norhayati", "Kader Anggrek 34")
     page = client.get(f"/kegiatan/{banyak}/peserta/pilih?desa={WALING}").get_data(as_text=True)
     # Tick two in Waling, then look at Bintang Ara instead: the two stay chosen.
@@ -121,8 +118,8 @@ def test_ticks_survive_filters_and_pages_until_added(as_user, ctx, banyak):
     assert "3 peserta ditambahkan" in again and "0</span> dipilih" in again
 
 
-def test_pilih_semua_di_desa_ini_takes_every_page_of_the_desa(as_user, ctx, banyak):
-    client = as_user("peny_tabalong")
+def test_pilih_semua_di_desa_ini_takes_every_page_of_the_desa(auth, ctx, banyak):
+    client = auth("peny_tabalong")
     url = f"/kegiatan/{banyak}/peserta/pilih"
     post(client, url, {"kader": [str(i) for i in _ids("Siti Aminah")]})  # already a peserta: not picked again
     page = client.get(f"{url}?desa={WALING}").get_data(as_text=True)
@@ -139,8 +136,8 @@ def _ids_as_kader(*names):
     return [("kader", i) for i in _ids(*names)]
 
 
-def test_a_refused_add_keeps_the_ticks(as_user, ctx, banyak):
-    client = as_user("peny_tabalong")
+def test_a_refused_add_keeps_the_ticks(auth, ctx, banyak):
+    client = auth("peny_tabalong")
     outside = _ids("Jamilah")[0]  # Hapalah lies outside the target
     page = client.get(f"/kegiatan/{banyak}/peserta/pilih").get_data(as_text=True)
     tick = _ids_as_kader("Siti Aminah", "Rahmah") + [("kader", outside)]
@@ -154,8 +151,8 @@ def test_a_refused_add_keeps_the_ticks(as_user, ctx, banyak):
     assert _checked(emptied) == set() and "0</span> dipilih" in emptied
 
 
-def test_with_javascript_a_tick_updates_the_count_and_a_filter_the_list(as_user, ctx, banyak):
-    client = as_user("peny_tabalong")
+def test_with_javascript_a_tick_updates_the_count_and_a_filter_the_list(auth, ctx, banyak):
+    client = auth("peny_tabalong")
     url = f"/kegiatan/{banyak}/peserta/pilih"
     htmx = {"HX-Request": "true", "X-CSRFToken": csrf_token(client), "Accept-Encoding": "gzip"}
     ids = [str(i) for i in _ids("Siti Aminah", "Rahmah")]

@@ -28,8 +28,8 @@ def _body(response) -> str:
 
 # --- a kader or pengurus added inline ---------------------------------------------------------------------------
 
-def test_the_profile_holds_a_live_region_beside_each_add_form(as_user, melati):
-    html = as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+def test_the_profile_holds_a_live_region_beside_each_add_form(auth, melati):
+    html = auth("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
     for jenis in ("kader", "pengurus"):
         # It is in the page before anything happens (a region inserted later is not reliably announced)
         assert f'<p id="{jenis}-status" class="status" role="status"></p>' in html
@@ -37,8 +37,8 @@ def test_the_profile_holds_a_live_region_beside_each_add_form(as_user, melati):
         assert f'id="{jenis}-baru-kirim"' in html
 
 
-def test_adding_a_kader_with_htmx_says_so_beside_the_form_and_shows_the_new_row(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_adding_a_kader_with_htmx_says_so_beside_the_form_and_shows_the_new_row(auth, melati):
+    client = auth("desa_hapalah")
     response = post(client, f"/kelola/posyandu/{melati}/kader/baru", KADER, headers=HX)
     body = _body(response)
     kader = db.session.scalar(select(Kader).where(Kader.posyandu_id == melati))
@@ -54,8 +54,8 @@ def test_adding_a_kader_with_htmx_says_so_beside_the_form_and_shows_the_new_row(
     assert len(gzip.compress(body.encode())) <= 2048
 
 
-def test_adding_a_pengurus_names_the_seat(as_user, melati):
-    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/pengurus/baru",
+def test_adding_a_pengurus_names_the_seat(auth, melati):
+    response = post(auth("desa_hapalah"), f"/kelola/posyandu/{melati}/pengurus/baru",
                     {"jabatan": "ketua", "nama": "Hj. Norhayati"}, headers=HX)
     body = _body(response)
     assert response.status_code == 200 and "Ketua Hj. Norhayati ditambahkan." in body
@@ -64,8 +64,8 @@ def test_adding_a_pengurus_names_the_seat(as_user, melati):
     assert len(gzip.compress(body.encode())) <= 2048
 
 
-def test_a_refused_inline_add_says_why_in_the_live_region_and_does_not_scroll(as_user, melati):
-    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/kader/baru", {"nama": ""}, headers=HX)
+def test_a_refused_inline_add_says_why_in_the_live_region_and_does_not_scroll(auth, melati):
+    response = post(auth("desa_hapalah"), f"/kelola/posyandu/{melati}/kader/baru", {"nama": ""}, headers=HX)
     body = _body(response)
     assert response.status_code == 422 and "HX-Reswap" not in response.headers
     assert ('<p id="kader-status" data-hx-swap-oob="innerHTML">Kader belum ditambahkan: periksa isian yang '
@@ -74,16 +74,16 @@ def test_a_refused_inline_add_says_why_in_the_live_region_and_does_not_scroll(as
     assert db.session.scalar(select(Kader.id)) is None
 
 
-def test_without_javascript_the_add_still_redirects_with_the_same_message(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_without_javascript_the_add_still_redirects_with_the_same_message(auth, melati):
+    client = auth("desa_hapalah")
     response = post(client, f"/kelola/posyandu/{melati}/kader/baru", KADER)
     assert response.status_code == 303 and response.headers["Location"] == f"/kelola/posyandu/{melati}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<p class="flash" role="status">Kader Rusmiati ditambahkan.</p>' in page
 
 
-def test_the_profile_keeps_a_strict_csp_and_no_inline_script(as_user, melati):
-    response = as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}")
+def test_the_profile_keeps_a_strict_csp_and_no_inline_script(auth, melati):
+    response = auth("desa_hapalah").get(f"/kelola/posyandu/{melati}")
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     html = response.get_data(as_text=True)
@@ -111,10 +111,10 @@ def _flash(html: str) -> str:
     return re.search(r'<p class="flash" role="status">([^<]+)</p>', html).group(1)
 
 
-def test_flagging_a_fourth_pilot_says_the_target_is_passed(as_user, melati):
+def test_flagging_a_fourth_pilot_says_the_target_is_passed(auth, melati):
     _pilots(3)
     _pilots(2, desa="63.11.01.2001")  # another kabupaten's pilots do not count for Tabalong
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     before = client.get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
     assert ('<p class="muted" id="pilot-keadaan">Pilot project di Kabupaten Tabalong. Target 3 pilot per kabupaten '
             'tercapai: kini 3.</p>') in before
@@ -132,10 +132,10 @@ def test_flagging_a_fourth_pilot_says_the_target_is_passed(as_user, melati):
     (0, "Ditandai sebagai pilot project. Kini 1 dari target 3 pilot per kabupaten."),
     (2, "Ditandai sebagai pilot project. Target 3 pilot per kabupaten tercapai: kini 3."),
 ])
-def test_flagging_below_or_at_the_target_says_where_it_stands(as_user, melati, existing, message):
+def test_flagging_below_or_at_the_target_says_where_it_stands(auth, melati, existing, message):
     _pilots(existing)
-    assert _flash(_flag(as_user("admin_kalsel"), melati)) == message
+    assert _flash(_flag(auth("admin_kalsel"), melati)) == message
 
 
-def test_the_pilot_count_is_shown_only_to_those_who_may_flag(as_user, melati):
-    assert 'id="pilot-keadaan"' not in as_user("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+def test_the_pilot_count_is_shown_only_to_those_who_may_flag(auth, melati):
+    assert 'id="pilot-keadaan"' not in auth("desa_hapalah").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)

@@ -13,8 +13,8 @@ OTHERS = ["kec_bintangara", "desa_hapalah", "peny_tabalong"]
 
 
 @pytest.mark.parametrize("username", MANAGERS + OTHERS)
-def test_who_may_open_user_management(as_user, username):
-    client = as_user(username)
+def test_who_may_open_user_management(auth, username):
+    client = auth(username)
     expected = 200 if username in MANAGERS else 403
     assert client.get("/pengguna").status_code == expected
     assert client.get("/pengguna/baru").status_code == expected
@@ -32,15 +32,15 @@ def _listed(client, **query) -> set[str]:
     return set(re.findall(r"<small class=\"muted\">([a-z_]+) ·", body))
 
 
-def test_list_shows_only_accounts_in_scope(as_user):
-    assert _listed(as_user("kab_tabalong")) == {name for name, (_, kode) in ACCOUNTS.items()
+def test_list_shows_only_accounts_in_scope(auth):
+    assert _listed(auth("kab_tabalong")) == {name for name, (_, kode) in ACCOUNTS.items()
                                                 if kode.startswith("63.09")}
-    assert _listed(as_user("admin_kalsel")) == {name for name, (_, kode) in ACCOUNTS.items() if kode.startswith("63")}
-    assert _listed(as_user("admin_nasional")) == set(ACCOUNTS)
+    assert _listed(auth("admin_kalsel")) == {name for name, (_, kode) in ACCOUNTS.items() if kode.startswith("63")}
+    assert _listed(auth("admin_nasional")) == set(ACCOUNTS)
 
 
-def test_list_filters(as_user):
-    client = as_user("admin_nasional")
+def test_list_filters(auth):
+    client = auth("admin_nasional")
     assert _listed(client, role="desa") == {"desa_hapalah", "desa_pamarangan"}
     assert _listed(client, q="bintang") == {"kec_bintangara"}
     assert _listed(client, q="63.09.01") == {"kec_banualawas", "desa_hapalah"}
@@ -65,8 +65,8 @@ DETAIL_CASES = [
 
 
 @pytest.mark.parametrize("manager, target, see, manage", DETAIL_CASES)
-def test_detail_and_actions_matrix(app, as_user, users, manager, target, see, manage):
-    client = as_user(manager)
+def test_detail_and_actions_matrix(app, auth, users, manager, target, see, manage):
+    client = auth(manager)
     target_id = users[target]
     assert client.get(f"/pengguna/{target_id}").status_code == see
     for action in ("nonaktifkan", "aktifkan", "reset-password"):
@@ -79,12 +79,12 @@ def test_detail_and_actions_matrix(app, as_user, users, manager, target, see, ma
         assert (changed is not None) == (manage == 200)
 
 
-def test_unknown_account_is_404(as_user):
-    assert as_user("admin_nasional").get("/pengguna/999999").status_code == 404
+def test_unknown_account_is_404(auth):
+    assert auth("admin_nasional").get("/pengguna/999999").status_code == 404
 
 
-def test_create_account_with_temporary_password(app, as_user, users):
-    client = as_user("kab_tabalong")
+def test_create_account_with_temporary_password(app, auth, users):
+    client = auth("kab_tabalong")
     form = client.get("/pengguna/baru").get_data(as_text=True)
     assert re.findall(r'<option value="([a-z]+)"', form) == ["kecamatan", "desa", "penyelenggara"]
     response = post(client, "/pengguna/baru", {"username": "Operator.Hapalah", "name": "Siti Aminah",
@@ -113,8 +113,8 @@ def test_create_account_with_temporary_password(app, as_user, users):
     ({"username": "Nama Spasi", "name": "X", "role": "desa", "wilayah_kode": "63.09.01.2001"}, "Nama pengguna 3–64"),
     ({"username": "desa.x", "name": "X", "role": "raja", "wilayah_kode": "63.09.01.2001"}, "tidak dikenal"),
 ])
-def test_create_refuses_bad_input_and_changes_nothing(app, as_user, users, data, field_error):
-    client = as_user("kab_tabalong")
+def test_create_refuses_bad_input_and_changes_nothing(app, auth, users, data, field_error):
+    client = auth("kab_tabalong")
     response = post(client, "/pengguna/baru", data)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -124,10 +124,10 @@ def test_create_refuses_bad_input_and_changes_nothing(app, as_user, users, data,
         assert len(db.session.scalars(select(User)).all()) == len(ACCOUNTS)
 
 
-def test_deactivate_ends_sessions_and_reactivate(app, as_user, users):
-    victim = as_user("desa_hapalah")
+def test_deactivate_ends_sessions_and_reactivate(app, auth, users):
+    victim = auth("desa_hapalah")
     assert victim.get("/beranda").status_code == 200
-    manager = as_user("kab_tabalong")
+    manager = auth("kab_tabalong")
     assert post(manager, f"/pengguna/{users['desa_hapalah']}/nonaktifkan").status_code == 303
     assert victim.get("/beranda").status_code == 302
     assert login(app.test_client(), "desa_hapalah").status_code == 422
@@ -137,9 +137,9 @@ def test_deactivate_ends_sessions_and_reactivate(app, as_user, users):
     assert login(app.test_client(), "desa_hapalah").status_code == 303
 
 
-def test_reset_password(app, as_user, users):
-    victim = as_user("kec_bintangara")
-    manager = as_user("kab_tabalong")
+def test_reset_password(app, auth, users):
+    victim = auth("kec_bintangara")
+    manager = auth("kab_tabalong")
     response = post(manager, f"/pengguna/{users['kec_bintangara']}/reset-password")
     password = re.search(r"<output>([^<]+)</output>", response.get_data(as_text=True)).group(1)
     assert victim.get("/beranda").status_code == 302  # the old session ended

@@ -23,10 +23,10 @@ def _picks(html: str) -> list[str]:
 
 # --- every error at once ------------------------------------------------------------------------------------------
 
-def test_form_errors_and_account_rules_are_shown_together(as_user, ctx):
+def test_form_errors_and_account_rules_are_shown_together(auth, ctx):
     """The form's own checks (a required field left empty) used to stop the request before the account rules ran, so
     a wrong region was only named on the second try."""
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     before = _count_users()
     response = post(client, "/pengguna/baru", {"username": "", "name": "", "role": "desa", "wilayah_kode": "63.09.12"})
     body = response.get_data(as_text=True)
@@ -36,9 +36,9 @@ def test_form_errors_and_account_rules_are_shown_together(as_user, ctx):
     assert _count_users() == before
 
 
-def test_every_account_rule_is_named_not_only_the_first(as_user, ctx):
+def test_every_account_rule_is_named_not_only_the_first(auth, ctx):
     """The service used to raise on the first broken rule."""
-    client = as_user("kab_tabalong")
+    client = auth("kab_tabalong")
     response = post(client, "/pengguna/baru", {"username": "desa_hapalah", "name": "X", "role": "kabupaten",
                                                "wilayah_kode": "63.09.99"})
     body = response.get_data(as_text=True)
@@ -76,8 +76,8 @@ def test_the_command_line_names_every_error_too(ctx, users):
 
 # --- the wilayah from a search ------------------------------------------------------------------------------------
 
-def test_search_without_javascript_lists_regions_of_the_role_and_keeps_the_form(as_user, ctx):
-    client = as_user("kab_tabalong")
+def test_search_without_javascript_lists_regions_of_the_role_and_keeps_the_form(auth, ctx):
+    client = auth("kab_tabalong")
     response = client.get("/pengguna/baru", query_string={"username": "operator.tanjung", "name": "Siti Aminah",
                                                           "role": "desa", "wilayah_cari": "tanjung",
                                                           "wilayah_kode": ""})
@@ -91,8 +91,8 @@ def test_search_without_javascript_lists_regions_of_the_role_and_keeps_the_form(
     assert '<p id="wilayah-jumlah" class="muted" role="status">1 wilayah cocok dengan “tanjung”: pilih satu.' in html
 
 
-def test_the_search_never_puts_the_csrf_token_in_a_url(as_user):
-    html = as_user("kab_tabalong").get("/pengguna/baru").get_data(as_text=True)
+def test_the_search_never_puts_the_csrf_token_in_a_url(auth):
+    html = auth("kab_tabalong").get("/pengguna/baru").get_data(as_text=True)
     form = html[html.index("<form method=\"post\" action=\"/pengguna/baru\""):]
     form = form[:form.index("</form>")]
     # The token rides only on the "Buat akun" button: a GET by the "Cari" button (the form's first button, so also
@@ -113,21 +113,21 @@ def test_the_search_never_puts_the_csrf_token_in_a_url(as_user):
     ("admin_nasional", "kabupaten", "tabalong", ["63.09"]),
     ("admin_nasional", "admin", "kalimantan selatan", ["63"]),
 ])
-def test_the_search_offers_only_what_the_manager_may_give(as_user, manager, role, q, expected):
-    html = as_user(manager).get("/pengguna/baru", query_string={"role": role, "wilayah_cari": q}).get_data(
+def test_the_search_offers_only_what_the_manager_may_give(auth, manager, role, q, expected):
+    html = auth(manager).get("/pengguna/baru", query_string={"role": role, "wilayah_cari": q}).get_data(
         as_text=True)
     assert _picks(html) == expected
 
 
-def test_the_start_of_a_code_finds_the_regions_below_it(as_user, ctx):
-    html = as_user("kab_tabalong").get("/pengguna/baru", query_string={"role": "kecamatan", "wilayah_cari": "63.09.0"})
+def test_the_start_of_a_code_finds_the_regions_below_it(auth, ctx):
+    html = auth("kab_tabalong").get("/pengguna/baru", query_string={"role": "kecamatan", "wilayah_cari": "63.09.0"})
     kecamatan = db.session.scalars(select(Wilayah.kode).where(Wilayah.level == 3, Wilayah.kode.like("63.09.0%"))
                                    .order_by(Wilayah.kode)).all()
     assert len(kecamatan) == 9 and sorted(_picks(html.get_data(as_text=True))) == kecamatan
 
 
-def test_active_search_answers_a_small_fragment(as_user):
-    response = as_user("admin_nasional").get("/pengguna/baru", query_string={"role": "desa", "wilayah_cari": "sungai"},
+def test_active_search_answers_a_small_fragment(auth):
+    response = auth("admin_nasional").get("/pengguna/baru", query_string={"role": "desa", "wilayah_cari": "sungai"},
                                              headers=HX)
     body = gzip.decompress(response.data).decode()
     assert response.status_code == 200 and "<html" not in body and "HX-Request" in response.headers["Vary"]
@@ -135,23 +135,23 @@ def test_active_search_answers_a_small_fragment(as_user):
     assert "10+ wilayah cocok dengan “sungai”" in body and "perjelas nama" in body
     assert len(_picks(body)) == 10 and body.count('<div id="wilayah-hasil">') == 1
     assert len(gzip.compress(body.encode())) <= 2048
-    short = as_user("admin_nasional").get("/pengguna/baru", query_string={"wilayah_cari": "su"}, headers=HX)
+    short = auth("admin_nasional").get("/pengguna/baru", query_string={"wilayah_cari": "su"}, headers=HX)
     assert "Ketik minimal 3 huruf" in short.get_data(as_text=True)
-    none = as_user("kab_tabalong").get("/pengguna/baru", query_string={"role": "desa", "wilayah_cari": "zzzz"},
+    none = auth("kab_tabalong").get("/pengguna/baru", query_string={"role": "desa", "wilayah_cari": "zzzz"},
                                        headers=HX).get_data(as_text=True)
     assert "Tidak ada wilayah “zzzz” di wilayah kerja Anda dengan tingkat yang sesuai peran ini." in none
 
 
-def test_the_page_links_the_search_to_its_list(as_user):
-    html = as_user("kab_tabalong").get("/pengguna/baru").get_data(as_text=True)
+def test_the_page_links_the_search_to_its_list(auth):
+    html = auth("kab_tabalong").get("/pengguna/baru").get_data(as_text=True)
     button = re.search(r'<button formmethod="get"[^>]*>', html).group(0)
     assert 'formaction="/pengguna/baru#wilayah"' in button and 'data-hx-get="/pengguna/baru"' in button
     assert 'data-hx-include="#wilayah_cari, #role"' in button and 'change from:#role' in button
     assert 'aria-controls="wilayah-hasil"' in html and '<div id="wilayah-hasil">' in html
 
 
-def test_a_region_picked_from_the_list_wins_over_the_typed_code(app, as_user, ctx):
-    client = as_user("kab_tabalong")
+def test_a_region_picked_from_the_list_wins_over_the_typed_code(app, auth, ctx):
+    client = auth("kab_tabalong")
     response = post(client, "/pengguna/baru", {"username": "operator.tanjung", "name": "Siti Aminah", "role": "desa",
                                                "wilayah_cari": "tanjung", "wilayah_pilih": "63.09.04.1002",
                                                "wilayah_kode": "63.09"})
@@ -160,8 +160,8 @@ def test_a_region_picked_from_the_list_wins_over_the_typed_code(app, as_user, ct
     assert user.wilayah_kode == "63.09.04.1002"
 
 
-def test_a_forged_pick_is_checked_like_a_typed_code(as_user, ctx):
-    client = as_user("kab_tabalong")
+def test_a_forged_pick_is_checked_like_a_typed_code(auth, ctx):
+    client = auth("kab_tabalong")
     before = _count_users()
     response = post(client, "/pengguna/baru", {"username": "operator.luar", "name": "X", "role": "desa",
                                                "wilayah_pilih": "63.11.01.2001"})

@@ -44,9 +44,9 @@ MATRIX = {
 
 
 @pytest.mark.parametrize("username", MATRIX)
-def test_route_matrix(as_user, melati, username):
+def test_route_matrix(auth, melati, username):
     view, edit = MATRIX[username]
-    client = as_user(username)
+    client = auth(username)
     kader = _kader(melati)
     ketua = service.add_pengurus(None, db.session.get(Posyandu, melati), {"jabatan": "ketua", "nama": "Hj. Norhayati"})
     assert client.get(f"/kelola/posyandu/{melati}").status_code == view
@@ -77,8 +77,8 @@ def test_route_matrix(as_user, melati, username):
     ("kab_tabalong", 303), ("admin_kalsel", 303), ("kec_banualawas", 403), ("desa_hapalah", 403),
     ("kab_balangan", 404), ("peny_tabalong", 403),
 ])
-def test_pilot_flag_only_by_kabupaten_and_admin(as_user, melati, username, status):
-    response = post(as_user(username), f"/kelola/posyandu/{melati}/pilot", {"pilot": "1", "version": "1"})
+def test_pilot_flag_only_by_kabupaten_and_admin(auth, melati, username, status):
+    response = post(auth(username), f"/kelola/posyandu/{melati}/pilot", {"pilot": "1", "version": "1"})
     assert response.status_code == status
     db.session.expire_all()
     assert db.session.get(Posyandu, melati).pilot is (status == 303)
@@ -91,8 +91,8 @@ def test_pilot_flag_only_by_kabupaten_and_admin(as_user, melati, username, statu
     ("kab_tabalong", "63.09.12", False),  # a kecamatan is not a desa
     ("kab_tabalong", "6309122003", True),  # typed without dots
 ])
-def test_create_only_inside_scope(as_user, ctx, username, desa, created):
-    client = as_user(username)
+def test_create_only_inside_scope(auth, ctx, username, desa, created):
+    client = auth(username)
     response = post(client, "/kelola/posyandu/baru", {"desa": desa, "nama": "Posyandu Baru"})
     assert response.status_code == (303 if created else 422)
     count = db.session.scalar(select(func.count()).select_from(Posyandu).where(Posyandu.nama == "Posyandu Baru"))
@@ -101,18 +101,18 @@ def test_create_only_inside_scope(as_user, ctx, username, desa, created):
         assert "Pilih desa/kelurahan di wilayah kerja Anda" in response.get_data(as_text=True)
 
 
-def test_kecamatan_picks_a_desa_from_a_list(as_user):
-    page = as_user("kec_bintangara").get("/kelola/posyandu/baru").get_data(as_text=True)
+def test_kecamatan_picks_a_desa_from_a_list(auth):
+    page = auth("kec_bintangara").get("/kelola/posyandu/baru").get_data(as_text=True)
     assert page.count('<option value="63.09.12.') == 9 and '<optgroup label="Kec. Bintang Ara">' in page
 
 
-def test_penyelenggara_cannot_create(as_user):
-    assert as_user("peny_tabalong").get("/kelola/posyandu/baru").status_code == 403
+def test_penyelenggara_cannot_create(auth):
+    assert auth("peny_tabalong").get("/kelola/posyandu/baru").status_code == 403
 
 
-def test_katalog_only_for_admin(as_user, ctx):
-    assert as_user("kab_tabalong").get("/kelola/katalog").status_code == 403
-    admin = as_user("admin_nasional")  # the catalogue is national (a provincial admin: tests/test_privasi.py)
+def test_katalog_only_for_admin(auth, ctx):
+    assert auth("kab_tabalong").get("/kelola/katalog").status_code == 403
+    admin = auth("admin_nasional")  # the catalogue is national (a provincial admin: tests/test_privasi.py)
     assert admin.get("/kelola/katalog").status_code == 200
     response = post(admin, "/kelola/katalog", {"bidang": "sosial", "nama": "Pendataan lansia tunggal"})
     assert response.status_code == 303
@@ -130,8 +130,8 @@ def test_katalog_only_for_admin(as_user, ctx):
 
 # --- profile editing, conflicts, audit ------------------------------------------------------------------------------
 
-def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(as_user, melati):
-    client = as_user("kab_tabalong")
+def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(auth, melati):
+    client = auth("kab_tabalong")
     response = post(client, f"/kelola/posyandu/{melati}/ubah", {
         "version": "1", "nama": "Posyandu Melati 1", "dusun": "Dusun I", "rt": "3", "rw": "1",
         "sk_nomor": "141/12/SK/2025", "sk_tanggal": "2025-03-01", "musdes_tanggal": "12-02-2025",
@@ -151,14 +151,14 @@ def test_edit_profile_as_kabupaten_is_on_behalf_of_the_desa(as_user, melati):
     assert "Tanggal SK: – → 1 Mar 2025" in history and "Telepon: – → 0852-1111-2222" in history
 
 
-def test_desa_operator_edits_without_on_behalf(as_user, melati):
-    post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/ubah", {"version": "1", "nama": "Posyandu Melati"})
+def test_desa_operator_edits_without_on_behalf(auth, melati):
+    post(auth("desa_hapalah"), f"/kelola/posyandu/{melati}/ubah", {"version": "1", "nama": "Posyandu Melati"})
     entry = db.session.scalar(select(AuditLog).where(AuditLog.object_type == "posyandu", AuditLog.action == "ubah"))
     assert entry.on_behalf_of is None and entry.changes == {"nama": ["Posyandu Melati 1", "Posyandu Melati"]}
 
 
-def test_stale_save_is_refused_and_shows_current_values(as_user, melati):
-    first, second = as_user("desa_hapalah"), as_user("kec_banualawas")
+def test_stale_save_is_refused_and_shows_current_values(auth, melati):
+    first, second = auth("desa_hapalah"), auth("kec_banualawas")
     # both opened the form at version 1; the kecamatan saves first
     assert post(second, f"/kelola/posyandu/{melati}/ubah", {"version": "1", "nama": "Posyandu Melati Jaya",
                                                             "dusun": "Dusun II"}).status_code == 303
@@ -177,20 +177,20 @@ def test_stale_save_is_refused_and_shows_current_values(as_user, melati):
                                                            "dusun": "Dusun III"}).status_code == 303
 
 
-def _a_saves_then_b(as_user, path, change_a, change_b, headers=None):
+def _a_saves_then_b(auth, path, change_a, change_b, headers=None):
     """Two people open the same form; A saves change_a, then B sends change_b from the form B opened."""
-    a, b = as_user("desa_hapalah"), as_user("kab_tabalong")
+    a, b = auth("desa_hapalah"), auth("kab_tabalong")
     form_a = form_values(a.get(path, headers=headers).get_data(as_text=True))
     form_b = form_values(b.get(path, headers=headers).get_data(as_text=True))
     assert a.post(path, data={**form_a, **change_a}, headers=headers).status_code in (200, 303)
     return b, b.post(path, data={**form_b, **change_b}, headers=headers)
 
 
-def test_a_second_save_after_a_conflict_never_undoes_the_other_change(as_user, melati):
+def test_a_second_save_after_a_conflict_never_undoes_the_other_change(auth, melati):
     """Both open the form; A changes hari buka and saves; B changed the phone and is refused; B's form now holds A's
     hari buka and B's phone, so B's next save keeps both changes."""
     path = f"/kelola/posyandu/{melati}/ubah"
-    b, refused = _a_saves_then_b(as_user, path, {"hari_buka": "Setiap tanggal 15"}, {"kontak": "0852-1111-2222"})
+    b, refused = _a_saves_then_b(auth, path, {"hari_buka": "Setiap tanggal 15"}, {"kontak": "0852-1111-2222"})
     assert refused.status_code == 409
     merged = form_values(refused.get_data(as_text=True))
     assert merged["hari_buka"] == "Setiap tanggal 15" and merged["kontak"] == "0852-1111-2222"
@@ -201,8 +201,8 @@ def test_a_second_save_after_a_conflict_never_undoes_the_other_change(as_user, m
     assert (p.hari_buka, p.kontak) == ("Setiap tanggal 15", "+6285211112222")
 
 
-def test_a_field_both_changed_is_flagged(as_user, melati):
-    _, refused = _a_saves_then_b(as_user, f"/kelola/posyandu/{melati}/ubah", {"dusun": "Dusun Karya"},
+def test_a_field_both_changed_is_flagged(auth, melati):
+    _, refused = _a_saves_then_b(auth, f"/kelola/posyandu/{melati}/ubah", {"dusun": "Dusun Karya"},
                                  {"dusun": "Dusun Bakti"})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "Juga diubah orang lain menjadi: Dusun Karya" in body
@@ -212,9 +212,9 @@ def test_a_field_both_changed_is_flagged(as_user, melati):
     assert p.dusun == "Dusun Karya"
 
 
-def test_kader_conflict_inline_merges_too(as_user, melati):
+def test_kader_conflict_inline_merges_too(auth, melati):
     kader = _kader(melati)
-    _, refused = _a_saves_then_b(as_user, f"/kelola/kader/{kader.id}/ubah", {"level": "madya"},
+    _, refused = _a_saves_then_b(auth, f"/kelola/kader/{kader.id}/ubah", {"level": "madya"},
                                  {"telepon": "0813-5555-6666"}, headers={"HX-Request": "true"})
     assert refused.status_code == 409 and refused.get_data(as_text=True).strip().startswith("<li")
     merged = form_values(refused.get_data(as_text=True))
@@ -222,9 +222,9 @@ def test_kader_conflict_inline_merges_too(as_user, melati):
     assert merged["nik"] == NIK and merged["telepon"] != "+6281355556666"  # shown as typed, not E.164
 
 
-def test_stale_kader_save_is_refused(as_user, melati):
+def test_stale_kader_save_is_refused(auth, melati):
     kader = _kader(melati)
-    client = as_user("desa_hapalah")
+    client = auth("desa_hapalah")
     data = {"nama": "Siti Aminah", "jenis_kelamin": "P", "bidang": "pendidikan", "nik": NIK}
     assert post(client, f"/kelola/kader/{kader.id}/ubah", {**data, "version": "1"}).status_code == 303
     stale = post(client, f"/kelola/kader/{kader.id}/ubah", {**data, "bidang": "sosial", "version": "1"})
@@ -243,11 +243,11 @@ def test_stale_kader_save_is_refused(as_user, melati):
     ("longitude", "abc", "mis. 115.3821"),
     ("musdes_tanggal", "2025-06-01", "tidak boleh sesudah tanggal SK"),
 ])
-def test_profile_validation_is_clear_and_changes_nothing(as_user, melati, field, value, message):
+def test_profile_validation_is_clear_and_changes_nothing(auth, melati, field, value, message):
     data = {"version": "1", "nama": "Posyandu Melati 1", "sk_tanggal": "2025-01-10", "latitude": "-2.15", field: value}
     if field == "sk_tanggal":
         data["musdes_tanggal"] = ""
-    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/ubah", data)
+    response = post(auth("desa_hapalah"), f"/kelola/posyandu/{melati}/ubah", data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     p = db.session.get(Posyandu, melati)
     db.session.refresh(p)
@@ -255,8 +255,8 @@ def test_profile_validation_is_clear_and_changes_nothing(as_user, melati, field,
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "ubah")) == 0
 
 
-def test_close_and_reopen_keeps_the_record(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_close_and_reopen_keeps_the_record(auth, melati):
+    client = auth("desa_hapalah")
     refused = post(client, f"/kelola/posyandu/{melati}/tutup", {"version": "1", "ditutup_tanggal": "",
                                                                 "alasan_tutup": ""})
     assert refused.status_code == 422
@@ -276,8 +276,8 @@ def test_close_and_reopen_keeps_the_record(as_user, melati):
     assert actions == ["buat", "buat", "nonaktifkan", "aktifkan"]
 
 
-def test_layanan(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_layanan(auth, melati):
+    client = auth("desa_hapalah")
     ids = db.session.scalars(select(KatalogKegiatan.id).where(KatalogKegiatan.bidang.in_(["kesehatan", "sosial"]))
                              .limit(3)).all()
     assert post(client, f"/kelola/posyandu/{melati}/layanan", {"version": "1", "layanan": ids}).status_code == 303
@@ -300,15 +300,15 @@ def test_layanan(as_user, melati):
     ("tanggal_lahir", "2020-01-01", "minimal berusia 12 tahun"), ("nama", "12345", "Nama harus memuat huruf"),
     ("level", "utama", "hanya untuk kader bidang kesehatan"),
 ])
-def test_kader_validation(as_user, melati, field, value, message):
+def test_kader_validation(auth, melati, field, value, message):
     data = {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "sosial", field: value}
-    response = post(as_user("desa_hapalah"), f"/kelola/posyandu/{melati}/kader/baru", data)
+    response = post(auth("desa_hapalah"), f"/kelola/posyandu/{melati}/kader/baru", data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kader)) == 1
 
 
-def test_add_kader_inline_with_htmx(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_add_kader_inline_with_htmx(auth, melati):
+    client = auth("desa_hapalah")
     response = post(client, f"/kelola/posyandu/{melati}/kader/baru",
                     {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "kesehatan", "level": "madya"},
                     headers={"HX-Request": "true"})
@@ -321,8 +321,8 @@ def test_add_kader_inline_with_htmx(as_user, melati):
     assert "Wajib diisi." in invalid.get_data(as_text=True)
 
 
-def test_edit_kader_inline_with_htmx(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_edit_kader_inline_with_htmx(auth, melati):
+    client = auth("desa_hapalah")
     kader = _kader(melati)
     form = client.get(f"/kelola/kader/{kader.id}/ubah", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert form.strip().startswith('<li id="kader-') and f'value="{NIK}"' in form  # the own edit form shows the NIK
@@ -336,8 +336,8 @@ def test_edit_kader_inline_with_htmx(as_user, melati):
     assert off.status_code == 200 and "nonaktif" in off.get_data(as_text=True)
 
 
-def test_one_holder_per_pengurus_seat(as_user, melati):
-    client = as_user("desa_hapalah")
+def test_one_holder_per_pengurus_seat(auth, melati):
+    client = auth("desa_hapalah")
     base = f"/kelola/posyandu/{melati}/pengurus/baru"
     assert post(client, base, {"jabatan": "ketua", "nama": "Hj. Norhayati"}).status_code == 303
     taken = post(client, base, {"jabatan": "ketua", "nama": "Rahmah"})
@@ -388,11 +388,11 @@ def test_kelengkapan_rules(melati):
     assert not _state(melati)["kader_bidang"]
 
 
-def test_beranda_lists_what_needs_attention_first(as_user, melati):
+def test_beranda_lists_what_needs_attention_first(auth, melati):
     complete = make_posyandu(nama="Posyandu Mawar")
     _complete(complete)
     make_posyandu(desa="63.09.12.2003", nama="Posyandu Luar Kecamatan")
-    page = as_user("kec_banualawas").get("/beranda").get_data(as_text=True)
+    page = auth("kec_banualawas").get("/beranda").get_data(as_text=True)
     assert page.index("Posyandu Melati 1") < page.index("Posyandu Mawar")
     assert "Posyandu Luar Kecamatan" not in page
     assert "0/5 syarat" in page and "5/5 syarat ✓ lengkap" in page
@@ -400,14 +400,14 @@ def test_beranda_lists_what_needs_attention_first(as_user, melati):
 
 # --- personal data --------------------------------------------------------------------------------------------------
 
-def test_penyelenggara_sees_names_not_contact_data(as_user, melati):
-    page = as_user("peny_tabalong").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+def test_penyelenggara_sees_names_not_contact_data(auth, melati):
+    page = auth("peny_tabalong").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
     assert "Siti Aminah" in page and "0812-3456-7890" not in page and "0001" not in page
-    assert "0812-3456-7890" in as_user("kec_banualawas").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
+    assert "0812-3456-7890" in auth("kec_banualawas").get(f"/kelola/posyandu/{melati}").get_data(as_text=True)
 
 
-def test_nik_is_masked_everywhere_but_the_own_edit_form(as_user, melati):
-    client = as_user("kab_tabalong")
+def test_nik_is_masked_everywhere_but_the_own_edit_form(auth, melati):
+    client = auth("kab_tabalong")
     kader = _kader(melati)
     post(client, f"/kelola/kader/{kader.id}/ubah", {"version": "1", "nama": "Siti Aminah Baru", "jenis_kelamin": "P",
                                                     "bidang": "kesehatan", "nik": NIK})

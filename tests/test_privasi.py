@@ -94,8 +94,8 @@ def test_open_data_csv_neutralises_formulas_and_json_keeps_the_values(client, ho
     assert {r["nama"] for r in data["data"]} == set(HOSTILE) and {r["dusun"] for r in data["data"]} == {"+1"}
 
 
-def test_attendance_exports_neutralise_formulas(as_user, hostile):
-    client = as_user("peny_tabalong")
+def test_attendance_exports_neutralise_formulas(auth, hostile):
+    client = auth("peny_tabalong")
     k = hostile["kegiatan"]
     text = client.get(f"/kegiatan/{k}/kehadiran.csv").get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -191,14 +191,14 @@ def folder(app, ctx, tmp_path):
     return tmp_path
 
 
-def test_a_document_is_named_and_served_by_its_detected_type(as_user, ctx, users, folder):
+def test_a_document_is_named_and_served_by_its_detected_type(auth, ctx, users, folder):
     from tests.test_registrasi import PDF, _complete, _set_state
     from portal.models.registrasi import DokumenUsulan
     from portal.registrasi import workflow
-    u = workflow.buat(None, _complete("63.09.01.2001", "Posyandu Melati"))
+    u = workflow.create(None, _complete("63.09.01.2001", "Posyandu Melati"))
     db.session.commit()
     _set_state(u.id, "draf")
-    desa = as_user("desa_hapalah")
+    desa = auth("desa_hapalah")
     for jenis, filename in (("berita_acara", "Berita-Acara.hta"), ("sk", "SK-\u202efdp.exe")):
         r = post(desa, f"/registrasi/usulan/{u.id}/dokumen", {"jenis": jenis, "berkas": (io.BytesIO(PDF), filename)},
                  content_type="multipart/form-data")
@@ -217,7 +217,7 @@ def test_a_document_is_named_and_served_by_its_detected_type(as_user, ctx, users
 
 # --- item 10: no NIK lookup --------------------------------------------------------------------------------------
 
-def test_a_nik_held_outside_ones_region_only_conflicts(as_user, ctx, users):
+def test_a_nik_held_outside_ones_region_only_conflicts(auth, ctx, users):
     balangan = service.create_posyandu(None, "63.11.01.2001", {"nama": "Posyandu Rahasia Balangan"})
     service.add_kader(None, balangan, {"nama": "Jamilah Balangan", "jenis_kelamin": "P", "bidang": "sosial",
                                        "nik": NIK})
@@ -225,13 +225,13 @@ def test_a_nik_held_outside_ones_region_only_conflicts(as_user, ctx, users):
     service.add_kader(None, hapalah, {"nama": "Rusmiati", "jenis_kelamin": "P", "bidang": "sosial",
                                       "nik": "6309015501900002"})
     data = {"nama": "Aminah", "jenis_kelamin": "P", "bidang": "sosial", "nik": NIK}
-    r = post(as_user("desa_hapalah"), f"/kelola/posyandu/{hapalah.id}/kader/baru", data)
+    r = post(auth("desa_hapalah"), f"/kelola/posyandu/{hapalah.id}/kader/baru", data)
     body = r.get_data(as_text=True)
     assert r.status_code == 422 and "bentrok dengan data yang sudah ada" in body
     for leak in ("Balangan", "Jamilah", "63.11", "sebagai kader", "sudah terdaftar"):
         assert leak not in body, leak
     # Inside one's region, the record is named so the user can find it.
-    r = post(as_user("kab_tabalong"), f"/kelola/posyandu/{hapalah.id}/kader/baru", {**data, "nik": "6309015501900002"})
+    r = post(auth("kab_tabalong"), f"/kelola/posyandu/{hapalah.id}/kader/baru", {**data, "nik": "6309015501900002"})
     assert r.status_code == 422 and "sudah terdaftar untuk kader Rusmiati di Posyandu Kenanga (Desa Hapalah)" in \
         r.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Kader)) == 2
@@ -239,10 +239,10 @@ def test_a_nik_held_outside_ones_region_only_conflicts(as_user, ctx, users):
 
 # --- item 11: the national catalogue ---------------------------------------------------------------------------------
 
-def test_only_a_national_admin_edits_the_catalogue(as_user, ctx):
+def test_only_a_national_admin_edits_the_catalogue(auth, ctx):
     item = db.session.scalar(select(KatalogKegiatan).order_by(KatalogKegiatan.id))
     before = item.nama
-    provinsi = as_user("admin_kalsel")
+    provinsi = auth("admin_kalsel")
     assert provinsi.get("/kelola/katalog").status_code == 403
     r = post(provinsi, "/kelola/katalog", {"id": str(item.id), "nama": "Diganti provinsi", "aktif": "1"})
     assert r.status_code == 403
@@ -254,7 +254,7 @@ def test_only_a_national_admin_edits_the_catalogue(as_user, ctx):
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.object_type == "katalog_kegiatan")) == 0
     assert "Katalog kegiatan" not in provinsi.get("/beranda").get_data(as_text=True)
-    nasional = as_user("admin_nasional")
+    nasional = auth("admin_nasional")
     assert "Katalog kegiatan" in nasional.get("/beranda").get_data(as_text=True)
     r = post(nasional, "/kelola/katalog", {"id": str(item.id), "nama": "Penimbangan balita", "aktif": "1"})
     assert r.status_code == 303
@@ -338,8 +338,8 @@ def _crawl(client, seeds, limit=150) -> dict[str, str]:
     return seen
 
 
-def test_a_penyelenggara_sees_no_personal_data_on_any_staff_page(as_user, pribadi):
-    client = as_user("peny_tabalong")
+def test_a_penyelenggara_sees_no_personal_data_on_any_staff_page(auth, pribadi):
+    client = auth("peny_tabalong")
     pid, kid, gid, k = pribadi["pid"], pribadi["kader"], pribadi["ketua"], pribadi["kegiatan"]
     qr = [f"/kegiatan/qr/{kegiatan_hadir.token_qr(p)}" for p in db.session.scalars(select(Peserta))]
     pages = _crawl(client, ["/beranda", "/beranda?q=melati", f"/kelola/posyandu/{pid}",
@@ -363,8 +363,8 @@ def test_a_penyelenggara_sees_no_personal_data_on_any_staff_page(as_user, pribad
     assert "Tanggal lahir: (tidak ditampilkan)" in riwayat and "Alamat: (tidak ditampilkan)" in riwayat
 
 
-def test_those_who_keep_the_record_still_see_it(as_user, pribadi):
-    client = as_user("kab_tabalong")
+def test_those_who_keep_the_record_still_see_it(auth, pribadi):
+    client = auth("kab_tabalong")
     pid = pribadi["pid"]
     profile = client.get(f"/kelola/posyandu/{pid}").get_data(as_text=True)
     assert "0853-7777-8888" in profile and "0821-5555-6666" in profile and "Jl. Kenari Rahasia 9" in profile
@@ -386,11 +386,11 @@ def test_who_may_see_personal_data(ctx, users, username, expected):
 
 # --- item 18: Riwayat in people's words ---------------------------------------------------------------------------
 
-def test_riwayat_names_people_and_labels_fields(as_user, pribadi, users):
-    kab = as_user("kab_tabalong")
+def test_riwayat_names_people_and_labels_fields(auth, pribadi, users):
+    kab = auth("kab_tabalong")
     pages = {"posyandu": kab.get(f"/kelola/posyandu/{pribadi['pid']}/riwayat").get_data(as_text=True),
              "kegiatan": kab.get(f"/kegiatan/{pribadi['kegiatan']}/riwayat").get_data(as_text=True),
-             "akun": as_user("admin_kalsel").get(f"/pengguna/{users['peny_tabalong']}").get_data(as_text=True)}
+             "akun": auth("admin_kalsel").get(f"/pengguna/{users['peny_tabalong']}").get_data(as_text=True)}
     assert "<strong>Kab Tabalong</strong> menambah kader Siti Aminah" in pages["posyandu"]
     assert "<strong>Kab Tabalong</strong> mengubah pengurus Ketua Hj. Mahdiah" in pages["posyandu"]
     assert "atas nama Desa Waling" in pages["posyandu"]
@@ -429,12 +429,12 @@ def test_every_audited_field_has_a_label():
             assert not missing, (model.__name__, missing)
 
 
-def test_every_field_the_audit_log_holds_has_a_label(as_user, pribadi, hostile, users):
+def test_every_field_the_audit_log_holds_has_a_label(auth, pribadi, hostile, users):
     """Whatever the flows above wrote: each key of each entry shown on a Riwayat has its label."""
     from portal.kegiatan import riwayat as kegiatan_riwayat
     from portal.pengguna import riwayat as pengguna_riwayat
     from portal.kelola import riwayat as posyandu_riwayat
-    post(as_user("kab_tabalong"), f"/kelola/posyandu/{pribadi['pid']}/pilot", {"version": db.session.get(
+    post(auth("kab_tabalong"), f"/kelola/posyandu/{pribadi['pid']}/pilot", {"version": db.session.get(
         Posyandu, pribadi["pid"]).version, "pilot": "1"})
     seen = {"posyandu": set(), "kegiatan": set(), "akun": set()}
     for e in db.session.scalars(select(AuditLog)):

@@ -27,8 +27,8 @@ def test_every_public_header_leads_there_too(client, path):
                                                               r"<header.*</header>")
 
 
-def test_staff_keep_the_directory_and_the_rollups_in_the_header(as_user):
-    body = as_user("kab_tabalong").get("/beranda").get_data(as_text=True)
+def test_staff_keep_the_directory_and_the_rollups_in_the_header(auth):
+    body = auth("kab_tabalong").get("/beranda").get_data(as_text=True)
     assert {"/posyandu", "/wilayah", "/beranda"} <= _links(body, r"<header.*</header>")
     assert "/sertifikat" in _links(body, r"<footer.*</footer>")
 

@@ -39,7 +39,7 @@ def uploads(app, ctx, tmp_path):
 
 def _draf(desa, nama) -> Usulan:
     """A complete Posyandu with a draf usulan holding both required documents."""
-    u = workflow.buat(None, _complete(desa, nama))
+    u = workflow.create(None, _complete(desa, nama))
     db.session.commit()
     for jenis in ("berita_acara", "sk"):
         dokumen.unggah(None, u, jenis, io.BytesIO(PDF), f"{jenis}.pdf")
@@ -63,7 +63,7 @@ def _set_state(uid, status, tahap_id=None):
     db.session.execute(update(Posyandu).where(Posyandu.id == u.posyandu_id).values(nomor_registrasi=None))
     db.session.execute(update(Usulan).where(Usulan.id == uid).values(status=status, tahap_id=tahap_id,
                                                                      nomor_registrasi=nomor))
-    workflow.cermin([_u(uid)])  # the Posyandu and the rekap follow, as after a real step
+    workflow.mirror([_u(uid)])  # the Posyandu and the rekap follow, as after a real step
     db.session.commit()
     return _u(uid)
 
@@ -196,12 +196,12 @@ def test_every_legal_step_moves_the_usulan_as_the_table_says(ctx, users, melati)
     ("kab_tabalong", "diajukan", "verifikasi_kabupaten", 422),  # not from this state
     ("admin_nasional", "draf", "tolak", 422),
 ])
-def test_the_step_page_applies_the_table(as_user, ctx, melati, name, state, aksi, expected):
+def test_the_step_page_applies_the_table(auth, ctx, melati, name, state, aksi, expected):
     """Over HTTP: the views take the step the table allows (303) and answer every other with the reason, changing
     nothing (404 outside the region, 403 for a role that has no part, 422 otherwise)."""
     u = _set_state(melati, state)
     before = (_langkah_count(melati), u.version)
-    response = post(as_user(name), f"/registrasi/usulan/{melati}/{aksi}", {
+    response = post(auth(name), f"/registrasi/usulan/{melati}/{aksi}", {
         "version": u.version, "catatan": "SK belum ditandatangani.", "nomor": f"{HAPALAH}.077"})
     after = _u(melati)
     assert response.status_code == expected
@@ -213,12 +213,12 @@ def test_the_step_page_applies_the_table(as_user, ctx, melati, name, state, aksi
         assert "Langkah" in response.get_data(as_text=True) or "wewenang" in response.get_data(as_text=True)
 
 
-def test_a_step_on_a_stale_version_is_a_conflict(as_user, ctx, users, melati):
+def test_a_step_on_a_stale_version_is_a_conflict(auth, ctx, users, melati):
     """The version the form showed moved on: 409 with what happened, nothing changed (never decided by the text)."""
     stale = _u(melati).version
     workflow.take_step(_account(users, "desa_hapalah"), melati, "ajukan", versi=stale)
     before = (_langkah_count(melati), _u(melati).version)
-    response = post(as_user("kec_banualawas"), f"/registrasi/usulan/{melati}/verifikasi_kecamatan",
+    response = post(auth("kec_banualawas"), f"/registrasi/usulan/{melati}/verifikasi_kecamatan",
                     {"version": stale})
     assert response.status_code == 409 and "baru saja berubah" in response.get_data(as_text=True)
     assert (_langkah_count(melati), _u(melati).version, _u(melati).status) == (*before, "diajukan")
@@ -230,20 +230,20 @@ def test_the_refusal_says_why(ctx, users, melati):
     from portal.models import User
     kec = db.session.get(User, users["kec_banualawas"])
     desa = db.session.get(User, users["desa_hapalah"])
-    with pytest.raises(workflow.Ditolak, match="bukan wewenang akun Kecamatan"):
-        workflow.jalankan(kec, melati, "ajukan")
-    with pytest.raises(workflow.Ditolak, match=r"berstatus «Draf usulan».*hanya dapat diambil dari status «Diajukan"):
-        workflow.jalankan(kec, melati, "verifikasi_kecamatan")
-    workflow.jalankan(desa, melati, "ajukan")
-    with pytest.raises(workflow.Ditolak, match="Tulis alasannya"):
-        workflow.jalankan(kec, melati, "kembalikan", catatan="   \x00 ")
-    with pytest.raises(workflow.Ditolak, match="baru saja berubah"):
-        workflow.jalankan(kec, melati, "verifikasi_kecamatan", versi=1)
+    with pytest.raises(DomainError, match="bukan wewenang akun Kecamatan"):
+        workflow.take_step(kec, melati, "ajukan")
+    with pytest.raises(DomainError, match=r"berstatus «Draf usulan».*hanya dapat diambil dari status «Diajukan"):
+        workflow.take_step(kec, melati, "verifikasi_kecamatan")
+    workflow.take_step(desa, melati, "ajukan")
+    with pytest.raises(DomainError, match="Tulis alasannya"):
+        workflow.take_step(kec, melati, "kembalikan", catatan="   \x00 ")
+    with pytest.raises(DomainError, match="baru saja berubah"):
+        workflow.take_step(kec, melati, "verifikasi_kecamatan", versi=1)
     assert _u(melati).status == "diajukan"
 
 
-def test_one_dossier_from_draf_to_teregistrasi_with_a_return(as_user, ctx, melati):
-    desa, kec, kab = as_user("desa_hapalah"), as_user("kec_banualawas"), as_user("kab_tabalong")
+def test_one_dossier_from_draf_to_teregistrasi_with_a_return(auth, ctx, melati):
+    desa, kec, kab = auth("desa_hapalah"), auth("kec_banualawas"), auth("kab_tabalong")
 
     def step(client, aksi, **data):
         u = _u(melati)
@@ -298,12 +298,12 @@ def _tanpa_akun_kecamatan(users):
     ("diusulkan", ("kab_tabalong", "tolak"), ("admin_kalsel", "registrasi")),
     ("teregistrasi", ("kab_tabalong", "koreksi_nomor"), ("admin_kalsel", "koreksi_nomor")),
 ], ids=["verifikasi", "verifikasi-kembalikan", "atas-nama-kembalikan", "tolak-registrasi", "koreksi-koreksi"])
-def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, users, melati, state, a, b):
+def test_concurrent_steps_exactly_one_wins(app, auth, ctx, users, melati, state, a, b):
     if a[1] == "verifikasi_an_kecamatan":
         _tanpa_akun_kecamatan(users)
     _set_state(melati, state)
     version = _u(melati).version
-    clients = [as_user(name) for name in (a[0], b[0]) * 3]
+    clients = [auth(name) for name in (a[0], b[0]) * 3]
     aksi = [a[1], b[1]] * 3
     tokens = [csrf_token(c) for c in clients]
     barrier = threading.Barrier(len(clients))
@@ -327,10 +327,10 @@ def test_concurrent_steps_exactly_one_wins(app, as_user, ctx, users, melati, sta
 
 # --- the dossier: kelengkapan gate and documents ------------------------------------------------------------------
 
-def test_kelengkapan_gate_says_exactly_what_is_missing(as_user, ctx, users, uploads):
+def test_kelengkapan_gate_says_exactly_what_is_missing(auth, ctx, users, uploads):
     p = posyandu_service.create_posyandu(None, HAPALAH, {"nama": "Posyandu Kenanga"})
     posyandu_service.add_kader(None, p, {"nama": "Siti", "jenis_kelamin": "P", "bidang": "kesehatan"})
-    desa = as_user("desa_hapalah")
+    desa = auth("desa_hapalah")
     assert post(desa, f"/registrasi/posyandu/{p.id}").status_code == 303
     uid = db.session.scalar(select(Usulan.id).where(Usulan.posyandu_id == p.id))
     page = desa.get(f"/registrasi/usulan/{uid}").get_data(as_text=True)
@@ -349,14 +349,14 @@ def test_kelengkapan_gate_says_exactly_what_is_missing(as_user, ctx, users, uplo
     assert db.session.scalar(select(func.count()).select_from(Usulan)) == 1
 
 
-def test_submitting_takes_a_picture_that_verifiers_compare(as_user, ctx, melati):
-    desa = as_user("desa_hapalah")
+def test_submitting_takes_a_picture_that_verifiers_compare(auth, ctx, melati):
+    desa = auth("desa_hapalah")
     assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
     u = _u(melati)
     assert len(u.potret["kader"]) == 18 and len(u.potret["pengurus"]) == 9 and "nik" not in str(u.potret)
     p = db.session.get(Posyandu, u.posyandu_id)
     posyandu_service.add_kader(None, p, {"nama": "Aulia Rahmah", "jenis_kelamin": "P", "bidang": "sosial"})
-    kec = as_user("kec_banualawas")
+    kec = auth("kec_banualawas")
     page = kec.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
     assert "Berubah sejak diajukan" in page and "Kader baru: Aulia Rahmah (Sosial)" in page
     printed = kec.get(f"/registrasi/usulan/{melati}/daftar").get_data(as_text=True)
@@ -369,9 +369,9 @@ def test_submitting_takes_a_picture_that_verifiers_compare(as_user, ctx, melati)
     ("sk.jpg", b"MZ\x90\x00" + b"\x00" * 60, False),  # a Windows program named .jpg
     ("kosong.pdf", b"", False),
 ])
-def test_upload_type_is_read_from_the_content(as_user, ctx, melati, uploads, name, data, ok):
+def test_upload_type_is_read_from_the_content(auth, ctx, melati, uploads, name, data, ok):
     _set_state(melati, "dikembalikan")
-    desa = as_user("desa_hapalah")
+    desa = auth("desa_hapalah")
     before = db.session.scalar(select(func.count()).select_from(DokumenUsulan))
     r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(data), name)},
              content_type="multipart/form-data")
@@ -394,8 +394,8 @@ def test_upload_type_is_read_from_the_content(as_user, ctx, melati, uploads, nam
         assert "bukan PDF, JPG atau PNG" in r.get_data(as_text=True) or "kosong" in r.get_data(as_text=True)
 
 
-def test_upload_over_the_limit_is_refused(as_user, ctx, melati, uploads):
-    desa = as_user("desa_hapalah")
+def test_upload_over_the_limit_is_refused(auth, ctx, melati, uploads):
+    desa = auth("desa_hapalah")
     big = PDF + b"0" * (5 * 1024 * 1024)
     r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(big), "sk.pdf")},
              content_type="multipart/form-data")
@@ -404,20 +404,20 @@ def test_upload_over_the_limit_is_refused(as_user, ctx, melati, uploads):
     assert len(list((uploads / "dokumen").iterdir())) == 2
 
 
-def test_documents_only_for_those_whose_region_covers_the_posyandu(as_user, ctx, melati, client):
+def test_documents_only_for_those_whose_region_covers_the_posyandu(auth, ctx, melati, client):
     dok = db.session.scalars(select(DokumenUsulan)).first()
     for name in ("desa_hapalah", "kec_banualawas", "kab_tabalong", "admin_kalsel"):
-        assert as_user(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 200, name
+        assert auth(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 200, name
     for name in ("kab_balangan", "kec_bintangara", "desa_pamarangan", "admin_kaltim"):
-        assert as_user(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 404, name
-        assert as_user(name).get(f"/registrasi/usulan/{melati}").status_code == 404, name
-    assert as_user("peny_tabalong").get(f"/registrasi/dokumen/{dok.id}").status_code == 403
+        assert auth(name).get(f"/registrasi/dokumen/{dok.id}").status_code == 404, name
+        assert auth(name).get(f"/registrasi/usulan/{melati}").status_code == 404, name
+    assert auth("peny_tabalong").get(f"/registrasi/dokumen/{dok.id}").status_code == 403
     assert client.get(f"/registrasi/dokumen/{dok.id}").status_code == 302  # to the login
-    assert as_user("kab_tabalong").get("/registrasi/dokumen/2147483647").status_code == 404
+    assert auth("kab_tabalong").get("/registrasi/dokumen/2147483647").status_code == 404
 
 
-def test_documents_are_frozen_once_submitted_and_withdrawal_keeps_them(as_user, ctx, melati):
-    desa = as_user("desa_hapalah")
+def test_documents_are_frozen_once_submitted_and_withdrawal_keeps_them(auth, ctx, melati):
+    desa = auth("desa_hapalah")
     dok = db.session.scalars(select(DokumenUsulan)).first()
     assert post(desa, f"/registrasi/dokumen/{dok.id}/tarik").status_code == 303
     db.session.expire_all()
@@ -427,7 +427,7 @@ def test_documents_are_frozen_once_submitted_and_withdrawal_keeps_them(as_user, 
     r = post(desa, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(PDF), "b.pdf")},
              content_type="multipart/form-data")
     assert r.status_code == 422
-    kec = as_user("kec_banualawas")
+    kec = auth("kec_banualawas")
     _set_state(melati, "draf")
     r = post(kec, f"/registrasi/usulan/{melati}/dokumen", {"jenis": "sk", "berkas": (io.BytesIO(PDF), "b.pdf")},
              content_type="multipart/form-data")
@@ -437,21 +437,21 @@ def test_documents_are_frozen_once_submitted_and_withdrawal_keeps_them(as_user, 
 
 # --- queues and Beranda -----------------------------------------------------------------------------------------------
 
-def test_queues_and_beranda_counts(as_user, ctx, melati):
+def test_queues_and_beranda_counts(auth, ctx, melati):
     _set_state(melati, "diajukan")
     other = _complete(PASAR_ARBA, "Posyandu Mawar")
-    u2 = workflow.buat(None, other)
+    u2 = workflow.create(None, other)
     db.session.commit()
     _set_state(u2.id, "diverifikasi_kecamatan")
-    kec = as_user("kec_banualawas")
+    kec = auth("kec_banualawas")
     assert "1</strong> usulan menunggu verifikasi kecamatan" in kec.get("/beranda").get_data(as_text=True)
     queue = kec.get("/registrasi").get_data(as_text=True)
     assert "Posyandu Melati" in queue and "Posyandu Mawar" not in queue
-    kab = as_user("kab_tabalong")
+    kab = auth("kab_tabalong")
     assert "1</strong> usulan menunggu verifikasi kabupaten" in kab.get("/beranda").get_data(as_text=True)
     assert "Posyandu Mawar" in kab.get("/registrasi").get_data(as_text=True)
-    assert "Posyandu Melati" not in as_user("kec_bintangara").get("/registrasi?status=diajukan").get_data(as_text=True)
-    assert as_user("peny_tabalong").get("/registrasi").status_code == 403
+    assert "Posyandu Melati" not in auth("kec_bintangara").get("/registrasi?status=diajukan").get_data(as_text=True)
+    assert auth("peny_tabalong").get("/registrasi").status_code == 403
 
 
 # --- tahap ----------------------------------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def verified(ctx, users, uploads):
     ids = []
     for desa, nama in ((HAPALAH, "Posyandu Melati"), (HAPALAH, "Posyandu =HYPERLINK(\"x\")"),
                        (PASAR_ARBA, "Posyandu Mawar"), ("63.11.01.2001", "Posyandu Balangan")):
-        u = workflow.buat(None, _complete(desa, nama, kader_per_bidang=2 + len(ids)))
+        u = workflow.create(None, _complete(desa, nama, kader_per_bidang=2 + len(ids)))
         db.session.commit()
         u.potret = berkas.potret(u.posyandu)
         db.session.commit()
@@ -471,8 +471,8 @@ def verified(ctx, users, uploads):
     return ids
 
 
-def test_tahap_export_and_cover_list(as_user, ctx, verified):
-    kab = as_user("kab_tabalong")
+def test_tahap_export_and_cover_list(auth, ctx, verified):
+    kab = auth("kab_tabalong")
     assert post(kab, "/registrasi/tahap").status_code == 303
     tahap = db.session.scalar(select(Tahap))
     assert tahap.nama == "Usulan Tahap I" and tahap.kabupaten_kode == "63.09"
@@ -513,8 +513,8 @@ def test_tahap_export_and_cover_list(as_user, ctx, verified):
     public = ctx.test_client().get("/wilayah/63.09?tabel=registrasi").get_data(as_text=True)
     assert "Usulan Tahap I</strong>: 3 Posyandu di 2 desa/kelurahan" in public
     # Other kabupaten and other roles: not theirs.
-    assert as_user("kab_balangan").get(f"/registrasi/tahap/{tahap.id}").status_code == 404
-    assert as_user("kec_banualawas").get(f"/registrasi/tahap/{tahap.id}").status_code == 403
+    assert auth("kab_balangan").get(f"/registrasi/tahap/{tahap.id}").status_code == 404
+    assert auth("kec_banualawas").get(f"/registrasi/tahap/{tahap.id}").status_code == 403
 
 
 # --- numbers back in ----------------------------------------------------------------------------------------------
@@ -525,7 +525,7 @@ def _csv(rows):
     return out.getvalue().encode()
 
 
-def test_number_import_reports_every_bad_row_and_writes_nothing_until_confirmed(as_user, ctx, verified):
+def test_number_import_reports_every_bad_row_and_writes_nothing_until_confirmed(auth, ctx, verified):
     for uid in verified[:3]:
         _set_state(uid, "diusulkan")
     m, h, w, b = verified
@@ -541,7 +541,7 @@ def test_number_import_reports_every_bad_row_and_writes_nothing_until_confirmed(
         [b, "Posyandu Balangan", "63.11.01.2001.001"],  # another kabupaten: not found
         [999999, "?", f"{HAPALAH}.003"],  # unknown
     ])
-    kab = as_user("kab_tabalong")
+    kab = auth("kab_tabalong")
     r = post(kab, "/registrasi/nomor", {"berkas": (io.BytesIO(data), "nomor.csv")}, content_type="multipart/form-data",
              follow_redirects=True)  # to the preview at its own URL
     text = r.get_data(as_text=True)
@@ -568,17 +568,17 @@ def test_number_import_reports_every_bad_row_and_writes_nothing_until_confirmed(
     assert r.status_code == 200 and "Catat 1 nomor registrasi" in r.get_data(as_text=True)
     assert _u(m).status == "diusulkan"
     token = r.get_data(as_text=True).split("/registrasi/nomor/")[1].split('"')[0]
-    assert as_user("kab_balangan").post(f"/registrasi/nomor/{token}").status_code in (400, 404)
+    assert auth("kab_balangan").post(f"/registrasi/nomor/{token}").status_code in (400, 404)
     assert post(kab, f"/registrasi/nomor/{token}").status_code == 303
     assert (_u(m).status, _u(m).nomor_registrasi) == ("teregistrasi", f"{HAPALAH}.001")
     assert _u(w).status == "diusulkan"
     assert db.session.get(Posyandu, _u(m).posyandu_id, populate_existing=True).nomor_registrasi == f"{HAPALAH}.001"
 
 
-def test_manual_number_is_checked(as_user, ctx, verified):
+def test_manual_number_is_checked(auth, ctx, verified):
     m = verified[0]
     _set_state(m, "diusulkan")
-    kab = as_user("kab_tabalong")
+    kab = auth("kab_tabalong")
     for bad, message in ((f"{PASAR_ARBA}.001", "harus diawali kode desa"), (f"{HAPALAH}.12345", "tidak sesuai pola"),
                          ("", "Isi nomor registrasi")):
         r = post(kab, f"/registrasi/usulan/{m}/registrasi", {"version": _u(m).version, "nomor": bad})
@@ -615,10 +615,10 @@ def test_every_registrasi_page_of_the_demo_fits_the_first_flight(app, ctx, tmp_p
             assert len(response.data) <= 14 * 1024, (path, len(response.data))
 
 
-def test_the_posyandu_riwayat_tells_the_registration_steps(as_user, ctx, melati):
-    desa = as_user("desa_hapalah")
+def test_the_posyandu_riwayat_tells_the_registration_steps(auth, ctx, melati):
+    desa = auth("desa_hapalah")
     assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
-    kec = as_user("kec_banualawas")
+    kec = auth("kec_banualawas")
     assert post(kec, f"/registrasi/usulan/{melati}/kembalikan", {"version": _u(melati).version,
                                                                   "catatan": "Foto SK buram."}).status_code == 303
     html = kec.get(f"/kelola/posyandu/{_u(melati).posyandu_id}/riwayat").get_data(as_text=True)
@@ -627,8 +627,8 @@ def test_the_posyandu_riwayat_tells_the_registration_steps(as_user, ctx, melati)
         assert text in html, text
 
 
-def test_a_tahap_being_put_together_stays_off_the_public_rollup(as_user, ctx, verified, client):
-    kab = as_user("kab_tabalong")
+def test_a_tahap_being_put_together_stays_off_the_public_rollup(auth, ctx, verified, client):
+    kab = auth("kab_tabalong")
     assert post(kab, "/registrasi/tahap").status_code == 303
     tahap = db.session.scalar(select(Tahap))
     page = kab.get(f"/registrasi/tahap/{tahap.id}").get_data(as_text=True)
@@ -637,8 +637,8 @@ def test_a_tahap_being_put_together_stays_off_the_public_rollup(as_user, ctx, ve
     assert "Usulan Tahap I" not in public and "Belum ada tahap usulan" in public
 
 
-def test_who_acts_next_is_said_to_those_without_a_step(as_user, ctx, melati):
-    desa = as_user("desa_hapalah")
+def test_who_acts_next_is_said_to_those_without_a_step(auth, ctx, melati):
+    desa = auth("desa_hapalah")
     assert post(desa, f"/registrasi/usulan/{melati}/ajukan", {"version": _u(melati).version}).status_code == 303
     page = desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
     assert "Menunggu verifikasi Tim Pembina Posyandu Kecamatan." in page
@@ -653,8 +653,8 @@ def _step(client, uid, aksi, **data):
     return post(client, f"/registrasi/usulan/{uid}/{aksi}", {"version": _u(uid).version, **data})
 
 
-def test_a_returned_dossier_shows_its_reason_who_and_when_first(as_user, ctx, melati):
-    desa, kec = as_user("desa_hapalah"), as_user("kec_banualawas")
+def test_a_returned_dossier_shows_its_reason_who_and_when_first(auth, ctx, melati):
+    desa, kec = auth("desa_hapalah"), auth("kec_banualawas")
     assert _step(desa, melati, "ajukan").status_code == 303
     reason = "Tanggal SK tidak sesuai dokumen; scan SK buram."
     assert _step(kec, melati, "kembalikan", catatan=reason, ganti=["sk", "bukan-dokumen"]).status_code == 422
@@ -685,9 +685,9 @@ def test_a_returned_dossier_shows_its_reason_who_and_when_first(as_user, ctx, me
     assert 'id="alasan"' not in desa.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
 
 
-def test_beranda_and_queue_list_each_returned_usulan_with_its_reason(as_user, ctx, melati):
+def test_beranda_and_queue_list_each_returned_usulan_with_its_reason(auth, ctx, melati):
     u2 = _draf(HAPALAH, "Posyandu Mawar")
-    desa, kec = as_user("desa_hapalah"), as_user("kec_banualawas")
+    desa, kec = auth("desa_hapalah"), auth("kec_banualawas")
     reasons = {melati: "Foto berita acara terpotong.", u2.id: "Nama ketua di SK berbeda dengan data pengurus."}
     for uid, reason in reasons.items():
         assert _step(desa, uid, "ajukan").status_code == 303
@@ -717,13 +717,13 @@ def _numbered(ctx, uid, nomor):
     db.session.commit()
     _set_state(uid, "diusulkan", tahap.id)
     if nomor:
-        workflow.jalankan(None, uid, "registrasi", nomor=nomor)
+        workflow.take_step(None, uid, "registrasi", nomor=nomor)
     return tahap
 
 
-def test_the_ministry_refuses_and_the_desa_starts_attempt_two(as_user, ctx, melati, client):
+def test_the_ministry_refuses_and_the_desa_starts_attempt_two(auth, ctx, melati, client):
     tahap = _numbered(ctx, melati, None)
-    kab, desa = as_user("kab_tabalong"), as_user("desa_hapalah")
+    kab, desa = auth("kab_tabalong"), auth("desa_hapalah")
     pid = _u(melati).posyandu_id
     r = _step(kab, melati, "tolak", catatan="  ")
     assert r.status_code == 422 and "Tulis alasan penolakan dari Kemendagri" in r.get_data(as_text=True)
@@ -763,14 +763,14 @@ def test_the_ministry_refuses_and_the_desa_starts_attempt_two(as_user, ctx, mela
     assert db.session.get(Posyandu, pid, populate_existing=True).status_registrasi == "draf"
 
 
-def test_a_recorded_number_is_corrected_with_a_reason_and_the_old_one_kept(as_user, ctx, melati):
+def test_a_recorded_number_is_corrected_with_a_reason_and_the_old_one_kept(auth, ctx, melati):
     _numbered(ctx, melati, f"{HAPALAH}.001")
     other = _complete(HAPALAH, "Posyandu Mawar")
-    u2 = workflow.buat(None, other)
+    u2 = workflow.create(None, other)
     db.session.commit()
     _set_state(u2.id, "diusulkan")
-    workflow.jalankan(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
-    kab = as_user("kab_tabalong")
+    workflow.take_step(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
+    kab = auth("kab_tabalong")
     for data, message in (({"nomor": f"{HAPALAH}.003", "catatan": ""}, "Tulis alasan koreksi nomor"),
                           ({"nomor": f"{HAPALAH}.001", "catatan": "x"}, "sudah tercatat untuk Posyandu ini"),
                           ({"nomor": f"{HAPALAH}.002", "catatan": "x"}, "sudah dipakai Posyandu Mawar"),
@@ -778,7 +778,7 @@ def test_a_recorded_number_is_corrected_with_a_reason_and_the_old_one_kept(as_us
         r = _step(kab, melati, "koreksi_nomor", **data)
         assert r.status_code == 422 and message in r.get_data(as_text=True), message
     assert _u(melati).nomor_registrasi == f"{HAPALAH}.001" and _langkah_count(melati) == 2
-    assert _step(as_user("desa_hapalah"), melati, "koreksi_nomor", nomor=f"{HAPALAH}.009",
+    assert _step(auth("desa_hapalah"), melati, "koreksi_nomor", nomor=f"{HAPALAH}.009",
                  catatan="x").status_code == 422
     reason = "Salah ketik saat mencatat; surat ralat Kemendagri 400/88."
     assert _step(kab, melati, "koreksi_nomor", nomor=f"{HAPALAH}.003", catatan=reason).status_code == 303
@@ -801,11 +801,11 @@ def test_a_recorded_number_is_corrected_with_a_reason_and_the_old_one_kept(as_us
     assert _step(kab, u2.id, "koreksi_nomor", nomor=f"{HAPALAH}.003", catatan="Lagi.").status_code == 422
 
 
-def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, as_user, ctx, users, melati):
+def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, auth, ctx, users, melati):
     """Kec. Banua Lawas has an active account: the kabupaten has no such step (no button, 422 with the reason). With
     that account deactivated: every state × account for the step, legal only for the kabupaten from diajukan, and
     the step says "atas nama Kecamatan Banua Lawas" on the timeline and in the audit log."""
-    kab = as_user("kab_tabalong")
+    kab = auth("kab_tabalong")
     _set_state(melati, "diajukan")
     page = kab.get(f"/registrasi/usulan/{melati}").get_data(as_text=True)
     assert "atas nama kecamatan</button>" not in page
@@ -824,7 +824,7 @@ def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, as_user, 
     for name, state, expected in (("kab_tabalong", "diverifikasi_kecamatan", 422), ("admin_kalsel", "diajukan", 422),
                                   ("kab_balangan", "diajukan", 404), ("peny_tabalong", "diajukan", 403)):
         _set_state(melati, state)
-        assert _step(as_user(name), melati, "verifikasi_an_kecamatan").status_code == expected, name
+        assert _step(auth(name), melati, "verifikasi_an_kecamatan").status_code == expected, name
         assert _u(melati).status == state
     _set_state(melati, "diajukan")
     assert _step(kab, melati, "verifikasi_an_kecamatan", catatan="Diperiksa di kantor DPMD.").status_code == 303
@@ -840,14 +840,14 @@ def test_verification_on_behalf_of_a_kecamatan_without_an_account(app, as_user, 
         .get_data(as_text=True)
 
 
-def test_two_numbers_corrected_to_the_same_one_at_once(app, as_user, ctx, melati):
+def test_two_numbers_corrected_to_the_same_one_at_once(app, auth, ctx, melati):
     """Two usulan, two kabupaten users, the same new number at the same moment: exactly one gets it."""
     _numbered(ctx, melati, f"{HAPALAH}.001")
-    u2 = workflow.buat(None, _complete(HAPALAH, "Posyandu Mawar"))
+    u2 = workflow.create(None, _complete(HAPALAH, "Posyandu Mawar"))
     db.session.commit()
     _set_state(u2.id, "diusulkan")
-    workflow.jalankan(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
-    clients = [as_user("kab_tabalong"), as_user("admin_kalsel")]
+    workflow.take_step(None, u2.id, "registrasi", nomor=f"{HAPALAH}.002")
+    clients = [auth("kab_tabalong"), auth("admin_kalsel")]
     tokens = [csrf_token(c) for c in clients]
     versions = {uid: _u(uid).version for uid in (melati, u2.id)}
     barrier = threading.Barrier(2)

@@ -57,8 +57,8 @@ def test_the_username_limit_keys_on_the_validated_name(app, users):
     assert login(client, "kab_tabalong").status_code == 429
 
 
-def test_current_password_guesses_are_throttled_per_user(app, users, as_user):
-    client = as_user("desa_hapalah")
+def test_current_password_guesses_are_throttled_per_user(app, users, auth):
+    client = auth("desa_hapalah")
     data = {"new_password": "sandi-baru-panjang", "confirm": "sandi-baru-panjang"}
     for _ in range(5):
         r = post(client, "/akun/password", {"current_password": WRONG, **data})
@@ -68,7 +68,7 @@ def test_current_password_guesses_are_throttled_per_user(app, users, as_user):
     with app.app_context():
         assert db.session.get(User, users["desa_hapalah"]).check_password(PASSWORD)  # nothing changed
     # another account is not held by it
-    other = as_user("kab_tabalong")
+    other = auth("kab_tabalong")
     assert post(other, "/akun/password", {"current_password": PASSWORD, **data}).status_code == 303
 
 
@@ -161,10 +161,10 @@ def _staff_urls(app, o: dict) -> list[tuple[str, str]]:
     return urls
 
 
-def test_every_answer_to_staff_is_private_and_no_store_where_people_show(app, orang, as_user):
+def test_every_answer_to_staff_is_private_and_no_store_where_people_show(app, orang, auth):
     stored = set()  # (endpoint, what it showed) answered without no-store
     for username in ("kab_tabalong", "desa_hapalah"):
-        client = as_user(username)
+        client = auth(username)
         for endpoint, url in _staff_urls(app, orang):
             for headers in ({}, {"HX-Request": "true"}):
                 response = client.get(url, headers=headers)
@@ -179,8 +179,8 @@ def test_every_answer_to_staff_is_private_and_no_store_where_people_show(app, or
     assert not stored, sorted(stored)
 
 
-def test_the_pages_named_in_the_issue_are_no_store(app, orang, as_user):
-    client = as_user("kab_tabalong")
+def test_the_pages_named_in_the_issue_are_no_store(app, orang, auth):
+    client = auth("kab_tabalong")
     for url in (f"/kelola/kader/{orang['kid']}/ubah", f"/kelola/posyandu/{orang['pid']}",
                 f"/pengguna/{orang['user']}"):
         response = client.get(url)

@@ -27,12 +27,12 @@ def test_pilot_target_passed_is_said_not_ticked(app, client, ctx, monkeypatch):
     assert "target 4" in kartu and "✓" not in kartu and "terlampaui" not in kartu
 
 
-def test_tahap_cover_sign_off_stays_with_the_total(as_user, tahap):
+def test_tahap_cover_sign_off_stays_with_the_total(auth, tahap):
     """Printed, Tabalong's 206-Posyandu cover put the sign-off alone on page 11: it now shares the total's tbody,
     which does not break (tbody.akhir), so the signature page always carries the Jumlah row."""
-    html = as_user("kab_tabalong").get(f"/registrasi/tahap/{tahap}/cetak").get_data(as_text=True)
+    html = auth("kab_tabalong").get(f"/registrasi/tahap/{tahap}/cetak").get_data(as_text=True)
     akhir = re.search(r'<tbody class="jumlah akhir">(.*?)</tbody>', html, re.S)
     assert akhir and "Jumlah: 4 Posyandu" in akhir.group(1) and '<footer class="ttd-blok">' in akhir.group(1)
     assert html.count('class="ttd-blok"') == 1
-    css = as_user("kab_tabalong").get(re.search(r'href="(/static/app\.[0-9a-f]+\.css)"', html).group(1))
+    css = auth("kab_tabalong").get(re.search(r'href="(/static/app\.[0-9a-f]+\.css)"', html).group(1))
     assert re.search(r"[,}]tbody\.akhir(,[^{]*)?\{break-inside:avoid", css.get_data(as_text=True))

@@ -302,8 +302,3 @@ def clean_nomor(nomor: str | None, usulan: Usulan, dipakai: dict[str, int] | Non
     if lain is not None:
         raise DomainError(f"Nomor {nomor} sudah dipakai {lain}.", "nomor")
     return nomor
-
-
-# --- old names, for callers outside this package that follow on their next change -----------------------------------
-# kelola/views.py (mungkin), registrasi/demo.py and tests (buat, jalankan, cermin, periksa_nomor, Ditolak).
-mungkin, buat, jalankan, cermin, periksa_nomor, Ditolak = may, create, take_step, mirror, clean_nomor, DomainError

@@ -19,12 +19,12 @@ def submitted(ctx, request):
     from portal.models import Posyandu
     from portal.registrasi import dokumen, workflow
     pid, scans = request.getfixturevalue("dossier_ready")
-    u = workflow.buat(None, db.session.get(Posyandu, pid))
+    u = workflow.create(None, db.session.get(Posyandu, pid))
     db.session.commit()
     for jenis, name in (("berita_acara", "berita-acara.pdf"), ("sk", "sk-lama.pdf")):
         with open(scans[name], "rb") as f:
             dokumen.unggah(None, u, jenis, f, name)
-    workflow.jalankan(None, u.id, "ajukan")
+    workflow.take_step(None, u.id, "ajukan")
     return u.id, scans["sk-baru.pdf"]
 
 
