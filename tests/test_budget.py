@@ -206,10 +206,10 @@ def kegiatan_100(ctx, users):
     from portal.formatting import hari_ini
     from portal.kegiatan import peserta, service
     from portal.models import Peserta, User
-    from tests.test_kegiatan import BINTANG_ARA_DESA, WALING, _form
+    from tests.helpers import BINTANG_ARA_DESA, WALING, kegiatan_form
     organiser = db.session.get(User, users["peny_tabalong"])
     today = hari_ini()
-    k = service.create(organiser, _form(today - timedelta(days=3), today - timedelta(days=2),
+    k = service.create(organiser, kegiatan_form(today - timedelta(days=3), today - timedelta(days=2),
                                         judul="Bimbingan Teknis Peningkatan Kapasitas Kader Posyandu 6 Bidang SPM",
                                         penandatangan="Drs. H. Ahmad Yani, M.Si", jabatan_penandatangan="Kepala DPMD"))
     for i in range(100):
