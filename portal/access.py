@@ -13,7 +13,9 @@ from functools import cache, partial, wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from portal.extensions import db
 from portal.models.kegiatan import Kegiatan
 from portal.models.posyandu import Posyandu
 from portal.models.user import ROLE_LEVELS, ROLES, User
@@ -219,6 +221,49 @@ def may_view_usulan(user, posyandu) -> bool:
 def may_manage_tahap(user, kabupaten_kode: str | None) -> bool:
     return (is_staff(user) and user.role in PENGUSUL and level_of(kabupaten_kode or "") == 2
             and in_scope(user, kabupaten_kode))
+
+
+# --- tim pembina and the OPD register ---------------------------------------------------------------------------
+
+# Staff who keep the Tim Pembina of their level and see those below, with the members' contacts.
+PEMBINA = EDITORS
+# Who keep the register of OPD of a provinsi or kabupaten/kota.
+PENGELOLA_OPD = ("admin", "kabupaten")
+
+
+def _akun_aktif(kode: str) -> bool:
+    """Has the region an active account of its own level's role (the one that keeps its tim)?"""
+    role = {1: "admin", 2: "kabupaten", 3: "kecamatan", 4: "desa"}.get(level_of(kode))
+    return db.session.scalar(select(User.id).where(User.role == role, User.wilayah_kode == kode,
+                                                   User.active.is_(True)).limit(1)) is not None
+
+
+def may_see_tim(user, kode: str | None = None) -> bool:
+    """The staff pages of the tim of a wilayah (and its members' contacts): one's own and those below (else 404)."""
+    return is_staff(user) and user.role in PEMBINA and (kode is None or kode_within(kode, user.scope))
+
+
+def may_keep_tim(user, kode: str) -> bool:
+    """Record a period, its SK and its members. Each level keeps its own tim; an admin keeps any in scope; the
+    level directly above keeps the tim of a region that has no active account of its own (audited "atas nama")."""
+    if not (may_see_tim(user, kode) and 1 <= level_of(kode) <= 4):
+        return False
+    if kode == user.wilayah_kode or user.role == "admin":
+        return True
+    parent = kode.rsplit(".", 1)[0] if "." in kode else ""
+    return parent == user.wilayah_kode and not _akun_aktif(kode)
+
+
+def may_see_opd(user, kode: str) -> bool:
+    """The register of a provinsi or kabupaten: those inside it (to choose a member's unsur) and those above."""
+    return is_staff(user) and user.role in PEMBINA and (kode_within(kode, user.scope) or kode_within(user.scope, kode))
+
+
+def may_keep_opd(user, kode: str | None = None) -> bool:
+    """Without a code: may the user keep any register at all."""
+    if not (is_staff(user) and user.role in PENGELOLA_OPD):
+        return False
+    return kode is None or (level_of(kode) in (1, 2) and kode_within(kode, user.scope))
 
 
 # --- beranda and the menu (shared) ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.models import Kader, Posyandu
 from portal.models.registrasi import DokumenUsulan
 from portal.kelola import service as posyandu_service
-from portal.registrasi import dokumen, workflow
+from portal import dokumen
+from portal.registrasi import dokumen as registrasi_dokumen, workflow
 
 PDF = b"%PDF-1.4\n% cadangan\n%%EOF\n"
 
@@ -35,7 +36,7 @@ def data(app, ctx, users, tmp_path):
                                          "nik": "6309015501900001"})
     u = workflow.create(None, p)
     db.session.commit()
-    dokumen.unggah(None, u, "sk", io.BytesIO(PDF), "sk.pdf")
+    registrasi_dokumen.unggah(None, u, "sk", io.BytesIO(PDF), "sk.pdf")
     return p.id
 
 

@@ -32,7 +32,8 @@ from portal.models.posyandu import Posyandu
 from portal.models.registrasi import JENIS_DOKUMEN, DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.user import User
 from portal.models.wilayah import desa_clause
-from portal.registrasi import berkas, dokumen, workflow
+from portal import dokumen
+from portal.registrasi import berkas, workflow
 
 SEED = 6309_0005
 TAHAP_I_POSYANDU = 206

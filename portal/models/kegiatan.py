@@ -35,6 +35,7 @@ SASARAN = {
     **{f"kader_{b}": f"Kader bidang {label}" for b, label in BIDANG.items()},
     "ketua": "Ketua Posyandu",
     "pengurus": "Pengurus Posyandu",
+    "tp_kabupaten": "Tim Pembina Posyandu Kabupaten/Kota",
     "tp_kecamatan": "Tim Pembina Posyandu Kecamatan",
     "tp_desa": "Tim Pembina Posyandu Desa",
     "perangkat": "Perangkat desa/kelurahan",
@@ -43,6 +44,8 @@ SASARAN = {
 PERAN = {
     "kader": "Kader",
     "pengurus": "Pengurus Posyandu",
+    "tp_provinsi": "Tim Pembina Posyandu Provinsi",
+    "tp_kabupaten": "Tim Pembina Posyandu Kabupaten/Kota",
     "tp_kecamatan": "Tim Pembina Posyandu Kecamatan",
     "tp_desa": "Tim Pembina Posyandu Desa",
     "perangkat": "Perangkat desa/kelurahan",
@@ -132,6 +135,8 @@ class Peserta(db.Model):
     jabatan: Mapped[str | None] = mapped_column(String(120))  # as it is written on the daftar hadir
     kader_id: Mapped[int | None] = mapped_column(ForeignKey("kader.id"), index=True)
     pengurus_id: Mapped[int | None] = mapped_column(ForeignKey("pengurus.id"), index=True)
+    # A member of a Tim Pembina (a rakor takes its peserta from the tims of its wilayah).
+    anggota_pembina_id: Mapped[int | None] = mapped_column(ForeignKey("anggota_pembina.id"), index=True)
     posyandu_id: Mapped[int | None] = mapped_column(ForeignKey("posyandu.id"))
     # Printed on the sertifikat; /sertifikat/<kode> confirms it. Random, not derived from anything.
     kode_sertifikat: Mapped[str] = mapped_column(String(16), unique=True)
@@ -153,7 +158,8 @@ class Peserta(db.Model):
 
     # A kader or pengurus is on a kegiatan's list at most once.
     __table_args__ = (UniqueConstraint("kegiatan_id", "kader_id", name="uq_peserta_kegiatan_kader"),
-                      UniqueConstraint("kegiatan_id", "pengurus_id", name="uq_peserta_kegiatan_pengurus"))
+                      UniqueConstraint("kegiatan_id", "pengurus_id", name="uq_peserta_kegiatan_pengurus"),
+                      UniqueConstraint("kegiatan_id", "anggota_pembina_id", name="uq_peserta_kegiatan_anggota_pembina"))
 
     @property
     def peran_label(self) -> str:

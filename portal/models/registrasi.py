@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.models.berkas import Berkas
 from portal.models.posyandu import Posyandu
 from portal.models.status_registrasi import STATUS_USULAN
 from portal.models.user import User
@@ -25,6 +26,7 @@ JENIS_DOKUMEN = {
     "berita_acara": "Berita acara musyawarah desa",
     "sk": "SK pembentukan Posyandu",
     "daftar": "Daftar pengurus dan kader",
+    "sk_tim_pembina": "SK Tim Pembina Posyandu Desa",
 }
 
 STATUS_TAHAP = {"disusun": "Sedang disusun", "dikirim": "Dikirim ke Kemendagri"}
@@ -131,26 +133,13 @@ class LangkahUsulan(db.Model):
         return STATUS_USULAN[self.ke]
 
 
-class DokumenUsulan(db.Model):
+class DokumenUsulan(Berkas, db.Model):
     __tablename__ = "dokumen_usulan"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     usulan_id: Mapped[int] = mapped_column(ForeignKey("usulan.id"), index=True)
     jenis: Mapped[str] = mapped_column(String(20))
-    # As the uploader named it (shown, never used as a path); the file lies under a random name.
-    nama_berkas: Mapped[str] = mapped_column(String(200))
-    berkas: Mapped[str] = mapped_column(String(64), unique=True)
-    # Read from the content, not from the name or the browser.
-    tipe: Mapped[str] = mapped_column(String(40))
-    ukuran: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    aktif: Mapped[bool] = mapped_column(default=True)
-    diunggah_oleh_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    diunggah_pada: Mapped[datetime] = mapped_column(default=utcnow)
-    dinonaktifkan_pada: Mapped[datetime | None]
 
     usulan: Mapped[Usulan] = relationship(back_populates="dokumen")
-    diunggah_oleh: Mapped[User | None] = relationship(foreign_keys=[diunggah_oleh_id])
 
     @property
     def jenis_label(self) -> str:

@@ -9,7 +9,8 @@ from flask import current_app
 from portal import kelengkapan
 from portal.models.registrasi import JENIS_DOKUMEN, LangkahUsulan, Usulan
 from portal.models.status_registrasi import BERIKUTNYA
-from portal.registrasi import berkas, dokumen, workflow
+from portal import dokumen
+from portal.registrasi import berkas, workflow
 from portal.registrasi.service import terakhir
 
 

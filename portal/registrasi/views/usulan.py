@@ -1,9 +1,9 @@
 """The queues, one dossier (its steps, documents, comparison and timeline) and the printed list of its people."""
 from __future__ import annotations
 
-import os
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, caching, cari, formulir
@@ -14,10 +14,10 @@ from portal.formatting import angka
 from portal.models.registrasi import JENIS_DOKUMEN, Usulan
 from portal.models.status_registrasi import STATUS, STATUS_SUNTING
 from portal.models.wilayah import level_of
+from portal import dokumen as berkas_dokumen
 from portal.registrasi import berkas, dokumen, halaman_usulan, service, workflow
 from portal.registrasi.views import bp, dokumen_or_404, posyandu_or_404, usulan_or_404
 
-CSP_DOKUMEN = {"default-src": "'none'", "img-src": "'self'", "sandbox": ""}
 PESAN = {
     "ajukan": "Usulan diajukan ke kecamatan.", "kembalikan": "Usulan dikembalikan ke desa untuk diperbaiki.",
     "registrasi": "Nomor registrasi dicatat.",
@@ -114,7 +114,7 @@ def unggah(uid: int):
         status = formulir.show_errors(None, e, shown=("berkas",))
         return _usulan_page(usulan_or_404(uid), status, {f"berkas-{jenis}": e.errors["berkas"]}
                             if "berkas" in e.errors else {})
-    flash(f"{dok.jenis_label} diunggah ({dokumen.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
+    flash(f"{dok.jenis_label} diunggah ({berkas_dokumen.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
     return redirect(url_for(".usulan", uid=uid) + "#dokumen", 303)
 
 
@@ -134,24 +134,12 @@ def tarik(did: int):
 
 @bp.get("/dokumen/<int:did>")
 @access.staff(roles=access.REGISTRASI)
-@talisman(content_security_policy=CSP_DOKUMEN)
+@talisman(content_security_policy=berkas_dokumen.CSP_DOKUMEN)
 @caching.pribadi
 def berkas_dokumen(did: int):
     """An image opens in the browser, in a sandbox that runs nothing; a PDF is downloaded (the phone's own viewer
     opens it), so no uploaded content ever renders as a page of this site."""
-    dok = dokumen_or_404(did)
-    try:
-        path = dokumen.path(dok)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(path)
-    except FileNotFoundError:
-        abort(404)
-    # The name is cleaned again here: rows stored before the sanitiser keep the uploader's name as it came.
-    response = send_file(path, mimetype=dok.tipe, download_name=dokumen.nama_unduhan(dok.nama_berkas, dok.tipe),
-                         max_age=0, conditional=True,
-                         as_attachment=not dok.tipe.startswith("image/"))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return berkas_dokumen.kirim(dokumen_or_404(did))
 
 
 @bp.get("/usulan/<int:uid>/daftar")

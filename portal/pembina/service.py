@@ -1,0 +1,305 @@
+"""Keeping a Tim Pembina: its periods (each set by one SK), its seats and the people in them, its SK documents.
+
+Every function here checks its input with pembina/aturan.py, locks what it changes, records the change in the audit
+log and commits, or rolls back and raises DomainError (FormErrors, ConflictError) having changed nothing. Access
+(who may keep which tim) is the view's question to portal/access.py.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit, dokumen
+from portal.alur import all_or_nothing, lock
+from portal.domain import DomainError, FormErrors, check_version, commit_or_conflict
+from portal.extensions import db
+from portal.formatting import hari_ini
+from portal.models.base import utcnow
+from portal.models.pembina import (JABATAN_TUNGGAL, PENANDATANGAN, AnggotaPembina, DokumenSK, KursiPembina, Opd,
+                                   TimPembina)
+from portal.models.posyandu import BIDANG
+from portal.models.wilayah import level_of
+from portal.pembina import aturan
+
+
+def tim_aktif(kode: str) -> TimPembina | None:
+    return db.session.scalar(select(TimPembina).where(TimPembina.wilayah_kode == kode, TimPembina.aktif.is_(True)))
+
+
+def get_tim(tid: int) -> TimPembina | None:
+    return db.session.get(TimPembina, tid)
+
+
+def get_kursi(kid: int) -> KursiPembina | None:
+    return db.session.get(KursiPembina, kid)
+
+
+def get_dokumen(did: int) -> DokumenSK | None:
+    return db.session.get(DokumenSK, did)
+
+
+def periode(kode: str) -> list[TimPembina]:
+    """Every period of the wilayah's tim, the newest first."""
+    return list(db.session.scalars(select(TimPembina).where(TimPembina.wilayah_kode == kode)
+                                   .order_by(TimPembina.masa_bakti_mulai.desc(), TimPembina.id.desc())))
+
+
+def kode_register(kode: str) -> str:
+    """The OPD register a tim's members come from: the provinsi's for its own tim, else the kabupaten's."""
+    return kode if level_of(kode) == 1 else kode[:5]
+
+
+def penandatangan_bawaan(kode: str) -> str:
+    return PENANDATANGAN.get(level_of(kode), "")
+
+
+def _record(actor, action: str, obj, tim: TimPembina, changes: dict) -> None:
+    audit.record(actor, action, obj, wilayah_kode=tim.wilayah_kode, changes=changes,
+                 on_behalf_of=None if actor is None or actor.wilayah_kode == tim.wilayah_kode else tim.wilayah_kode)
+
+
+def _tim_snapshot(tim: TimPembina) -> dict:
+    return {f: getattr(tim, f) for f in aturan.TIM}
+
+
+# --- derived flags ---------------------------------------------------------------------------------------------------
+
+def hitung_ulang(tim: TimPembina) -> None:
+    """The tim's derived flags from its seats and documents (models/pembina.py); flushed with the caller's change."""
+    db.session.flush()
+    db.session.refresh(tim)
+    kursi = [k for k in tim.kursi_aktif if k.sekarang is not None]
+    tim.ketua_terisi = any(k.jabatan == "ketua" for k in kursi)
+    koordinator = {k.bidang for k in kursi if k.jabatan == "koordinator"}
+    opd = {b for k in kursi if k.unsur == "opd" and k.opd is not None and k.opd.aktif for b in k.opd.bidang_list}
+    tim.bidang_kurang = ",".join(b for b in BIDANG if b not in koordinator or b not in opd)
+    tim.berkas_sk = tim.dokumen_aktif is not None
+
+
+def hitung_ulang_register(kode_opd: str) -> None:
+    """After a change to the register: the tims whose members may come from it."""
+    stmt = select(TimPembina).where(TimPembina.aktif.is_(True))
+    if level_of(kode_opd) == 1:
+        stmt = stmt.where(TimPembina.wilayah_kode == kode_opd)
+    else:
+        stmt = stmt.where((TimPembina.wilayah_kode == kode_opd) | TimPembina.wilayah_kode.startswith(kode_opd + "."))
+    for tim in db.session.scalars(stmt):
+        hitung_ulang(tim)
+
+
+# --- periods ---------------------------------------------------------------------------------------------------------
+
+def _salin(tim_lama: TimPembina, tim: TimPembina, semua: bool, mulai: date, actor) -> int:
+    """Seats carried into the new period: the ex officio ones always (the office holds them), the others when the
+    keeper asks; each with its current holder."""
+    n = 0
+    for k in tim_lama.kursi_aktif:
+        if not (k.ex_officio or semua):
+            continue
+        baru = KursiPembina(tim=tim, jabatan=k.jabatan, bidang=k.bidang, unsur=k.unsur, opd_id=k.opd_id,
+                            jabatan_dinas=k.jabatan_dinas, ex_officio=k.ex_officio, urutan=k.urutan)
+        db.session.add(baru)
+        if (orang := k.sekarang) is not None:
+            db.session.add(AnggotaPembina(kursi=baru, nama=orang.nama, telepon=orang.telepon, email=orang.email,
+                                          mulai=mulai, dicatat_oleh_id=actor.id if actor else None))
+        n += 1
+    return n
+
+
+@all_or_nothing
+def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False) -> TimPembina:
+    """A new period of the wilayah's tim by a new SK. The current one (if any) ends and stays as history; its ex
+    officio seats carry over (all seats with salin_semua)."""
+    values, errors = aturan.clean_tim(raw)
+    if errors:
+        raise FormErrors(errors)
+    lama = tim_aktif(kode)
+    if lama is not None:
+        lama = lock(TimPembina, lama.id)
+        if values["masa_bakti_mulai"] < lama.masa_bakti_mulai:
+            raise FormErrors({"masa_bakti_mulai": "Periode baru tidak boleh dimulai sebelum periode yang berlaku."})
+        lama.aktif, lama.berakhir_pada = False, utcnow()
+        db.session.flush()  # the old one leaves the unique "current" index before the new one enters it
+    tim = TimPembina(wilayah_kode=kode, dibuat_oleh_id=actor.id if actor else None, **values)
+    db.session.add(tim)
+    db.session.flush()
+    disalin = _salin(lama, tim, salin_semua, values["masa_bakti_mulai"], actor) if lama is not None else 0
+    hitung_ulang(tim)
+    changes = audit.diff({}, values)
+    if lama is not None:
+        changes["periode_sebelumnya"] = [lama.sk_nomor, None]
+        changes["kursi_disalin"] = [None, disalin]
+        _record(actor, "akhiri", lama, lama, {"aktif": [True, False]})
+    _record(actor, "buat", tim, tim, changes)
+    commit_or_conflict(tim)
+    return tim
+
+
+@all_or_nothing
+def ubah_tim(actor, tim: TimPembina, raw: dict, version) -> TimPembina:
+    check_version(tim, version)
+    values, errors = aturan.clean_tim(raw)
+    if errors:
+        raise FormErrors(errors)
+    before = _tim_snapshot(tim)
+    for field, value in values.items():
+        setattr(tim, field, value)
+    if changes := audit.diff(before, _tim_snapshot(tim)):
+        _record(actor, "ubah", tim, tim, changes)
+        commit_or_conflict(tim)
+    return tim
+
+
+@all_or_nothing
+def unggah_sk(actor, tim: TimPembina, stream, filename: str | None) -> DokumenSK:
+    """The SK's file, checked by its content; an earlier one stays, inactive."""
+    tim = lock(TimPembina, tim.id)
+    data, tipe = dokumen.baca(stream, filename)
+    lama = tim.dokumen_aktif
+    if lama is not None:
+        lama.aktif, lama.dinonaktifkan_pada = False, utcnow()
+    dok = DokumenSK(tim=tim, **dokumen.kolom(actor, data, tipe, filename))
+    db.session.add(dok)
+    try:
+        hitung_ulang(tim)
+        _record(actor, "unggah", dok, tim, {"dokumen": [lama.nama_berkas if lama else None, dok.nama_berkas]})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        dokumen.hapus_berkas(dok.berkas)
+        raise
+    return dok
+
+
+# --- seats and the people in them ------------------------------------------------------------------------------------
+
+def _opd(tim: TimPembina, unsur: str, opd_id) -> int | None:
+    if unsur != "opd":
+        return None
+    opd = db.session.get(Opd, opd_id) if isinstance(opd_id, int) else None
+    if opd is None or not opd.aktif or opd.wilayah_kode != kode_register(tim.wilayah_kode):
+        raise FormErrors({"opd_id": "Pilih OPD dari daftar OPD wilayah ini."})
+    return opd.id
+
+
+def _kursi_tunggal_bebas(tim: TimPembina, values: dict, own_id: int | None) -> None:
+    if values["jabatan"] not in JABATAN_TUNGGAL:
+        return
+    for k in tim.kursi_aktif:
+        if k.id != own_id and k.jabatan == values["jabatan"] and k.bidang == values["bidang"]:
+            siapa = k.sekarang.nama if k.sekarang else "kosong"
+            raise FormErrors({"jabatan": f"Tim ini sudah punya {k.jabatan_label} ({siapa}). Ganti pemegangnya "
+                                         "lewat kursi itu."})
+
+
+def _baca_kursi(tim: TimPembina, raw: dict, own_id: int | None) -> dict:
+    values, errors = aturan.clean_kursi(raw)
+    if not errors:
+        try:
+            values["opd_id"] = _opd(tim, values["unsur"], raw.get("opd_id"))
+            _kursi_tunggal_bebas(tim, values, own_id)
+        except FormErrors as e:
+            errors.update(e.errors)
+    if errors:
+        raise FormErrors(errors)
+    return values
+
+
+def _baca_anggota(raw: dict) -> dict:
+    values, errors = aturan.clean_anggota(raw)
+    if errors:
+        raise FormErrors(errors)
+    return values
+
+
+def _masih_aktif(tim: TimPembina) -> TimPembina:
+    tim = lock(TimPembina, tim.id)
+    if not tim.aktif:
+        raise DomainError("Periode ini sudah berakhir: anggotanya tidak diubah lagi (tetap tersimpan sebagai riwayat).")
+    return tim
+
+
+@all_or_nothing
+def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True) -> KursiPembina:
+    """A seat and the person in it."""
+    tim = _masih_aktif(tim)
+    values, errors = {}, {}
+    for read in (lambda: values.update(_baca_kursi(tim, raw, None)), lambda: values.update(_baca_anggota(raw))):
+        try:
+            read()
+        except FormErrors as e:
+            errors.update(e.errors)
+    if errors:
+        raise FormErrors(errors)
+    kursi = KursiPembina(tim=tim, urutan=len(tim.kursi), **{f: values[f] for f in (*aturan.KURSI, "opd_id")})
+    db.session.add(kursi)
+    db.session.add(AnggotaPembina(kursi=kursi, dicatat_oleh_id=actor.id if actor else None,
+                                  **{f: values[f] for f in aturan.ANGGOTA}))
+    hitung_ulang(tim)
+    _record(actor, "buat", kursi, tim, audit.diff({}, {k: v for k, v in values.items()
+                                                        if k not in ("telepon", "email")}))
+    commit_or_conflict(kursi, commit)
+    return kursi
+
+
+@all_or_nothing
+def ubah_kursi(actor, kursi: KursiPembina, raw: dict, version) -> KursiPembina:
+    """The seat's jabatan, unsur, office and ex officio flag, and the current holder's name and contacts."""
+    check_version(kursi, version)
+    tim = _masih_aktif(kursi.tim)
+    values = _baca_kursi(tim, raw, kursi.id)
+    orang = kursi.sekarang
+    data = _baca_anggota(raw) if orang is not None else {}
+    before = {f: getattr(kursi, f) for f in values} | {f: getattr(orang, f) for f in data}
+    for f, v in values.items():
+        setattr(kursi, f, v)
+    for f, v in data.items():
+        setattr(orang, f, v)
+    after = {f: getattr(kursi, f) for f in values} | {f: getattr(orang, f) for f in data}
+    if changes := audit.diff(before, after):
+        hitung_ulang(tim)
+        _record(actor, "ubah", kursi, tim, changes)
+        commit_or_conflict(kursi)
+    return kursi
+
+
+@all_or_nothing
+def ganti_pemegang(actor, kursi: KursiPembina, raw: dict, version) -> AnggotaPembina:
+    """A new person in the seat from `mulai` (default today); the one before ends the day before and stays in the
+    history. The seat, and its ex officio flag, carry on."""
+    check_version(kursi, version)
+    tim = _masih_aktif(kursi.tim)
+    data = _baca_anggota(raw)
+    mulai = data["mulai"] or hari_ini()
+    data["mulai"] = mulai
+    lama = kursi.sekarang
+    if lama is not None:
+        if lama.mulai and mulai < lama.mulai:
+            raise FormErrors({"mulai": "Pemegang baru tidak boleh mulai sebelum pemegang sekarang."})
+        lama.aktif, lama.selesai = False, mulai
+        db.session.flush()
+    orang = AnggotaPembina(kursi=kursi, dicatat_oleh_id=actor.id if actor else None, **data)
+    db.session.add(orang)
+    hitung_ulang(tim)
+    _record(actor, "ganti", kursi, tim, {"pemegang": [lama.nama if lama else None, orang.nama]})
+    commit_or_conflict(kursi)
+    return orang
+
+
+@all_or_nothing
+def lepas_kursi(actor, kursi: KursiPembina, version, alasan: str | None = None) -> KursiPembina:
+    """The seat leaves the tim (kept, inactive) and its holder's term ends today."""
+    check_version(kursi, version)
+    tim = _masih_aktif(kursi.tim)
+    if not kursi.aktif:
+        return kursi
+    orang = kursi.sekarang
+    if orang is not None:
+        orang.aktif, orang.selesai = False, hari_ini()
+    kursi.aktif = False
+    hitung_ulang(tim)
+    _record(actor, "hapus", kursi, tim, {"kursi": [f"{kursi.jabatan_label}: {orang.nama if orang else '–'}", None],
+                                        "alasan": [None, (alasan or "").strip()[:300] or None]})
+    commit_or_conflict(kursi)
+    return kursi
