@@ -1,0 +1,35 @@
+"""What the pages read about Tim Pembina: the alerts of a tim on a day. (Rollups per wilayah: see ringkasan.)"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portal.formatting import tanggal
+from portal.models.pembina import HARI_PERINGATAN_SK, TimPembina
+from portal.models.posyandu import BIDANG
+
+
+@dataclass(frozen=True)
+class Peringatan:
+    kunci: str  # sk_kedaluwarsa, sk_segera_berakhir, berkas_sk, ketua_kosong, bidang_kurang
+    pesan: str
+
+
+def peringatan(tim: TimPembina, hari: date) -> list[Peringatan]:
+    """The alerts of a current tim on this day (WITA: formatting.hari_ini())."""
+    out = []
+    if tim.masa_bakti_selesai < hari:
+        out.append(Peringatan("sk_kedaluwarsa", f"Masa bakti SK {tim.sk_nomor} berakhir {tanggal(tim.masa_bakti_selesai)}: "
+                                                "SK sudah tidak berlaku. Catat SK periode baru."))
+    elif tim.masa_bakti_selesai <= hari + timedelta(days=HARI_PERINGATAN_SK):
+        sisa = (tim.masa_bakti_selesai - hari).days
+        out.append(Peringatan("sk_segera_berakhir", f"Masa bakti SK {tim.sk_nomor} berakhir "
+                                                    f"{tanggal(tim.masa_bakti_selesai)} ({sisa} hari lagi)."))
+    if not tim.berkas_sk:
+        out.append(Peringatan("berkas_sk", "Berkas SK belum diunggah."))
+    if not tim.ketua_terisi:
+        out.append(Peringatan("ketua_kosong", "Kursi ketua kosong."))
+    if kurang := tim.bidang_kurang_list:
+        out.append(Peringatan("bidang_kurang", "Bidang tanpa koordinator atau anggota dari OPD-nya: "
+                                               + ", ".join(BIDANG[b] for b in kurang) + "."))
+    return out
