@@ -418,7 +418,7 @@ def test_every_audited_field_has_a_label():
     from portal.pengguna import riwayat as pengguna_riwayat
     from portal.kelola import riwayat as posyandu_riwayat
     technical = {"id", "version", "created_at", "updated_at", "posyandu_id", "lengkap", "layanan_bidang",
-                 "kegiatan_id", "dibuat_oleh_id", "nama_lipat", "kader_id", "pengurus_id", "peserta_id",
+                 "kegiatan_id", "dibuat_oleh_id", "nama_lipat", "kader_id", "pengurus_id", "anggota_pembina_id", "peserta_id",
                  "kode_sertifikat", "hari_hadir", "lulus", "didaftarkan_oleh_id", "dicatat_oleh_id", "dicatat_pada",
                  "password_hash", "session_version", "created_by_id", "last_login_at"}
     for kamus, models in ((posyandu_riwayat.KAMUS, (Posyandu, Kader, Pengurus)),

@@ -14,7 +14,7 @@ from portal.formatting import angka
 from portal.models.registrasi import JENIS_DOKUMEN, Usulan
 from portal.models.status_registrasi import STATUS, STATUS_SUNTING
 from portal.models.wilayah import level_of
-from portal import dokumen as berkas_dokumen
+from portal import dokumen as penyimpanan
 from portal.registrasi import berkas, dokumen, halaman_usulan, service, workflow
 from portal.registrasi.views import bp, dokumen_or_404, posyandu_or_404, usulan_or_404
 
@@ -114,7 +114,7 @@ def unggah(uid: int):
         status = formulir.show_errors(None, e, shown=("berkas",))
         return _usulan_page(usulan_or_404(uid), status, {f"berkas-{jenis}": e.errors["berkas"]}
                             if "berkas" in e.errors else {})
-    flash(f"{dok.jenis_label} diunggah ({berkas_dokumen.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
+    flash(f"{dok.jenis_label} diunggah ({penyimpanan.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
     return redirect(url_for(".usulan", uid=uid) + "#dokumen", 303)
 
 
@@ -134,12 +134,12 @@ def tarik(did: int):
 
 @bp.get("/dokumen/<int:did>")
 @access.staff(roles=access.REGISTRASI)
-@talisman(content_security_policy=berkas_dokumen.CSP_DOKUMEN)
+@talisman(content_security_policy=penyimpanan.CSP_DOKUMEN)
 @caching.pribadi
 def berkas_dokumen(did: int):
     """An image opens in the browser, in a sandbox that runs nothing; a PDF is downloaded (the phone's own viewer
     opens it), so no uploaded content ever renders as a page of this site."""
-    return berkas_dokumen.kirim(dokumen_or_404(did))
+    return penyimpanan.kirim(dokumen_or_404(did))
 
 
 @bp.get("/usulan/<int:uid>/daftar")
