@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.bilangan import ascii_angka
 from portal.extensions import db
-from portal.models.wilayah import JENIS_LABEL, Wilayah, ancestors, is_valid_kode, level_of, within_clause
+from portal.models.wilayah import JENIS_LABEL, Wilayah, anak_dari, ancestors, is_valid_kode, level_of, within_clause
 
 
 def parse_kode(text: str | None) -> str:
@@ -23,6 +23,11 @@ def parse_kode(text: str | None) -> str:
 
 def get(kode: str) -> Wilayah | None:
     return db.session.get(Wilayah, kode) if is_valid_kode(kode) else None
+
+
+def anak(kode: str) -> list[Wilayah]:
+    """The regions directly below kode ("" : the provinsi), by code."""
+    return list(db.session.scalars(select(Wilayah).where(anak_dari(kode)).order_by(Wilayah.kode)))
 
 
 def desa_grouped(kode: str, limit: int = 400) -> list[tuple[Wilayah, list[Wilayah]]] | None:

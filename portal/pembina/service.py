@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit, dokumen
 from portal.alur import all_or_nothing, lock
-from portal.domain import DomainError, FormErrors, check_version, commit_or_conflict
+from portal.domain import Conflict, DomainError, FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.models.base import utcnow
@@ -108,10 +109,17 @@ def _salin(tim_lama: TimPembina, tim: TimPembina, semua: bool, mulai: date, acto
 
 
 @all_or_nothing
-def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False) -> TimPembina:
+def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False, berkas=None) -> TimPembina:
     """A new period of the wilayah's tim by a new SK. The current one (if any) ends and stays as history; its ex
-    officio seats carry over (all seats with salin_semua)."""
+    officio seats carry over (all seats with salin_semua). berkas: (stream, filename) of the SK's file, optional;
+    a file that is not a PDF or an image refuses the whole period."""
     values, errors = aturan.clean_tim(raw)
+    sk = None
+    if berkas is not None and berkas[1]:
+        try:
+            sk = dokumen.baca(*berkas)
+        except DomainError as e:
+            errors["berkas"] = e.message
     if errors:
         raise FormErrors(errors)
     lama = tim_aktif(kode)
@@ -125,14 +133,27 @@ def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False) -> TimPembi
     db.session.add(tim)
     db.session.flush()
     disalin = _salin(lama, tim, salin_semua, values["masa_bakti_mulai"], actor) if lama is not None else 0
-    hitung_ulang(tim)
-    changes = audit.diff({}, values)
-    if lama is not None:
-        changes["periode_sebelumnya"] = [lama.sk_nomor, None]
-        changes["kursi_disalin"] = [None, disalin]
-        _record(actor, "akhiri", lama, lama, {"aktif": [True, False]})
-    _record(actor, "buat", tim, tim, changes)
-    commit_or_conflict(tim)
+    dok = DokumenSK(tim=tim, **dokumen.kolom(actor, *sk, berkas[1])) if sk else None
+    try:
+        if dok is not None:
+            db.session.add(dok)
+        hitung_ulang(tim)
+        changes = audit.diff({}, values)
+        if dok is not None:
+            changes["dokumen"] = [None, dok.nama_berkas]
+        if lama is not None:
+            changes["periode_sebelumnya"] = [lama.sk_nomor, None]
+            changes["kursi_disalin"] = [None, disalin]
+            _record(actor, "akhiri", lama, lama, {"aktif": [True, False]})
+        _record(actor, "buat", tim, tim, changes)
+        commit_or_conflict(tim)
+    except Exception as e:
+        db.session.rollback()
+        if dok is not None:
+            dokumen.hapus_berkas(dok.berkas)
+        if isinstance(e, IntegrityError):  # another keeper recorded the first period at the same moment
+            raise Conflict("Tim Pembina wilayah ini baru saja dicatat pengguna lain; muat ulang halamannya.") from None
+        raise
     return tim
 
 
