@@ -1,4 +1,5 @@
-"""What the pages read about Tim Pembina: the alerts of a tim on a day. (Rollups per wilayah: see ringkasan.)"""
+"""What the pages read about Tim Pembina: the alerts of a tim on a day, the current SK of a wilayah for other
+features' pages. (Rollups per wilayah: see ringkasan.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 from portal.formatting import tanggal
 from portal.models.pembina import HARI_PERINGATAN_SK, TimPembina
 from portal.models.posyandu import BIDANG
+from portal.pembina import service
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,23 @@ def peringatan(tim: TimPembina, hari: date) -> list[Peringatan]:
         out.append(Peringatan("bidang_kurang", "Bidang tanpa koordinator atau anggota dari OPD-nya: "
                                                + ", ".join(BIDANG[b] for b in kurang) + "."))
     return out
+
+
+@dataclass(frozen=True)
+class SKTim:
+    """The current SK of a wilayah's tim, as another feature shows it (the desa's dossier)."""
+    tim_id: int
+    sk_nomor: str
+    sk_tanggal: date
+    masa_bakti_mulai: date
+    masa_bakti_selesai: date
+    berlaku: bool
+    dokumen: object | None  # the DokumenSK (its file: portal/dokumen.py), or None
+
+
+def sk_tim(kode: str, hari: date) -> SKTim | None:
+    tim = service.tim_aktif(kode)
+    if tim is None:
+        return None
+    return SKTim(tim.id, tim.sk_nomor, tim.sk_tanggal, tim.masa_bakti_mulai, tim.masa_bakti_selesai,
+                 tim.sk_berlaku(hari), tim.dokumen_aktif)

@@ -10,10 +10,11 @@ from portal import access, caching, cari, formulir
 from portal import wilayah_baca as wilayah
 from portal.domain import DomainError
 from portal.extensions import talisman
-from portal.formatting import angka
+from portal.formatting import angka, hari_ini
 from portal.models.registrasi import JENIS_DOKUMEN, Usulan
 from portal.models.status_registrasi import STATUS, STATUS_SUNTING
 from portal.models.wilayah import level_of
+from portal.pembina import baca as pembina
 from portal import dokumen as penyimpanan
 from portal.registrasi import berkas, dokumen, halaman_usulan, service, workflow
 from portal.registrasi.views import bp, dokumen_or_404, posyandu_or_404, usulan_or_404
@@ -66,7 +67,9 @@ def _usulan_page(u: Usulan, status: int = 200, errors: dict | None = None, form:
     d = halaman_usulan.read_usulan(current_user, u)
     p = u.posyandu
     return render_template("registrasi/usulan.html", d=d, u=u, p=p, path=wilayah.path(p.desa_kode) + [p.desa],
-                           errors=errors or {}, form=form or {}), status
+                           errors=errors or {}, form=form or {},
+                           sk_tim=pembina.sk_tim(p.desa_kode, hari_ini()),
+                           lihat_tim=access.may_see_tim(current_user, p.desa_kode)), status
 
 
 @bp.get("/usulan/<int:uid>")
@@ -115,6 +118,25 @@ def unggah(uid: int):
         return _usulan_page(usulan_or_404(uid), status, {f"berkas-{jenis}": e.errors["berkas"]}
                             if "berkas" in e.errors else {})
     flash(f"{dok.jenis_label} diunggah ({penyimpanan.TIPE[dok.tipe]}, {angka(dok.ukuran // 1024 or 1)} KB).")
+    return redirect(url_for(".usulan", uid=uid) + "#dokumen", 303)
+
+
+@bp.post("/usulan/<int:uid>/sk-tim-pembina")
+@access.staff(roles=access.REGISTRASI)
+def lampirkan_sk_tim(uid: int):
+    """The SK of the desa's Tim Pembina, attached from its registry instead of a new upload (checked again)."""
+    u = usulan_or_404(uid)
+    _only_the_editor(u)
+    sk = pembina.sk_tim(u.posyandu.desa_kode, hari_ini())
+    try:
+        if sk is None or sk.dokumen is None:
+            raise DomainError("Desa ini belum menyimpan berkas SK Tim Pembina. Unggah di halaman Tim Pembina desa, "
+                              "atau unggah berkasnya langsung di sini.")
+        dok = dokumen.unggah(current_user, u, "sk_tim_pembina", penyimpanan.isi(sk.dokumen), sk.dokumen.nama_berkas)
+    except (DomainError, FileNotFoundError) as e:
+        message = e.message if isinstance(e, DomainError) else "Berkas SK Tim Pembina tidak ditemukan di penyimpanan."
+        return _usulan_page(usulan_or_404(uid), formulir.show_errors(None, DomainError(message)))
+    flash(f"{dok.jenis_label} dilampirkan dari data Tim Pembina (SK {sk.sk_nomor}).")
     return redirect(url_for(".usulan", uid=uid) + "#dokumen", 303)
 
 
