@@ -87,7 +87,7 @@ def demo_seed(if_empty):
         click.echo(f"Data demo: {line}")
     if not result.kelembagaan:
         click.echo("Data demo: Kalimantan Selatan sudah berisi Posyandu, data kelembagaan demo dilewati.")
-    for line in result.kegiatan + result.registrasi:
+    for line in result.kegiatan + result.registrasi + result.pembina:
         click.echo(f"Data demo: {line}")
 
 

@@ -10,6 +10,7 @@ from lokal.nik import parse_nik
 from sqlalchemy import func, select
 
 from portal import demo, rekap
+from portal.formatting import hari_ini
 from portal.kegiatan import laporan
 from portal.extensions import db
 from portal.models.posyandu import BIDANG
@@ -292,6 +293,37 @@ def test_tabalong_tahap_i_as_reported(seeded, shared_client):
     assert "Usulan Tahap I</strong>: 206 Posyandu di 87 desa/kelurahan" in html
     assert "Desa/kelurahan dengan Posyandu belum diusulkan: 44" in html
     assert demo.seed(instance).registrasi == []  # never twice
+
+
+# --- the demo Tim Pembina (issue 15) --------------------------------------------------------------------------------
+
+def test_tim_pembina_of_tabalong_and_below(seeded, shared_client):
+    from portal.models.pembina import Opd, TimPembina
+    from portal.models.wilayah import Wilayah, anak_dari
+    from portal.pembina import service as pembina
+    today = hari_ini()
+    assert len(seeded.result.pembina) == 2 and "11 dari 12 kecamatan" in seeded.result.pembina[1]
+    # the kabupaten's: ketua ex officio from the TP PKK, sekretaris from DPMD, a koordinator from each bidang's OPD
+    tim = pembina.tim_aktif(TABALONG)
+    assert (tim.masa_bakti_mulai.year, tim.masa_bakti_selesai.year) == (2025, 2030) and tim.sk_berlaku(today)
+    kursi = {k.jabatan: k for k in tim.kursi_aktif if k.jabatan != "koordinator"}
+    assert kursi["ketua"].ex_officio and kursi["ketua"].unsur == "tp_pkk"
+    assert kursi["sekretaris_1"].opd.singkatan == "DPMD" and tim.bidang_lengkap and tim.berkas_sk
+    assert "demo" in tim.keterangan.lower()
+    # 12 kecamatan: one without a tim, one expired
+    kecamatan = db.session.scalars(select(Wilayah.kode).where(anak_dari(TABALONG))).all()
+    tims = {k: pembina.tim_aktif(k) for k in kecamatan}
+    assert len(kecamatan) == 12 and sum(t is None for t in tims.values()) == 1
+    assert sum(1 for t in tims.values() if t is not None and not t.sk_berlaku(today)) == 1
+    # about two thirds of the desa; the demo desa's with its SK file; the provinsi's; every register seeded
+    desa = db.session.scalar(select(func.count()).select_from(Wilayah).where(
+        Wilayah.level == 4, Wilayah.kode.startswith(TABALONG + ".")))
+    bertim = db.session.scalar(select(func.count()).select_from(TimPembina).where(
+        func.length(TimPembina.wilayah_kode) == 13, TimPembina.wilayah_kode.startswith(TABALONG + ".")))
+    assert 0.55 < bertim / desa < 0.78
+    assert pembina.tim_aktif(demo.DEMO_DESA).berkas_sk and pembina.tim_aktif("63").ketua_terisi
+    assert db.session.scalar(select(func.count(Opd.wilayah_kode.distinct()))) == 14
+    assert demo.seed(seeded.instance).pembina == []  # never twice
 
 
 def test_the_demo_accounts_form_a_chain_that_works_both_ways(fresh, instance, app, ctx):

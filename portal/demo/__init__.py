@@ -1,7 +1,8 @@
 """Generated data, outside the request path: only the CLI (portal/cli.py) imports this package.
 
 - `flask demo seed` (`seed()` here, for `make run`): the demo accounts (akun.py), the institutional data of Kalimantan
-  Selatan (provinsi.py), the kegiatan (kegiatan.py) and the registration (registrasi.py) of Kabupaten Tabalong, all
+  Selatan (provinsi.py), the kegiatan (kegiatan.py), the registration (registrasi.py) and the Tim Pembina (pembina.py) of
+  Kabupaten Tabalong, all
   from fixed seeds: every install gets the same data; each part is skipped when its data is there already.
 - `flask demo scale` (skala.py): synthetic Posyandu at national scale, for benchmarks.
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.demo import kegiatan, registrasi
+from portal.demo import kegiatan, pembina, registrasi
 from portal.demo.akun import (DEMO_ACCOUNTS, DEMO_DESA, DEMO_KECAMATAN, demo_passwords, is_empty, penyelenggara,
                               rantai, seed_accounts)
 from portal.demo.provinsi import seed_kelembagaan
@@ -27,12 +28,13 @@ class SeedResult:
     kelembagaan: list[str]  # what institutional data was generated, one line each (empty: skipped)
     kegiatan: list[str] = field(default_factory=list)  # the demo kegiatan created, one line each
     registrasi: list[str] = field(default_factory=list)  # the demo usulan and tahap, one line
+    pembina: list[str] = field(default_factory=list)  # the demo OPD registers and Tim Pembina, one line each
 
 
 def seed(instance_path: str) -> SeedResult:
     """The demo accounts that do not exist yet, and the institutional data of Kalimantan Selatan when the province
-    has no Posyandu yet, then the kegiatan and the registration of Tabalong when it has none. Idempotent."""
+    has no Posyandu yet, then the kegiatan, the registration and the Tim Pembina of Tabalong when it has none. Idempotent."""
     accounts, kelembagaan = seed_accounts(instance_path), seed_kelembagaan()
     organiser, chain = penyelenggara(), rantai()
     return SeedResult(accounts, kelembagaan, kegiatan.seed(organiser),
-                      registrasi.seed(DEMO_DESA, DEMO_KECAMATAN, chain))
+                      registrasi.seed(DEMO_DESA, DEMO_KECAMATAN, chain), pembina.seed())
