@@ -40,7 +40,7 @@ def test_kabupaten_records_its_tim_with_sk_and_members(auth, users, unggah):
     assert kab.get("/pembina").headers["Location"].endswith(f"/pembina/{TABALONG}")
     page = kab.get(f"/pembina/{TABALONG}").get_data(as_text=True)
     assert "belum mencatat Tim Pembina" in page and f"/pembina/{TABALONG}/baru" in page
-    assert 'value="Bupati/Wali Kota"' in kab.get(f"/pembina/{TABALONG}/baru").get_data(as_text=True)
+    assert 'value="Bupati Tabalong"' in kab.get(f"/pembina/{TABALONG}/baru").get_data(as_text=True)
     r = post(kab, f"/pembina/{TABALONG}/baru", SK | {"berkas": (io.BytesIO(PDF), "SK Tim Pembina.pdf")},
              content_type="multipart/form-data")
     assert r.status_code == 303, r.get_data(as_text=True)

@@ -67,8 +67,8 @@ def _kursi(tim, jabatan: str, unsur: str, nama: str, opd=None, bidang=None, dina
                                      "mulai": tim.masa_bakti_mulai.isoformat()}, commit=False)
 
 
-def _sk(tim, judul: str) -> None:
-    pembina.unggah_sk(None, tim, io.BytesIO(pdf_contoh(judul, f"Nomor {tim.sk_nomor}", "DATA DEMO")),
+def _sk(tim, *judul: str) -> None:
+    pembina.unggah_sk(None, tim, io.BytesIO(pdf_contoh(*judul, f"Nomor {tim.sk_nomor}", "DATA DEMO")),
                       f"SK Tim Pembina {tim.wilayah.nama}.pdf")
 
 
@@ -77,7 +77,7 @@ def _tim_daerah(rng, kode: str, nama: str, kepala: str, nomor: str, tanggal: dat
     koordinator from the OPD of each bidang, BPBD and DP3A as anggota."""
     opd = {o.singkatan: o for o in register.daftar(kode)}
     tim = _tim(kode, nama, nomor, tanggal, kepala, selesai, tanggal + timedelta(days=21))
-    _kursi(tim, "penasihat", "lainnya", _orang(rng), dinas=f"{kepala} {nama}", ex_officio=True)
+    _kursi(tim, "penasihat", "lainnya", _orang(rng), dinas=kepala, ex_officio=True)
     _kursi(tim, "ketua", "tp_pkk", _perempuan(rng), dinas=f"Ketua TP PKK {nama}", ex_officio=True,
            telepon=_hp(rng))
     _kursi(tim, "wakil_ketua", "opd", _orang(rng), opd=opd["Bappeda"], dinas=f"Kepala Bappeda {nama}")
@@ -91,7 +91,7 @@ def _tim_daerah(rng, kode: str, nama: str, kepala: str, nomor: str, tanggal: dat
     for singkatan in ("BPBD", "DP3A"):
         _kursi(tim, "anggota", "opd", _orang(rng), opd=opd[singkatan], dinas=f"Kepala {singkatan}")
     db.session.commit()
-    _sk(tim, f"SK {kepala} tentang Tim Pembina Posyandu {nama}")
+    _sk(tim, f"Keputusan {kepala}", f"tentang Tim Pembina Posyandu {nama}")
     return tim
 
 
@@ -103,7 +103,7 @@ def _tim_kecamatan(rng, w: Wilayah, i: int, opd: dict, today: date) -> None:
     else:
         mulai = date(2025, 4 + i % 6, 1 + i)
         selesai = date(mulai.year + 5, mulai.month, mulai.day) - timedelta(days=1)
-    tim = _tim(w.kode, w.nama, f"100.3.3.2/{10 + i}/KEC-{w.kode[-2:]}/{mulai.year}", mulai, "Camat " + w.nama,
+    tim = _tim(w.kode, w.nama, f"100.3.3.2/{10 + i}/KEC-{w.kode[-2:]}/{mulai.year}", mulai, pembina.penandatangan_bawaan(w.kode),
                selesai)
     _kursi(tim, "pembina", "kecamatan", _orang(rng), dinas=f"Camat {w.nama}", ex_officio=True)
     _kursi(tim, "ketua", "tp_pkk", _perempuan(rng), dinas=f"Ketua TP PKK Kecamatan {w.nama}", ex_officio=True,
@@ -118,16 +118,15 @@ def _tim_kecamatan(rng, w: Wilayah, i: int, opd: dict, today: date) -> None:
     _kursi(tim, "anggota", "tni_polri", _orang(rng), dinas=f"Danramil {w.nama}")
     db.session.commit()
     if i != TANPA_BERKAS:
-        _sk(tim, f"Keputusan Camat {w.nama} tentang Tim Pembina Posyandu")
+        _sk(tim, f"Keputusan Camat {w.nama}", "tentang Tim Pembina Posyandu Kecamatan")
 
 
 def _tim_desa(rng, w: Wilayah, tahun: int) -> None:
     mulai = date(tahun, rng.randint(1, 10), rng.randint(1, 28))
-    tim = _tim(w.kode, w.nama, f"141/{rng.randint(2, 60)}/{w.kode[-4:]}/{tahun}", mulai,
-               ("Lurah " if w.jenis == "kelurahan" else "Kepala Desa ") + w.nama,
+    kepala = pembina.penandatangan_bawaan(w.kode)
+    tim = _tim(w.kode, w.nama, f"141/{rng.randint(2, 60)}/{w.kode[-4:]}/{tahun}", mulai, kepala,
                date(mulai.year + 6, mulai.month, mulai.day) - timedelta(days=1))
-    _kursi(tim, "pembina", "pemerintah_desa", _orang(rng), dinas=("Lurah " if w.jenis == "kelurahan" else "Kepala Desa ")
-           + w.nama, ex_officio=True)
+    _kursi(tim, "pembina", "pemerintah_desa", _orang(rng), dinas=kepala, ex_officio=True)
     _kursi(tim, "ketua", "tp_pkk", _perempuan(rng), dinas=f"Ketua TP PKK {w.nama}", ex_officio=True,
            telepon=_hp(rng))
     _kursi(tim, "sekretaris_1", "pemerintah_desa", _orang(rng), dinas="Kasi Kesejahteraan")
@@ -135,7 +134,7 @@ def _tim_desa(rng, w: Wilayah, tahun: int) -> None:
     _kursi(tim, "anggota", "tokoh_masyarakat", _orang(rng))
     db.session.commit()
     if w.kode == DEMO_DESA or rng.random() < .5:
-        _sk(tim, f"Keputusan Kepala Desa {w.nama} tentang Tim Pembina Posyandu Desa")
+        _sk(tim, f"Keputusan {kepala}", "tentang Tim Pembina Posyandu Desa/Kelurahan")
 
 
 def seed() -> list[str]:
@@ -149,9 +148,9 @@ def seed() -> list[str]:
         Wilayah.level.in_((1, 2)), within_clause(Wilayah.kode, KALSEL)).order_by(Wilayah.kode)))
     for kode in daerah:
         register.isi_bawaan(None, kode)
-    _tim_daerah(rng, KALSEL, "Provinsi Kalimantan Selatan", "Gubernur", "188.44/0412/KUM/2024", date(2024, 6, 3),
+    _tim_daerah(rng, KALSEL, "Provinsi Kalimantan Selatan", "Gubernur Kalimantan Selatan", "188.44/0412/KUM/2024", date(2024, 6, 3),
                 date(2029, 6, 2), "DPMD")
-    _tim_daerah(rng, TABALONG, "Kabupaten Tabalong", "Bupati", "188.45/215/2025", date(2025, 3, 10),
+    _tim_daerah(rng, TABALONG, "Kabupaten Tabalong", "Bupati Tabalong", "188.45/215/2025", date(2025, 3, 10),
                 date(2030, 3, 9), "DPMD")
     opd = {o.singkatan: o for o in register.daftar(TABALONG)}
     kecamatan = list(db.session.scalars(select(Wilayah).where(anak_dari(TABALONG)).order_by(Wilayah.kode)))

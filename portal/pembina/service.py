@@ -20,7 +20,7 @@ from portal.models.base import utcnow
 from portal.models.pembina import (JABATAN_TUNGGAL, PENANDATANGAN, AnggotaPembina, DokumenSK, KursiPembina, Opd,
                                    TimPembina)
 from portal.models.posyandu import BIDANG
-from portal.models.wilayah import level_of
+from portal.models.wilayah import Wilayah, level_of
 from portal.pembina import aturan
 
 
@@ -51,8 +51,17 @@ def kode_register(kode: str) -> str:
     return kode if level_of(kode) == 1 else kode[:5]
 
 
+_KEPALA = {"provinsi": "Gubernur", "kabupaten": "Bupati", "kota": "Wali Kota", "kecamatan": "Camat", "distrik": "Kepala Distrik",
+           "desa": "Kepala Desa", "desa_adat": "Kepala Desa", "kelurahan": "Lurah"}
+
+
 def penandatangan_bawaan(kode: str) -> str:
-    return PENANDATANGAN.get(level_of(kode), "")
+    """Who signs the SK of this region's tim, by name: "Bupati Tabalong", "Kepala Desa Bintang Ara"."""
+    w = db.session.get(Wilayah, kode)
+    if w is None:
+        return PENANDATANGAN.get(level_of(kode), "")
+    nama = w.nama.removeprefix("Kabupaten ").removeprefix("Kota ")
+    return f"{_KEPALA.get(w.jenis, PENANDATANGAN.get(w.level, ''))} {nama}".strip()
 
 
 def _record(actor, action: str, obj, tim: TimPembina, changes: dict) -> None:
