@@ -1,6 +1,6 @@
-"""The list of peserta of a kegiatan: adding kader and pengurus on record (from the picker), registering someone at
-the venue, taking a peserta off the list. The quota holds under concurrent adds; someone taken off and added again
-gets their row (and attendance) back."""
+"""The list of peserta of a kegiatan: adding kader and pengurus on record and members of the Tim Pembina (from the
+picker), registering someone at the venue, taking a peserta off the list. The quota holds under concurrent adds;
+someone taken off and added again gets their row (and attendance) back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,6 +17,7 @@ from portal.kegiatan.pilih import Kandidat, kandidat
 from portal.kegiatan.service import dalam_sasaran, ensure_running, jumlah_peserta, lock, write_audit
 from portal.models.base import baca_id
 from portal.models.kegiatan import PERAN, Kegiatan, Peserta
+from portal.models.pembina import AnggotaPembina
 from portal.models.posyandu import Kader, Pengurus
 from portal.models.wilayah import level_of
 from portal.teks import lipat
@@ -31,6 +32,8 @@ DI_TEMPAT = {
     "bidang": rules.bidang,
     "jabatan": rules.text(120),
 }
+# The peran of a Tim Pembina's member, by the level of the tim's wilayah.
+PERAN_TIM = {1: "tp_provinsi", 2: "tp_kabupaten", 3: "tp_kecamatan", 4: "tp_desa"}
 
 
 def get(k: Kegiatan, pid: int | None) -> Peserta | None:
@@ -84,40 +87,62 @@ def _commit() -> None:
         refuse(DomainError("Daftar peserta baru saja diubah orang lain. Muat ulang halaman lalu coba lagi."))
 
 
-def _people(k: Kegiatan, dipilih) -> list[Kader | Pengurus]:
+Orang = Kader | Pengurus | AnggotaPembina
+
+
+def _asal(person: Orang) -> str:
+    return person.kursi.tim.wilayah_kode if isinstance(person, AnggotaPembina) else person.posyandu.desa_kode
+
+
+def _aktif(person: Orang) -> bool:
+    """Still on record: a kader or pengurus of an active Posyandu; the holder of a seat of the current tim."""
+    if isinstance(person, AnggotaPembina):
+        return person.aktif and person.kursi.aktif and person.kursi.tim.aktif
+    return person.aktif and person.posyandu.aktif
+
+
+def _people(k: Kegiatan, dipilih) -> list[Orang]:
     """The people chosen, each checked: on record, active, inside the target; else nothing is added."""
-    orang: list[Kader | Pengurus] = []
+    orang: list[Orang] = []
     for model, ids in dipilih:
         if ids:
             found = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(ids)))}
             for i in ids:
                 person = found.get(i)
-                if person is None or not dalam_sasaran(k, person.posyandu.desa_kode):
+                if person is None or not dalam_sasaran(k, _asal(person)):
                     raise DomainError("Sebagian orang yang dipilih tidak berasal dari wilayah sasaran kegiatan ini "
                                       f"({k.wilayah.nama}). Tidak ada yang ditambahkan.")
-                if not person.aktif or not person.posyandu.aktif:
-                    raise DomainError(f"{person.nama} sudah nonaktif. Tidak ada yang ditambahkan.")
+                if not _aktif(person):
+                    raise DomainError(f"{person.nama} sudah nonaktif" + (
+                        " (bukan lagi anggota Tim Pembina yang berlaku)" if model is AnggotaPembina else "") +
+                        ". Tidak ada yang ditambahkan.")
                 orang.append(person)
     return orang
 
 
-def add_from_records(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> HasilTambah:
-    """Adds kader and pengurus on record. Everyone must come from the kegiatan's target wilayah; otherwise nothing
-    is added. Someone already listed is skipped; someone taken off earlier is listed again."""
+def _key(person: Orang) -> tuple:
+    return (person.id if isinstance(person, Kader) else None, person.id if isinstance(person, Pengurus) else None,
+            person.id if isinstance(person, AnggotaPembina) else None)
+
+
+def add_from_records(actor, k: Kegiatan, kader_ids=(), pengurus_ids=(), anggota_ids=()) -> HasilTambah:
+    """Adds kader and pengurus on record and members of the Tim Pembina. Everyone must come from the kegiatan's
+    target wilayah (a member: hold a seat of a current tim there); otherwise nothing is added. Someone already
+    listed is skipped; someone taken off earlier is listed again."""
     ensure_running(k)
-    dipilih = ((Kader, _read_ids(kader_ids)), (Pengurus, _read_ids(pengurus_ids)))
+    dipilih = ((Kader, _read_ids(kader_ids)), (Pengurus, _read_ids(pengurus_ids)),
+               (AnggotaPembina, _read_ids(anggota_ids)))
     if not any(ids for _, ids in dipilih):
         raise DomainError("Centang dulu orang yang akan ditambahkan.")
     try:
         lock(k)
         orang = _people(k, dipilih)
         hasil = HasilTambah()
-        existing = {(p.kader_id, p.pengurus_id): p for p in db.session.scalars(
+        existing = {(p.kader_id, p.pengurus_id, p.anggota_pembina_id): p for p in db.session.scalars(
             select(Peserta).where(Peserta.kegiatan_id == k.id))}
         baru, pulih = [], []
         for person in orang:
-            key = (person.id, None) if isinstance(person, Kader) else (None, person.id)
-            p = existing.get(key)
+            p = existing.get(_key(person))
             if p is not None and p.aktif:
                 hasil.sudah.append(person.nama)
             elif p is not None:
@@ -131,12 +156,20 @@ def add_from_records(actor, k: Kegiatan, kader_ids=(), pengurus_ids=()) -> Hasil
         p.aktif = True
         write_audit(actor, "pulihkan", p, k, {"aktif": [False, True]})
         hasil.ditambah.append(p)
+    dari_tim = {}
     for person in baru:
-        hasil.ditambah.append(peserta_from_record(actor, k, person))
+        if isinstance(person, AnggotaPembina):
+            hasil.ditambah.append(p := peserta_from_anggota(actor, k, person))
+            tim = person.kursi.tim
+            dari_tim[p] = {"peran": [None, p.peran], "jabatan": [None, p.jabatan],
+                           "tim_pembina": [None, f"{tim.wilayah.nama_lengkap}, SK {tim.sk_nomor}"]}
+        else:
+            hasil.ditambah.append(peserta_from_record(actor, k, person))
     db.session.flush()
     for p in hasil.ditambah:
         if p not in pulih:
-            write_audit(actor, "tambah", p, k, {"nama": [None, p.nama], "asal_kode": [None, p.asal_kode]})
+            write_audit(actor, "tambah", p, k, {"nama": [None, p.nama], "asal_kode": [None, p.asal_kode],
+                                                **dari_tim.get(p, {})})
     sertifikat.judge(k, [p.id for p in pulih])
     _commit()
     return hasil
@@ -151,6 +184,20 @@ def peserta_from_record(actor, k: Kegiatan, person: Kader | Pengurus) -> Peserta
                 kader_id=person.id if is_kader else None, pengurus_id=None if is_kader else person.id,
                 posyandu_id=person.posyandu_id, kode_sertifikat=sertifikat.new_code(),
                 didaftarkan_oleh_id=actor.id if actor else None, cara_daftar="data")
+    db.session.add(p)
+    return p
+
+
+def peserta_from_anggota(actor, k: Kegiatan, orang: AnggotaPembina) -> Peserta:
+    """A new peserta row for the holder of a seat of a Tim Pembina: from the tim's wilayah, with the seat's jabatan
+    (and the office that holds it) as the daftar hadir writes it."""
+    kursi = orang.kursi
+    jabatan = f"{kursi.jabatan_label} ({kursi.jabatan_dinas})" if kursi.jabatan_dinas else kursi.jabatan_label
+    kode = kursi.tim.wilayah_kode
+    p = Peserta(kegiatan_id=k.id, nama=orang.nama, nama_lipat=nama_inti(orang.nama), asal_kode=kode,
+                peran=PERAN_TIM[level_of(kode)], jabatan=jabatan[:120], anggota_pembina_id=orang.id,
+                kode_sertifikat=sertifikat.new_code(), didaftarkan_oleh_id=actor.id if actor else None,
+                cara_daftar="data")
     db.session.add(p)
     return p
 

@@ -19,6 +19,7 @@ KAMUS = Kamus(
         "alasan_batal": "Alasan pembatalan", "nama": "Nama", "asal_kode": "Asal", "peran": "Peran",
         "bidang": "Bidang", "jabatan": "Jabatan", "cara_daftar": "Didaftarkan", "aktif": "Dalam daftar peserta",
         "status": "Kehadiran", "tanggal": "Hari", "peserta": "Peserta", "cara": "Dicatat lewat", "sumber": "Sumber",
+        "tim_pembina": "Tim Pembina",
     },
     pilihan={"jenis": JENIS_KEGIATAN, "status": STATUS_HADIR, "cara": CARA_CATAT, "peran": PERAN, "bidang": BIDANG,
              "cara_daftar": {"data": "dari data", "di_tempat": "di tempat"},

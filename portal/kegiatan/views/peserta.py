@@ -1,5 +1,5 @@
-"""The peserta of a kegiatan: the list, the picker (many kader or pengurus on record at once), registering someone
-at the venue, taking one off the list."""
+"""The peserta of a kegiatan: the list, the picker (many kader or pengurus on record, or Tim Pembina members, at
+once), registering someone at the venue, taking one off the list."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -36,20 +36,22 @@ def _added(hasil) -> str:
 @access.staff(roles=access.PENYELENGGARA)
 @caching.pribadi
 def pilih(kid: int):
-    """Pick many kader or pengurus on record at once, by desa, role and name. The ticks travel in the form: a new
-    filter, another page or 'pilih semua di desa ini' posts them and comes back with them still ticked; only
-    'Tambahkan' (aksi=tambah, also the default of a bare post) adds them. Works the same without JavaScript."""
+    """Pick many kader or pengurus on record (by desa, role and name) or Tim Pembina members at once. The ticks
+    travel in the form: a new filter, another page or 'pilih semua di desa ini' posts them and comes back with them
+    still ticked; only 'Tambahkan' (aksi=tambah, also the default of a bare post) adds them. Works the same without
+    JavaScript. The desa filter does not apply to the tims' members (the tims of the whole target are listed)."""
     k = kegiatan_or_404(kid, run=True)
     args = request.form if request.method == "POST" else request.args  # a post's filters are the form's own
     peran = args.get("peran") if args.get("peran") in picker.PILIHAN_PERAN else picker.peran_bawaan(k)
     desa, q = cari.clean(args.get("desa"), 13), cari.clean(args.get("q"))
     kader, pengurus = request.form.getlist("kader"), request.form.getlist("pengurus")
-    centangan = picker.Centangan.from_form(kader, pengurus)
+    anggota = request.form.getlist("anggota_pembina")
+    centangan = picker.Centangan.from_form(kader, pengurus, anggota)
     aksi = request.form.get("aksi", "tambah") if request.method == "POST" else None
     status, catatan = 200, None
     if aksi == "tambah":
         try:
-            hasil = daftar_peserta.add_from_records(current_user, k, kader, pengurus)
+            hasil = daftar_peserta.add_from_records(current_user, k, kader, pengurus, anggota)
         except DomainError as e:
             status = show_errors(None, e)
         else:
@@ -70,7 +72,7 @@ def pilih(kid: int):
     context = dict(k=k, h=h, peran=peran, desa=desa, q=q, centangan=centangan, catatan=catatan,
                    dipilih_lain=[c for c in dipilih if (c.jenis, c.id) not in shown],
                    pilihan_desa=laporan.desa_sasaran(k, limit=500), jumlah=service.jumlah_peserta(k),
-                   pilihan_peran=picker.PILIHAN_PERAN)
+                   pilihan_peran=picker.pilihan_peran(k), tim=peran == picker.TIM_PEMBINA)
     if caching.fragmen():
         return render_template("kegiatan/_kandidat.html", **context), status
     return render_template("kegiatan/pilih.html", **context), status
