@@ -177,4 +177,5 @@ def test_the_kegiatan_pages_show_a_member_with_the_tim_wilayah(auth, rakor):
         if path == "/peserta":
             assert "<h2>Kecamatan Bintang Ara</h2></li>\n<li id=" in response.get_data(as_text=True)
         if path == "/kehadiran.csv":
-            assert "1,Ketua Bintang Ara,Ketua,63.09.12,Bintang Ara,,," in response.get_data(as_text=True)
+            assert '1,Ketua Bintang Ara,"Ketua, Tim Pembina Posyandu Kecamatan",63.09.12,Bintang Ara,,,' in \
+                response.get_data(as_text=True)

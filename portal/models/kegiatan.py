@@ -163,6 +163,9 @@ class Peserta(db.Model):
 
     @property
     def peran_label(self) -> str:
+        if self.jabatan and self.anggota_pembina_id is not None:
+            # "Ketua" alone would read as a Posyandu's ketua in a mixed list
+            return f"{self.jabatan}, {PERAN.get(self.peran, self.peran)}"
         if self.jabatan:
             return self.jabatan
         if self.peran == "kader" and self.bidang:
