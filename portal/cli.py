@@ -1,4 +1,5 @@
-"""flask commands: wilayah import, rekap bangun, user create, demo seed / accounts / scale, db backup / restore."""
+"""flask commands: wilayah import, rekap bangun, user create, demo seed / accounts / scale, pembina opd-bawaan,
+db backup / restore."""
 import os
 import time
 
@@ -12,7 +13,8 @@ from portal.extensions import db
 from portal.domain import DomainError
 from portal.formatting import angka
 from portal.models.user import ROLES
-from portal.models.wilayah import is_valid_kode
+from portal.models.wilayah import is_valid_kode, level_of
+from portal.pembina import opd
 from portal.pengguna import service as pengguna
 from portal import wilayah_baca
 from portal.wilayah import impor as wilayah
@@ -21,6 +23,7 @@ wilayah_cli = AppGroup("wilayah", help="Wilayah Kemendagri.")
 user_cli = AppGroup("user", help="Akun pengguna.")
 demo_cli = AppGroup("demo", help="Data demo.")
 rekap_cli = AppGroup("rekap", help="Rekap wilayah dan indeks pencarian (data turunan).")
+pembina_cli = AppGroup("pembina", help="Tim Pembina Posyandu dan daftar OPD.")
 
 
 @wilayah_cli.command("import")
@@ -34,6 +37,23 @@ def wilayah_import(only):
     click.echo(f"Wilayah ({wilayah.SOURCE}): {result.added} baru, {result.renamed} berubah nama, "
                f"{result.unchanged} tetap, {result.absent} tidak ada lagi di daftar "
                f"({time.perf_counter() - started:.1f} detik).")
+    # A new provinsi or kabupaten/kota starts its OPD register from the default list (a region that has one keeps it).
+    click.echo(f"Daftar OPD bawaan: {angka(opd.isi_bawaan_semua())} wilayah baru.")
+
+
+@pembina_cli.command("opd-bawaan")
+@click.option("--wilayah", "kode", default="", help="Hanya provinsi atau kabupaten/kota ini, mis. 63.09; kosong: "
+                                                    "setiap wilayah yang belum punya daftar OPD.")
+def pembina_opd_bawaan(kode):
+    """Lengkapi daftar OPD dengan OPD bawaan yang belum ada (menurut singkatannya). Aman diulang."""
+    if not kode:
+        click.echo(f"Daftar OPD bawaan: {angka(opd.isi_bawaan_semua())} wilayah baru.")
+        return
+    kode = wilayah_baca.parse_kode(kode)
+    if level_of(kode) not in (1, 2) or wilayah_baca.get(kode) is None:
+        raise click.BadParameter(f"'{kode}' bukan kode provinsi atau kabupaten/kota yang dikenal (contoh: 63 atau "
+                                 "63.09)", param_hint="--wilayah")
+    click.echo(f"Daftar OPD {kode}: {angka(opd.isi_bawaan(None, kode))} OPD bawaan ditambahkan.")
 
 
 @rekap_cli.command("bangun")
@@ -155,7 +175,7 @@ def db_restore(path, ya):
 
 
 def init_app(app) -> None:
-    for group in (wilayah_cli, rekap_cli, user_cli, demo_cli):
+    for group in (wilayah_cli, rekap_cli, user_cli, demo_cli, pembina_cli):
         app.cli.add_command(group)
     # Beside Flask-Migrate's upgrade: `flask db backup PATH` and `flask db restore PATH`.
     from flask_migrate.cli import db as db_cli

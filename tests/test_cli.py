@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditLog, User, Wilayah
+from portal.models.pembina import OPD_BAWAAN, Opd
 
 
 @pytest.fixture
@@ -29,6 +30,47 @@ def test_wilayah_import_repairs_a_changed_name(runner, app):
     assert "0 baru, 1 berubah nama" in result.output
     with app.app_context():
         assert db.session.get(Wilayah, "63.09.12.2003").nama != "Salah Eja"
+
+
+def test_wilayah_import_gives_each_new_region_the_default_opd_register_once(runner, app):
+    with app.app_context():
+        regions = db.session.scalar(select(func.count()).select_from(Wilayah).where(Wilayah.level.in_((1, 2))))
+        # Tabalong already keeps a register of its own (one office, renamed): it is left as it is.
+        db.session.add(Opd(wilayah_kode="63.09", nama="Dinas Kesehatan, PPKB", singkatan="Dinkes PPKB", urutan=1))
+        db.session.commit()
+    first = runner.invoke(args=["wilayah", "import", "--only", "63"])
+    assert first.exit_code == 0, first.output
+    assert f"Daftar OPD bawaan: {regions - 1:,} wilayah baru.".replace(",", ".") in first.output
+    second = runner.invoke(args=["wilayah", "import", "--only", "63"])
+    assert "Daftar OPD bawaan: 0 wilayah baru." in second.output
+    with app.app_context():
+        per_region = dict(db.session.execute(select(Opd.wilayah_kode, func.count()).group_by(Opd.wilayah_kode)).all())
+        assert len(per_region) == regions and per_region["63.09"] == 1
+        assert per_region["63"] == per_region["63.11"] == per_region["11.01"] == len(OPD_BAWAAN)
+        entry = db.session.scalar(select(AuditLog).where(AuditLog.object_type == "opd", AuditLog.wilayah_kode == "63.11"))
+        assert entry.actor_id is None and entry.changes["sumber"] == [None, "daftar bawaan"]
+
+
+def test_pembina_opd_bawaan_fills_one_register(runner, app):
+    with app.app_context():
+        db.session.add(Opd(wilayah_kode="63.09", nama="Dinas Kesehatan", singkatan="DINKES", urutan=1))
+        db.session.commit()
+    result = runner.invoke(args=["pembina", "opd-bawaan", "--wilayah", "6309"])
+    assert result.exit_code == 0, result.output
+    assert f"Daftar OPD 63.09: {len(OPD_BAWAAN) - 1} OPD bawaan ditambahkan." in result.output
+    again = runner.invoke(args=["pembina", "opd-bawaan", "--wilayah", "63.09"])
+    assert "Daftar OPD 63.09: 0 OPD bawaan ditambahkan." in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Opd)) == len(OPD_BAWAAN)
+        assert db.session.scalar(select(func.count()).select_from(Opd).where(func.lower(Opd.singkatan) == "dinkes")) == 1
+
+
+@pytest.mark.parametrize("code", ["63.09.12", "63.99", "abc", ""])
+def test_pembina_opd_bawaan_refuses_a_code_without_a_register(runner, app, code):
+    result = runner.invoke(args=["pembina", "opd-bawaan", "--wilayah", code or " "])
+    assert result.exit_code != 0 and "bukan kode provinsi atau kabupaten/kota" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Opd)) == 0
 
 
 @pytest.mark.parametrize("code", ["6309", "63.9", "abc", "63.09.12.20031"])

@@ -1,6 +1,8 @@
 """Forms render the fields and carry the CSRF token; the rules live in portal/pembina/aturan.py (the import uses them
-too) and the service checks them again."""
-from wtforms import BooleanField, FileField, HiddenField, SelectField, StringField, TextAreaField
+too) and portal/pembina/opd.py, and the services check them again."""
+from wtforms import (BooleanField, FileField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.formulir import Formulir, pilihan
 from portal.models.pembina import JABATAN_PEMBINA, UNSUR
@@ -64,3 +66,19 @@ class GantiForm(Formulir):
 class LepasForm(Formulir):
     version = HiddenField()
     alasan = TextAreaField("Alasan (opsional)")
+
+
+class OpdForm(Formulir):
+    """An office of the register. bidang: checkboxes, any key sent reaches the service, which refuses the unknown.
+    asal: the values the edit form showed, for the three-way merge of a conflict (as kelola's EditForm)."""
+    asal: dict[str, str] | None = None
+    clashes: list[str] | None = None
+
+    version = HiddenField()
+    nama = StringField("Nama OPD", description="Mis. Dinas Kesehatan", render_kw={"maxlength": 200})
+    singkatan = StringField("Singkatan", description="Mis. Dinkes. Tidak boleh sama dengan OPD lain di daftar ini.",
+                            render_kw={"maxlength": 40, "autocapitalize": "none"})
+    bidang = SelectMultipleField("Bidang SPM yang ditangani", choices=[SelectChoice(k, v) for k, v in BIDANG.items()],
+                                 validate_choice=False, widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput(),
+                                 description="Boleh lebih dari satu, atau tidak ada (mis. Bappeda).")

@@ -11,7 +11,7 @@ from portal.domain import FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
 from portal.models.pembina import OPD_BAWAAN, Opd, pisah_bidang
 from portal.models.posyandu import BIDANG
-from portal.models.wilayah import Wilayah, level_of
+from portal.models.wilayah import Wilayah, anak_dari, level_of
 from portal.pembina.service import hitung_ulang_register
 
 ATURAN = {
@@ -30,6 +30,11 @@ def daftar(kode: str, semua: bool = False) -> list[Opd]:
 
 def get(oid: int) -> Opd | None:
     return db.session.get(Opd, oid)
+
+
+def wilayah_pilihan(induk: str) -> list[Wilayah]:
+    """The registers to pick below induk: the provinsi (induk ''), or the kabupaten/kota of a provinsi."""
+    return list(db.session.scalars(select(Wilayah).where(anak_dari(induk)).order_by(Wilayah.kode)))
 
 
 def _record(actor, action: str, opd: Opd, changes: dict) -> None:
