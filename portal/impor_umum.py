@@ -8,7 +8,7 @@ confirmation by portal/unggahan.py; what a row means, and how it is written, bel
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -80,6 +80,30 @@ class Problem:
         who = f" ({self.nama})" if self.nama else ""
         value = f" «{self.nilai}»" if self.nilai else ""
         return f"Baris {self.row}{who}, kolom {self.column}{value}: {self.message}"
+
+
+@dataclass(kw_only=True)
+class PratinjauDasar:
+    """What every import's preview keeps: the problems, told with the row's name and the refused value."""
+    # canonical column → the header as written in the file, for messages the user can find in the sheet
+    headers: dict[str, str] = field(default_factory=dict)
+    # row → its cells as read (canonical columns), for messages and for a file of rows to correct
+    records: dict[int, dict[str, Any]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # (row, column) already refused: the rules do not judge that value again
+    flagged: set[tuple[int, str]] = field(default_factory=set)
+    bad: set[int] = field(default_factory=set)  # rows with a problem
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len(self.bad)
+
+    def problem(self, row: int, column: str, message: str, nilai: Any = None) -> None:
+        record = self.records.get(row, {})
+        nama = display_value(record.get("nama"))
+        shown = display_value(nilai if nilai is not None else record.get(column))
+        self.bad.add(row)
+        self.problems.append(Problem(row, self.headers.get(column, column), message, nama, shown))
 
 
 Masalah = Callable[[int, str, str], None]  # (row, column, message): a problem reported to the import's preview

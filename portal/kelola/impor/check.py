@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from portal import access, audit, impor_umum
 from portal.extensions import db
-from portal.impor_umum import Problem, display_value
 from portal.lembar_baca import FileRefused, kosong
 from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
@@ -41,37 +40,18 @@ class Change:
 
 
 @dataclass
-class Preview:
+class Preview(impor_umum.PratinjauDasar):
     kind: Kind
     rows: int = 0
     changes: list[Change] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # canonical column → the header as written in the file, for messages the user can find in the sheet
-    headers: dict[str, str] = field(default_factory=dict)
-    # row → its cells as read (canonical columns), for messages and for the file of rows to correct
-    records: dict[int, dict[str, Any]] = field(default_factory=dict)
-    # (row, column) already refused: the rules do not judge that value again
-    flagged: set[tuple[int, str]] = field(default_factory=set)
-    bad: set[int] = field(default_factory=set)  # rows with a problem
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
     @property
-    def rows_with_problems(self) -> int:
-        return len(self.bad)
-
-    @property
     def may_save_part(self) -> bool:
         """Some rows are wrong, some would change something: the user may save those alone."""
         return bool(self.problems) and any(c.action != "tetap" for c in self.changes) and self.rows > 0
-
-    def problem(self, row: int, column: str, message: str, nilai: Any = None) -> None:
-        record = self.records.get(row, {})
-        nama = display_value(record.get("nama"))
-        shown = display_value(nilai if nilai is not None else record.get(column))
-        self.bad.add(row)
-        self.problems.append(Problem(row, self.headers.get(column, column), message, nama, shown))
 
 
 def _read(kind: Kind, data: bytes, ext: str, preview: Preview) -> list[tuple[int, dict[str, Any]]]:
