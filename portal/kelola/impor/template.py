@@ -2,12 +2,10 @@
 explains every column."""
 from __future__ import annotations
 
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from portal import lembar
 from portal.extensions import db
+from portal.impor_umum import buku_templat
 from portal.models.posyandu import Posyandu
 from portal.models.wilayah import Wilayah, desa_clause
 from portal.kelola.impor.kinds import KINDS, NOTES
@@ -35,37 +33,6 @@ def template_workbook(jenis: str, user=None) -> bytes:
         examples["alamat"] = f"Balai Desa {desa.nama}"
     if posyandu and jenis == "kader":
         examples["posyandu"] = posyandu
-    book = lembar.Buku()
-    sheet = book.active
-    sheet.title = kind.label
-    sheet.append([c.name for c in kind.columns])
-    sheet.append([examples[c.name] for c in kind.columns])
-    for index, column in enumerate(kind.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(1, index).font = Font(bold=True)
-        # Text cells keep NIK, RT and codes as typed; date cells show day-month-year.
-        number_format = "dd-mm-yyyy" if column.is_date else "@" if isinstance(column.example, str) else "General"
-        sheet.cell(2, index).number_format = number_format
-        sheet.column_dimensions[letter].number_format = number_format
-        sheet.column_dimensions[letter].width = max(12, len(column.name) + 4, len(str(examples[column.name] or "")) + 2)
-    sheet.freeze_panes = "A2"
-
-    guide = book.create_sheet("Petunjuk")
-    guide.append([f"Petunjuk impor {kind.label}"])
-    guide.append([kind.about])
-    for note in NOTES:
-        guide.append([note])
-    guide.append([])
-    guide.append(["Kolom", "Wajib", "Keterangan", "Contoh"])
-    heading = guide.max_row
-    for column in kind.columns:
-        example = examples[column.name]
-        example = f"{example:%d-%m-%Y}" if column.is_date else example
-        if column.name == "kode_desa" and desa is not None:
-            example = f"{desa.kode} ({desa.nama_lengkap})"
-        guide.append([column.name, "Ya" if kind.required(column.name) else "Tidak", column.help, example])
-    for cell in (guide["A1"], *guide[heading]):
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (18, 8, 90, 20)):
-        guide.column_dimensions[letter].width = width
-    return book.isi()
+    notes = (f"Petunjuk impor {kind.label}", kind.about, *NOTES)
+    shown = {"kode_desa": f"{desa.kode} ({desa.nama_lengkap})"} if desa is not None else None
+    return buku_templat(kind.label, kind.columns, examples, notes, kind.required, shown)

@@ -11,7 +11,8 @@ from portal import lembar
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.kelola import service
-from portal.kelola.impor.check import Preview, Problem, display_value
+from portal.impor_umum import Problem, display_value
+from portal.kelola.impor.check import Preview
 
 KOLOM_KESALAHAN = "kesalahan"
 
