@@ -14,7 +14,7 @@ from portal.models.audit import AuditLog
 from portal.models.pembina import AnggotaPembina, KursiPembina, TimPembina
 from portal.models.user import User
 from portal.pembina import impor, service
-from tests.helpers import PASSWORD, login, make_app, post, tim_uji
+from tests.helpers import PASSWORD, login, post, tim_uji
 from tests.test_impor import csv_bytes, xlsx
 from tests.test_impor_bom import GUARDS, bomb
 
@@ -29,27 +29,16 @@ CONTOH = ["Contoh: Hj. Siti Rahmah", "Bendahara", "", "TP PKK", "", "", "", "", 
 TABALONG, BANUA_LAWAS, HAPALAH = "63.09", "63.09.01", "63.09.01.2001"
 
 
-@pytest.fixture(scope="module")
-def web(database_url, database):
-    """The app the tests talk to: its own, so the lead's staff pages of a tim (pembina.index, pembina.wilayah: the
-    redirect after a confirmation, the breadcrumbs) can stand in where this branch does not have them yet."""
-    app = make_app(database_url)
-    have = {rule.endpoint for rule in app.url_map.iter_rules()}
-    for endpoint, rule in (("pembina.index", "/pembina"), ("pembina.wilayah", "/pembina/<kode>")):
-        if endpoint not in have:
-            def stub(**_values):
-                return "halaman tim"
-            stub.access = "staff"
-            app.add_url_rule(rule, endpoint=endpoint, view_func=stub)
+@pytest.fixture
+def web(app):
     return app
 
 
 @pytest.fixture(autouse=True)
-def uploads(web, app, tmp_path):
-    """Uploads go to the test's folder (the shared `app` fixture empties the database afterwards)."""
-    web.config["UPLOAD_FOLDER"] = str(tmp_path)
-    yield tmp_path / "pembina"
-    web.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"]
+def uploads(app, ctx, tmp_path):
+    """Uploads go to the test's folder."""
+    app.config["UPLOAD_FOLDER"] = ctx.config["UPLOAD_FOLDER"] = str(tmp_path)
+    return tmp_path / "pembina"
 
 
 @pytest.fixture
