@@ -27,6 +27,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.formatting import hari_ini
 from portal.models.audit import AuditLog
 
 MAX_AGE_PAGE = 60
@@ -58,10 +59,11 @@ def fragmen() -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None):
+def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None, harian: bool = False):
     """Decorates a public view: 304 for a matching If-None-Match, ETag and Cache-Control on every answer.
     ada: for a page of one record, the view's own look-up (the URL's arguments → the record or None): a record that
-    does not exist is 404 before any 304, since the ETag (a version of all data) would match for it too."""
+    does not exist is 404 before any 304, since the ETag (a version of all data) would match for it too.
+    harian: the page also depends on today's date (an SK valid until yesterday), so the day is part of the ETag."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -74,6 +76,8 @@ def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None
                 return response
             version, at = versi_data()
             etag = f"{version}-{current_app.config['SIDIK_KODE']}-{'f' if fragmen() else 'p'}"
+            if harian:
+                etag += f"-{hari_ini():%Y%m%d}"
             if request.if_none_match.contains_weak(etag):
                 response = current_app.response_class(status=304)
             else:
