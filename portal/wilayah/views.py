@@ -20,7 +20,7 @@ POSYANDU_MAKS = 5  # Posyandu listed by the region search; the rest are one link
 
 @bp.get("")
 @access.public
-@caching.bersyarat(harian=True)
+@caching.bersyarat()
 def index():
     q = cari.clean(request.args.get("q"), 100)
     if q:
@@ -34,7 +34,7 @@ def index():
 
 @bp.get("/<kode>")
 @access.public
-@caching.bersyarat(ada=service.get, harian=True)
+@caching.bersyarat(ada=service.get)
 def detail(kode: str):
     wilayah = service.get(kode)
     if wilayah is None:

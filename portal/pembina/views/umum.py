@@ -16,7 +16,7 @@ CARI_MAKS = 30
 
 @bp.get("/tim-pembina")
 @access.public
-@caching.bersyarat(harian=True)
+@caching.bersyarat()
 def index():
     q = cari.clean(request.args.get("q"), 100)
     if q:
@@ -31,7 +31,7 @@ def index():
 
 @bp.get("/tim-pembina/<kode>")
 @access.public
-@caching.bersyarat(ada=wilayah_baca.get, harian=True)
+@caching.bersyarat(ada=wilayah_baca.get)
 def wilayah(kode: str):
     w = wilayah_baca.get(kode)
     hari = hari_ini()
@@ -70,7 +70,7 @@ def _wilayah_ada(view):
 @bp.get("/tim-pembina.json")
 @access.public
 @_wilayah_ada
-@caching.bersyarat(caching.MAX_AGE_EXPORT, harian=True)
+@caching.bersyarat(caching.MAX_AGE_EXPORT)
 def data():
     kode = _kode_json()
     w = wilayah_baca.get(kode) if kode else None
