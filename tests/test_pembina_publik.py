@@ -18,7 +18,7 @@ from tests.helpers import tim_uji
 from tests.test_budget import PAGE_BUDGET, _compressed_size, _largest_regions
 
 TELEPON, EMAIL = "081234567890", "ketua@contoh.go.id"
-BANUA_LAWAS, BINTANG_ARA, HARUAI = "63.09.01", "63.09.12", "63.09.07"
+BANUA_LAWAS, BINTANG_ARA, MUARA_UYA = "63.09.01", "63.09.12", "63.09.07"
 KECAMATAN_KEYS = {"kode", "nama", "ada_tim", "sk_berlaku", "bidang_lengkap"}
 
 
@@ -34,12 +34,12 @@ def _jam(utc: datetime):
 
 @pytest.fixture
 def tabalong(ctx):
-    """Kecamatan of Tabalong: Bintang Ara a full tim, Banua Lawas one ending in 40 days with no ketua, Haruai one
+    """Kecamatan of Tabalong: Bintang Ara a full tim, Banua Lawas one ending in 40 days with no ketua, Muara Uya one
     whose SK ended; the others none. A desa of Bintang Ara has one too."""
     hari = formatting.hari_ini()
     tim_uji(BINTANG_ARA, lengkap=True)
     tim_uji(BANUA_LAWAS, mulai="2022-01-01", selesai=date.fromordinal(hari.toordinal() + 40).isoformat(), ketua=None)
-    tim_uji(HARUAI, mulai="2019-01-01", selesai="2024-12-31")
+    tim_uji(MUARA_UYA, mulai="2019-01-01", selesai="2024-12-31")
     tim_uji("63.09.12.2003")
     return hari
 
@@ -76,7 +76,7 @@ def test_the_json_of_a_kabupaten_agrees_with_its_children_and_the_wilayah_table(
     by_kode = {a["kode"]: a for a in anak}
     assert by_kode[BINTANG_ARA] == {"kode": BINTANG_ARA, "nama": "Bintang Ara", "ada_tim": True, "sk_berlaku": True,
                                     "bidang_lengkap": True}
-    assert by_kode[HARUAI]["ada_tim"] and not by_kode[HARUAI]["sk_berlaku"]
+    assert by_kode[MUARA_UYA]["ada_tim"] and not by_kode[MUARA_UYA]["sk_berlaku"]
     assert not by_kode[BANUA_LAWAS]["bidang_lengkap"]
     tanpa, html = _tanpa_di_tabel(client, "63.09")
     assert tanpa == [a["kode"] for a in anak if not a["ada_tim"]] and len(tanpa) == 9
@@ -119,7 +119,7 @@ def test_exact_json_keys(client, tabalong):
     assert body["jumlah"]["wilayah_anak"] == len(body["anak"]) > 0
     desa = _json(client, "63.09.12.2003")
     assert desa["anak"] == [] and desa["jumlah"] == {"wilayah_anak": 0, "dengan_tim": 0, "sk_berlaku": 0}
-    assert _json(client, HARUAI)["tim"]["sk_berlaku"] is False
+    assert _json(client, MUARA_UYA)["tim"]["sk_berlaku"] is False
     assert _json(client, "63.09.02")["tim"] is None
 
 
@@ -155,7 +155,7 @@ def test_the_public_page_of_a_tim(client, tabalong):
     assert 'href="/tim-pembina/63.09">Tim Pembina Kabupaten Tabalong</a>' in html, "the tim above"
     # The tims below: its desa, the one with a tim linked.
     assert 'href="/tim-pembina/63.09.12.2003"' in html and 'id="tanpa-tim"' in html
-    expired = client.get(f"/tim-pembina/{HARUAI}").get_data(as_text=True)
+    expired = client.get(f"/tim-pembina/{MUARA_UYA}").get_data(as_text=True)
     assert "Masa bakti SK sudah berakhir" in expired
     none = client.get("/tim-pembina/63.09.02").get_data(as_text=True)
     assert "belum membentuk Tim Pembina Posyandu" in none
