@@ -3,8 +3,9 @@
 The validator is cheap and decided before the page is built: every change to the records writes an audit entry
 (portal/audit.py; bulk paths write one per batch, `flask rekap bangun` and the wilayah import too), so the newest
 audit id is a version of all public data. With the code's own fingerprint (templates and Python files, the same in
-every worker of one deployment) and whether htmx asked for a fragment, it makes a weak ETag. A conditional request
-that matches is answered 304 without touching anything but that one indexed max().
+every worker of one deployment), today's date where the portal is used (a page may say an SK holds, or a kegiatan is
+under way: the next day it does not, with no change to the records) and whether htmx asked for a fragment, it makes
+a weak ETag. A conditional request that matches is answered 304 without touching anything but that one indexed max().
 
 Anonymous visitors get `public, max-age=60`: a phone on 3G re-reads nothing for a minute, then revalidates. Logged-in
 staff see their own menu and CSRF token on the same URLs, so their copies are `private, no-cache` without an ETag;
@@ -27,6 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.formatting import hari_ini
 from portal.models.audit import AuditLog
 
 MAX_AGE_PAGE = 60
@@ -73,7 +75,7 @@ def bersyarat(max_age: int = MAX_AGE_PAGE, last_modified: bool = False, ada=None
                 response.vary.add("Cookie")
                 return response
             version, at = versi_data()
-            etag = f"{version}-{current_app.config['SIDIK_KODE']}-{'f' if fragmen() else 'p'}"
+            etag = f"{version}-{current_app.config['SIDIK_KODE']}-{hari_ini():%Y%m%d}-{'f' if fragmen() else 'p'}"
             if request.if_none_match.contains_weak(etag):
                 response = current_app.response_class(status=304)
             else:
