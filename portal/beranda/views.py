@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portal import access, caching, cari, kelengkapan, rekap
@@ -26,9 +26,4 @@ def index():
     if access.may_see_tim(current_user):
         tim = pembina.peringatan_wilayah(current_user.scope, hari_ini())
     return render_template("beranda/index.html", totals=rekap.wilayah(current_user.scope), kegiatan=kegiatan,
-                           menunggu=menunggu, tindakan=tindakan, tim=tim, tim_endpoint=_tim_endpoint(), **context)
-
-
-def _tim_endpoint() -> str:
-    """Where an alert about a tim leads: its staff page once it exists, else its public page."""
-    return "pembina.wilayah" if "pembina.wilayah" in current_app.view_functions else "tim_pembina.wilayah"
+                           menunggu=menunggu, tindakan=tindakan, tim=tim, **context)
