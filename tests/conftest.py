@@ -19,12 +19,13 @@ from portal.kegiatan import service as kegiatan_service
 from portal.kelola import service as posyandu_service
 from portal.models import KatalogKegiatan, User
 from portal.models.rekap import UKURAN, rekap_wilayah
+from portal.pembina import opd as opd_service
 from portal.pengguna import service as pengguna
 from portal.registrasi import service as registrasi_service
 from portal.registrasi import workflow
 from portal.wilayah.impor import import_wilayah
 from tests.helpers import (ACCOUNTS, BINTANG_ARA_DESA, HAPALAH, KATALOG_SEED, PASSWORD, WALING, add_peserta, counting,
-                           empty, kegiatan_form, login, make_app, posyandu_with)
+                           empty, kegiatan_form, login, make_app, posyandu_with, tim_uji)
 
 
 @pytest.fixture(scope="session")
@@ -279,8 +280,11 @@ def _make_records(users) -> dict[str, int]:
         workflow.mirror([v])
     kegiatan_peserta.peserta_from_record(db.session.get(User, users["kab_tabalong"]), g, k)
     db.session.commit()
+    # Tabalong's Tim Pembina with its ketua, and its OPD register: the forms of the tim, a seat, an office.
+    tim = tim_uji("63.09")
     return {"pid": p.id, "kid": k.id, "uid": u.id, "uid2": u2.id, "gid": g.id, "tid": t.id,
-            "user": users["desa_pamarangan"]}
+            "user": users["desa_pamarangan"], "tim": tim.id, "kursi": tim.kursi_aktif[0].id,
+            "opd": opd_service.daftar("63.09")[0].id}
 
 
 @pytest.fixture

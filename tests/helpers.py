@@ -170,6 +170,10 @@ PAGES = [
     "/registrasi/tahap",
     "/registrasi/nomor", "/kelola/katalog", "/registrasi/tahap/{tid}", "/kegiatan/{gid}/peserta/pilih",
     "/kegiatan/{gid}/peserta", "/kegiatan/{gid}/hadir/2025-10-15", "/pengguna/{user}", "/kelola/posyandu/{pid}/riwayat",
+    "/pembina/63.09", "/pembina/63.09/baru", "/pembina/tim/{tim}/ubah", "/pembina/tim/{tim}/anggota",
+    "/pembina/kursi/{kursi}/ubah", "/pembina/kursi/{kursi}/ganti", "/pembina/kursi/{kursi}/lepas",
+    "/pembina/tim/{tim}/impor", "/pembina/opd?wilayah=63.09", "/pembina/opd/baru?wilayah=63.09",
+    "/pembina/opd/{opd}/ubah",
 ]
 
 

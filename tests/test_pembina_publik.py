@@ -293,7 +293,7 @@ def test_a_kabupaten_sees_the_counts_below_it(auth, tabalong):
     assert f"{desa - 1} desa/kelurahan belum membentuk Tim Pembina" in alerts
     html = auth("kab_tabalong").get("/beranda").get_data(as_text=True)
     assert 'href="/wilayah/63.09?tabel=pembina#tanpa-tim">9 kecamatan' in html
-    assert 'href="/tim-pembina/63.09.01">SK Tim Pembina Kecamatan Banua Lawas' in html
+    assert 'href="/pembina/63.09.01">SK Tim Pembina Kecamatan Banua Lawas' in html
 
 
 def test_counts_are_the_scopes_own(auth, tabalong):

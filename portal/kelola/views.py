@@ -12,7 +12,8 @@ from portal.kegiatan import service as kegiatan_service
 from portal.models.base import baca_id
 from portal.models.posyandu import BIDANG, Kader, Pengurus, Posyandu
 from portal.models.wilayah import ancestors
-from portal.kelola import conflict, service
+from portal import konflik
+from portal.kelola import service
 from portal.kelola.riwayat import entries as riwayat_entries
 from portal.kelola.forms import KaderForm, PengurusForm, ProfilForm, TutupForm, VersionForm
 from portal.registrasi import service as registrasi
@@ -63,7 +64,7 @@ def _raw(schema) -> dict:
 def _editing(form_class, obj, schema):
     """The edit form of a stored record, remembering what it showed (asal-*) for a later three-way merge."""
     if request.method == "GET":
-        shown = conflict.display(obj, schema)
+        shown = konflik.display(obj, schema)
         form = form_class(data={**shown, "version": obj.version})
         form.asal = shown
     else:
@@ -84,8 +85,8 @@ def _show_errors(form, error: DomainError, schema: dict | None = None, shown: tu
     if isinstance(error, ConflictError):
         form.version.data = error.current.version
         if schema is not None:
-            theirs = conflict.display(error.current, schema)
-            merged, clashes = conflict.merge(schema, _raw(schema), getattr(form, "asal", {}), theirs)
+            theirs = konflik.display(error.current, schema)
+            merged, clashes = konflik.merge(schema, _raw(schema), getattr(form, "asal", {}), theirs)
             for field, value in merged.items():
                 getattr(form, field).data = value
             for field in clashes:

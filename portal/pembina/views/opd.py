@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal import access, formulir
 from portal import wilayah_baca as wilayah
 from portal.domain import ConflictError, DomainError
-from portal.kelola import conflict
+from portal import konflik
 from portal.models.pembina import Opd, pisah_bidang
 from portal.models.wilayah import level_of
 from portal.pembina import opd as register
@@ -98,9 +98,9 @@ def baru():
 def _gabung(form: OpdForm, current: Opd) -> None:
     """A conflict: what only the other person changed is taken over, what both changed is flagged beside the field,
     and the form moves to today's version, so the next save is a knowing one (as kelola's forms)."""
-    theirs = conflict.display(current, SKEMA)
+    theirs = konflik.display(current, SKEMA)
     mine = {**_isian(form), "bidang": ",".join(form.bidang.data or ())}
-    merged, clashes = conflict.merge(SKEMA, mine, form.asal or {}, theirs)
+    merged, clashes = konflik.merge(SKEMA, mine, form.asal or {}, theirs)
     form.nama.data, form.singkatan.data = merged["nama"], merged["singkatan"]
     form.bidang.data = pisah_bidang(merged["bidang"])
     for name in clashes:
@@ -117,7 +117,7 @@ def ubah(oid: int):
     if request.method == "GET":
         form = OpdForm(data={"nama": o.nama, "singkatan": o.singkatan, "bidang": o.bidang_list,
                              "version": o.version})
-        form.asal = conflict.display(o, SKEMA)
+        form.asal = konflik.display(o, SKEMA)
         return _form(form, o.wilayah_kode, o)
     form = OpdForm()
     form.asal = {name: request.form.get(f"asal-{name}", "") for name in SKEMA}
