@@ -82,38 +82,38 @@ def ubah_kursi(kid: int):
     return _page("pembina/kursi_form.html", form, k.tim, k, status)
 
 
-@bp.route("/kursi/<int:kid>/ganti", methods=["GET", "POST"])
-@access.staff(roles=access.PEMBINA)
-def ganti_pemegang(kid: int):
+def _langkah_kursi(kid: int, form_class, template: str, act, pesan):
+    """A form about one seat: shown, then act(seat, form) through the service; on success back to the tim's
+    members with pesan(seat, result), on a refusal the form again with the reason (and the version now stored)."""
     k = kursi_or_404(kid, keep=True)
-    form, status = (GantiForm(obj=k) if request.method == "GET" else GantiForm()), 200
+    form, status = (form_class(obj=k) if request.method == "GET" else form_class()), 200
     if request.method == "POST":
         try:
             _aktif(k.tim)
-            orang = service.ganti_pemegang(current_user, k, {n: request.form.get(n) for n in aturan.ANGGOTA},
-                                           form.version.data)
+            result = act(k, form)
         except DomainError as e:
             status = show_errors(form, e)
             form.version.data = k.version
         else:
-            flash(f"{orang.nama} kini memegang kursi {k.jabatan_label}.")
+            flash(pesan(k, result))
             return redirect(url_for(".wilayah", kode=k.tim.wilayah_kode) + "#anggota", 303)
-    return _page("pembina/ganti.html", form, k.tim, k, status)
+    return _page(template, form, k.tim, k, status)
+
+
+@bp.route("/kursi/<int:kid>/ganti", methods=["GET", "POST"])
+@access.staff(roles=access.PEMBINA)
+def ganti_pemegang(kid: int):
+    return _langkah_kursi(
+        kid, GantiForm, "pembina/ganti.html",
+        lambda k, form: service.ganti_pemegang(current_user, k, {n: request.form.get(n) for n in aturan.ANGGOTA},
+                                               form.version.data),
+        lambda k, orang: f"{orang.nama} kini memegang kursi {k.jabatan_label}.")
 
 
 @bp.route("/kursi/<int:kid>/lepas", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
 def lepas_kursi(kid: int):
-    k = kursi_or_404(kid, keep=True)
-    form, status = (LepasForm(obj=k) if request.method == "GET" else LepasForm()), 200
-    if request.method == "POST":
-        try:
-            _aktif(k.tim)
-            service.lepas_kursi(current_user, k, form.version.data, form.alasan.data)
-        except DomainError as e:
-            status = show_errors(form, e)
-            form.version.data = k.version
-        else:
-            flash(f"Kursi {k.jabatan_label} dilepas dari tim (tetap tercatat di riwayat).")
-            return redirect(url_for(".wilayah", kode=k.tim.wilayah_kode) + "#anggota", 303)
-    return _page("pembina/lepas.html", form, k.tim, k, status)
+    return _langkah_kursi(
+        kid, LepasForm, "pembina/lepas.html",
+        lambda k, form: service.lepas_kursi(current_user, k, form.version.data, form.alasan.data),
+        lambda k, _: f"Kursi {k.jabatan_label} dilepas dari tim (tetap tercatat di riwayat).")
