@@ -243,6 +243,11 @@ def may_see_tim(user, kode: str | None = None) -> bool:
     return is_staff(user) and user.role in PEMBINA and (kode is None or kode_within(kode, user.scope))
 
 
+def may_see_tim_of(user, kode: str) -> bool:
+    """may_see_tim of one wilayah, for templates (may.see_tim_of(kode)); may.see_tim asks about any tim at all."""
+    return may_see_tim(user, kode)
+
+
 def may_keep_tim(user, kode: str) -> bool:
     """Record a period, its SK and its members. Each level keeps its own tim; an admin keeps any in scope; the
     level directly above keeps the tim of a region that has no active account of its own (audited "atas nama")."""
@@ -252,6 +257,11 @@ def may_keep_tim(user, kode: str) -> bool:
         return True
     parent = kode.rsplit(".", 1)[0] if "." in kode else ""
     return parent == user.wilayah_kode and not _akun_aktif(kode)
+
+
+def keeps_tim_atas_nama(user, kode: str) -> bool:
+    """The user keeps this tim for a region without an active account of its own (may_keep_tim's last case)."""
+    return may_keep_tim(user, kode) and kode != user.wilayah_kode and user.role != "admin"
 
 
 def may_see_opd(user, kode: str) -> bool:

@@ -287,14 +287,14 @@ def mark(client, kid, day, pid, status, htmx=False):
 
 
 def tim_uji(kode: str, mulai="2025-01-01", selesai="2030-12-31", ketua: str | None = "Ibu Ketua Uji",
-            actor=None, lengkap: bool = False):
+            actor=None, lengkap: bool = False, nomor: str | None = None):
     """A current Tim Pembina of the wilayah through the service (its register seeded when it has none); with
     lengkap, a koordinator and an OPD member for every bidang, so no bidang alert remains."""
     from portal.models.posyandu import BIDANG
     from portal.pembina import opd as opd_service, service as pembina
     register = pembina.kode_register(kode)
     opd_service.isi_bawaan(actor, register)
-    tim = pembina.buat_tim(actor, kode, {"sk_nomor": f"SK-UJI/{kode}", "sk_tanggal": mulai, "masa_bakti_mulai": mulai,
+    tim = pembina.buat_tim(actor, kode, {"sk_nomor": nomor or f"SK-UJI/{kode}", "sk_tanggal": mulai, "masa_bakti_mulai": mulai,
                                          "masa_bakti_selesai": selesai, "sk_penandatangan": "Kepala Uji"})
     if ketua:
         pembina.tambah_kursi(actor, tim, {"jabatan": "ketua", "unsur": "tp_pkk", "ex_officio": "1", "nama": ketua,

@@ -43,7 +43,8 @@ def rakor(ctx, users):
     lama = tim_uji(BANUA_LAWAS, mulai="2020-01-01", selesai="2024-12-31", ketua=None)
     pembina.tambah_kursi(None, lama, {"jabatan": "anggota", "unsur": "tokoh_masyarakat",
                                       "nama": "Anggota Periode Lama"})
-    tim_uji(BANUA_LAWAS, mulai="2025-01-01", ketua="Ketua Banua Lawas")  # ends the period above
+    tim_uji(BANUA_LAWAS, mulai="2025-01-01", ketua="Ketua Banua Lawas",
+            nomor=f"SK-UJI-2/{BANUA_LAWAS}")  # ends the period above
     kec = tim_uji(BINTANG_ARA, ketua="Ketua Bintang Ara")
     kursi = pembina.tambah_kursi(None, kec, {"jabatan": "sekretaris_1", "unsur": "kecamatan",
                                              "nama": "Sekretaris Lama Bintang Ara"})

@@ -1,5 +1,6 @@
 """Tim Pembina staff pages: who keeps which tim, periods and the ex officio seat, the SK file, alerts, history."""
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -58,7 +59,9 @@ def test_kabupaten_records_its_tim_with_sk_and_members(auth, users, unggah):
     page = kab.get(f"/pembina/{TABALONG}").get_data(as_text=True)
     assert "Hj. Ketua Uji" in page and "ex officio" in page and "DPMD" in page and "sek@contoh.go.id" in page
     assert "Kursi ketua kosong" not in page and "Berkas SK belum diunggah" not in page
-    assert "Bidang tanpa koordinator" in page  # no koordinator yet
+    # no koordinator yet; at the kabupaten each bidang needs a member from its OPD too
+    assert "Belum ada koordinator bidang Pendidikan, Kesehatan" in page
+    assert "belum ada anggota dari OPD yang menangani bidang Pendidikan" in page
     # the SK file is served to staff in scope only, as a download
     did = service.tim_aktif(TABALONG).dokumen_aktif.id
     r = kab.get(f"/pembina/sk/{did}")
@@ -269,3 +272,64 @@ def test_sk_expiry_follows_the_day_in_wita(ctx, users, monkeypatch):
     Jam.utc = datetime(2026, 12, 5, 16, 30, tzinfo=timezone.utc)  # 00.30 WITA, 6 Dec; still 5 Dec in UTC
     assert [p.kunci for p in baca.peringatan(tim, formatting.hari_ini())][0] == "sk_kedaluwarsa"
     assert not tim.sk_berlaku(formatting.hari_ini())
+
+
+def test_an_ex_officio_seat_waits_empty_for_its_next_holder(auth, users):
+    tim = tim_uji(TABALONG)
+    ketua = tim.kursi_aktif[0]
+    kab = auth("kab_tabalong")
+    assert re.search(r'<input checked[^>]*value="kosongkan"', kab.get(f"/pembina/kursi/{ketua.id}/lepas").get_data(
+        as_text=True))
+    r = post(kab, f"/pembina/kursi/{ketua.id}/lepas", {"version": ketua.version, "cara": "kosongkan",
+                                                       "alasan": "Menunggu SK pengganti"})
+    assert r.status_code == 303
+    db.session.expire_all()
+    ketua = service.get_kursi(ketua.id)
+    assert ketua.aktif and ketua.ex_officio and ketua.sekarang is None and not service.get_tim(tim.id).ketua_terisi
+    assert "kosong" in kab.get(f"/pembina/{TABALONG}").get_data(as_text=True)
+    assert "mengosongkan" in kab.get(f"/pembina/{TABALONG}/riwayat").get_data(as_text=True)
+    # the successor takes the same seat
+    assert post(kab, f"/pembina/kursi/{ketua.id}/ganti", {"nama": "Ketua Pengganti", "version": ketua.version}
+                ).status_code == 303
+    db.session.expire_all()
+    assert service.get_kursi(ketua.id).sekarang.nama == "Ketua Pengganti" and service.get_tim(tim.id).ketua_terisi
+
+
+def test_a_new_period_is_a_new_sk_and_holders_keep_their_start(auth, users):
+    tim = tim_uji(TABALONG, mulai="2020-01-01", selesai="2024-12-31")
+    ketua = tim.kursi_aktif[0]
+    service.ganti_pemegang(None, ketua, {"nama": "Ibu Ketua Uji", "mulai": "2020-01-01"}, ketua.version)
+    kab = auth("kab_tabalong")
+    r = post(kab, f"/pembina/{TABALONG}/baru", SK | {"sk_nomor": "sk-uji/63.09"})
+    assert r.status_code == 422 and "sama dengan SK periode terakhir" in r.get_data(as_text=True)
+    assert post(kab, f"/pembina/{TABALONG}/baru", SK).status_code == 303
+    baru = service.tim_aktif(TABALONG)
+    assert baru.id != tim.id and baru.kursi_aktif[0].sekarang.mulai == date(2020, 1, 1)
+    r = post(kab, f"/pembina/kursi/{baru.kursi_aktif[0].id}/ganti", {"nama": "Terlalu Awal", "mulai": "2019-05-05",
+                                                                    "version": baru.kursi_aktif[0].version})
+    assert r.status_code == 422 and "tidak boleh mulai sebelum 1 Jan 2020" in r.get_data(as_text=True)
+
+
+def test_the_page_leads_to_the_tims_above_and_below_it_may_see(auth, users):
+    tim_uji(BINTANG_ARA)
+    page = auth("kab_tabalong").get(f"/pembina/{TABALONG}").get_data(as_text=True)
+    assert f'href="/pembina/{BINTANG_ARA}"' in page and f'href="/pembina/{BANUA_LAWAS}"' in page  # below: staff pages
+    kec = auth("kec_bintangara").get(f"/pembina/{BINTANG_ARA}").get_data(as_text=True)
+    assert f'href="/tim-pembina/{TABALONG}"' in kec and f'href="/pembina/{TABALONG}"' not in kec  # above: public
+    assert 'href="/pembina/63.09.12.2003"' in kec and "atas nama" not in kec
+    desa = auth("kec_bintangara").get("/pembina/63.09.12.2003").get_data(as_text=True)
+    assert "belum punya akun aktif" in desa and "Catat SK Tim Pembina" in desa
+    own = auth("kec_banualawas").get(f"/pembina/{HAPALAH}").get_data(as_text=True)
+    assert "dicatat oleh akun desa/kelurahan itu sendiri" in own and "Catat SK Tim Pembina" not in own
+
+
+def test_seats_are_listed_as_an_sk_lists_them(auth, users):
+    tim = tim_uji(TABALONG)
+    for raw in ({"jabatan": "anggota", "unsur": "tokoh_masyarakat", "nama": "Anggota Dulu"},
+                {"jabatan": "koordinator", "bidang": "sosial", "unsur": "lainnya", "nama": "Koor Sosial"},
+                {"jabatan": "koordinator", "bidang": "pendidikan", "unsur": "lainnya", "nama": "Koor Pendidikan"},
+                {"jabatan": "penasihat", "unsur": "lainnya", "nama": "Penasihat Akhir"}):
+        service.tambah_kursi(None, tim, raw)
+    page = auth("kab_tabalong").get(f"/pembina/{TABALONG}").get_data(as_text=True)
+    names = ["Penasihat Akhir", "Ibu Ketua Uji", "Koor Pendidikan", "Koor Sosial", "Anggota Dulu"]
+    assert [page.index(n) for n in names] == sorted(page.index(n) for n in names)

@@ -1,7 +1,8 @@
 """Demo Tim Pembina Posyandu (issue 15): the OPD registers of Kalimantan Selatan and its kabupaten/kota, the tim of
 the provinsi, of Kabupaten Tabalong (SK 2025–2030: the Ketua TP PKK ex officio as ketua, DPMD as sekretaris, a
 koordinator from the OPD of each bidang), of 11 of its 12 kecamatan (one SK expired, one ending within the alert
-window, one without the SK file, two without every bidang) and of about two thirds of its desa, the demo desa's with
+window, one without the SK file, two without every bidang) and of about two thirds of its desa (most with a
+koordinator for every bidang), the demo desa's with
 its SK file (so its dossier can attach it).
 
 Names are generated (nama.py) and every tim says in its keterangan that it is demo data. Everything goes through
@@ -37,6 +38,11 @@ TANPA_TIM, KEDALUWARSA, SEGERA, TANPA_BERKAS, KURANG_BIDANG = 11, 3, 7, 5, (2, 9
 DESA_BERTIM = 2 / 3
 KOORDINATOR_OPD = {"pendidikan": "Disdik", "kesehatan": "Dinkes", "pu": "Dinas PUPR", "perumahan": "Disperkim",
                    "trantibumlinmas": "Satpol PP", "sosial": "Dinsos"}
+
+# A desa's koordinator per bidang: (bidang, unsur, office as the SK writes it).
+KOORDINATOR_DESA = (("kesehatan", "puskesmas", "Bidan desa"), ("pendidikan", "pemerintah_desa", "Kasi Pelayanan"),
+                    ("pu", "pemerintah_desa", "Kaur Perencanaan"), ("perumahan", "pemerintah_desa", "Kasi Kesejahteraan"),
+                    ("trantibumlinmas", "tni_polri", "Babinsa"), ("sosial", "tokoh_masyarakat", "Pendamping PKH"))
 
 
 def _orang(rng: random.Random, tua: bool = True) -> str:
@@ -130,7 +136,11 @@ def _tim_desa(rng, w: Wilayah, tahun: int) -> None:
     _kursi(tim, "ketua", "tp_pkk", _perempuan(rng), dinas=f"Ketua TP PKK {w.nama}", ex_officio=True,
            telepon=_hp(rng))
     _kursi(tim, "sekretaris_1", "pemerintah_desa", _orang(rng), dinas="Kasi Kesejahteraan")
-    _kursi(tim, "koordinator", "puskesmas", _perempuan(rng), bidang="kesehatan", dinas="Bidan desa")
+    # Most desa name a koordinator for every bidang; the others only for the first ones, so far.
+    bidang = KOORDINATOR_DESA if rng.random() < .6 else KOORDINATOR_DESA[:2]
+    for b, unsur, dinas in bidang:
+        _kursi(tim, "koordinator", unsur, _perempuan(rng) if b == "kesehatan" else _orang(rng), bidang=b,
+               dinas=dinas)
     _kursi(tim, "anggota", "tokoh_masyarakat", _orang(rng))
     db.session.commit()
     if w.kode == DEMO_DESA or rng.random() < .5:

@@ -36,6 +36,8 @@ JABATAN_PEMBINA = {
     "koordinator": "Koordinator bidang",
     "anggota": "Anggota",
 }
+_URUT_JABATAN = {k: i for i, k in enumerate(JABATAN_PEMBINA)}
+_URUT_BIDANG = {k: i for i, k in enumerate(BIDANG)}
 # Seats a tim has once (the koordinator: once per bidang).
 JABATAN_TUNGGAL = ("ketua", "sekretaris_1", "sekretaris_2", "bendahara", "koordinator")
 UNSUR = {
@@ -54,6 +56,10 @@ TINGKAT = {1: "Provinsi", 2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Keluraha
 # An SK that ends within this many days is announced.
 HARI_PERINGATAN_SK = 90
 
+# The levels whose tim must have, per bidang, a member from an OPD that carries it (besides its koordinator): the
+# provinsi and the kabupaten/kota, whose tims are made of their OPD. A kecamatan's or a desa's tim draws on the
+# Puskesmas, the UPT, the pemerintah desa and the community: there a koordinator per bidang is what is asked.
+TINGKAT_OPD = (1, 2)
 # The register every kabupaten/kota and provinsi starts from: (nama, singkatan, bidang).
 OPD_BAWAAN = (
     ("Dinas Pendidikan", "Disdik", ("pendidikan",)),
@@ -150,6 +156,11 @@ class TimPembina(db.Model):
         return [k for k in self.kursi if k.aktif]
 
     @property
+    def susunan(self) -> list[KursiPembina]:
+        """The current seats in the order an SK lists them (KursiPembina.kunci_urut)."""
+        return sorted(self.kursi_aktif, key=KursiPembina.kunci_urut)
+
+    @property
     def dokumen_aktif(self) -> DokumenSK | None:
         return next((d for d in reversed(self.dokumen) if d.aktif), None)
 
@@ -188,6 +199,11 @@ class KursiPembina(db.Model):
                                                          order_by="(AnggotaPembina.id)")
 
     __mapper_args__ = {"version_id_col": version}
+
+    def kunci_urut(self) -> tuple:
+        """Penasihat … Anggota, the koordinator by bidang, then as entered."""
+        return (_URUT_JABATAN.get(self.jabatan, len(_URUT_JABATAN)), _URUT_BIDANG.get(self.bidang, -1), self.urutan,
+                self.id or 0)
 
     @property
     def jabatan_label(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from portal import rules
+from portal.formatting import hari_ini
 from portal.models.pembina import JABATAN_PEMBINA, UNSUR
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
@@ -64,8 +65,19 @@ ANGGOTA = {
 }
 
 
+def _sesudah_hari_ini(value) -> bool:
+    try:
+        day = rules.baca_tanggal(value)
+    except rules.Invalid:
+        return False
+    return day is not None and day > hari_ini()
+
+
 def clean_tim(raw: dict) -> tuple[dict, dict]:
     values, errors = rules.clean(TIM, raw)
+    if "pengukuhan_tanggal" in errors and _sesudah_hari_ini(raw.get("pengukuhan_tanggal")):
+        errors["pengukuhan_tanggal"] = "Tanggal pengukuhan tidak boleh setelah hari ini; isi setelah pengukuhan " \
+                                       "berlangsung."
     mulai, selesai = values.get("masa_bakti_mulai"), values.get("masa_bakti_selesai")
     if mulai and selesai and selesai <= mulai:
         errors["masa_bakti_selesai"] = "Akhir masa bakti harus sesudah awalnya."

@@ -31,9 +31,16 @@ def peringatan(tim: TimPembina, hari: date) -> list[Peringatan]:
         out.append(Peringatan("berkas_sk", "Berkas SK belum diunggah."))
     if not tim.ketua_terisi:
         out.append(Peringatan("ketua_kosong", "Kursi ketua kosong."))
-    if kurang := tim.bidang_kurang_list:
-        out.append(Peringatan("bidang_kurang", "Bidang tanpa koordinator atau anggota dari OPD-nya: "
-                                               + ", ".join(BIDANG[b] for b in kurang) + "."))
+    if tim.bidang_kurang_list:
+        kurang = service.kekurangan_bidang(tim)
+        bagian = []
+        if kurang["koordinator"]:
+            bagian.append("belum ada koordinator bidang " + ", ".join(BIDANG[b] for b in kurang["koordinator"]))
+        if kurang["opd"]:
+            bagian.append("belum ada anggota dari OPD yang menangani bidang "
+                          + ", ".join(BIDANG[b] for b in kurang["opd"]))
+        pesan = "; ".join(bagian)
+        out.append(Peringatan("bidang_kurang", pesan[0].upper() + pesan[1:] + "."))
     return out
 
 

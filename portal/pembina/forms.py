@@ -1,6 +1,6 @@
 """Forms render the fields and carry the CSRF token; the rules live in portal/pembina/aturan.py (the import uses them
 too) and portal/pembina/opd.py, and the services check them again."""
-from wtforms import (BooleanField, FileField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, FileField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -65,7 +65,11 @@ class GantiForm(Formulir):
 
 class LepasForm(Formulir):
     version = HiddenField()
-    alasan = TextAreaField("Alasan (opsional)")
+    cara = RadioField("Yang terjadi", choices=[
+        SelectChoice("kosongkan", "Hanya pemegangnya berhenti: kursi tetap ada, kosong sampai ada pengganti"),
+        SelectChoice("lepas", "Kursi dikeluarkan dari susunan tim (sifat ex officio-nya ikut hilang)")],
+        default="lepas", validate_choice=False)
+    alasan = TextAreaField("Alasan (opsional)", description="Mis. pensiun, mutasi, menunggu SK pengganti.")
 
 
 class OpdForm(Formulir):

@@ -108,13 +108,17 @@ class ImporGagal(DomainError):
     """A seat was refused while writing (the tim changed since the check): nothing was written."""
 
 
-def _register(tim: TimPembina) -> tuple[str, dict[str, Opd]]:
-    """The name of the register the tim's OPD come from, and its active offices by folded short name and name."""
+def _register(tim: TimPembina) -> tuple[str, dict[str, Opd], dict[str, Opd]]:
+    """The name of the register the tim's OPD come from, its active offices and its inactive ones, each by folded
+    short name and name."""
     kode = service.kode_register(tim.wilayah_kode)
     wilayah = db.session.get(Wilayah, kode)
-    offices = opd_register.daftar(kode)
-    found = {lipat(o.nama): o for o in offices} | {lipat(o.singkatan): o for o in offices}
-    return (wilayah.nama_lengkap if wilayah else kode), found
+    offices = opd_register.daftar(kode, semua=True)
+
+    def by_name(aktif: bool) -> dict[str, Opd]:
+        chosen = [o for o in offices if o.aktif == aktif]
+        return {lipat(o.nama): o for o in chosen} | {lipat(o.singkatan): o for o in chosen}
+    return (wilayah.nama_lengkap if wilayah else kode), by_name(True), by_name(False)
 
 
 def _kunci(jabatan: str, bidang: str | None, nama: str | None) -> tuple:
@@ -147,7 +151,7 @@ class _Periksa:
 
     def __init__(self, p: Pratinjau, tim: TimPembina):
         self.p = p
-        self.nama_register, self.register = _register(tim)
+        self.nama_register, self.register, self.nonaktif = _register(tim)
         self.ada = _ada(tim)
         self.seen: dict[tuple, int] = {}
 
@@ -167,7 +171,10 @@ class _Periksa:
                                       f"{self.nama_register}.")
             return None
         found = self.register.get(lipat(str(cell)))
-        if found is None:
+        if found is None and (lama := self.nonaktif.get(lipat(str(cell)))) is not None:
+            self._problem(row, "opd", f"OPD «{lama.singkatan}» sudah dinonaktifkan di daftar OPD {self.nama_register}. "
+                                      "Aktifkan lagi di Daftar OPD, atau pilih OPD lain.")
+        elif found is None:
             pilihan = ", ".join(sorted({o.singkatan for o in self.register.values()}))
             self._problem(row, "opd", f"OPD ini tidak ada dalam daftar OPD {self.nama_register}. Pilihan: "
                                       f"{pilihan or '(daftar masih kosong)'}.")

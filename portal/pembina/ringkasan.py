@@ -16,9 +16,8 @@ from sqlalchemy.orm import joinedload
 from portal import wilayah_baca
 from portal.extensions import db
 from portal.formatting import tanggal
-from portal.models.pembina import (HARI_PERINGATAN_SK, JABATAN_PEMBINA, TINGKAT, AnggotaPembina, KursiPembina,
+from portal.models.pembina import (HARI_PERINGATAN_SK, TINGKAT, AnggotaPembina, KursiPembina,
                                    TimPembina)
-from portal.models.posyandu import BIDANG
 from portal.models.wilayah import KODE_LENGTH, Wilayah, anak_dari, level_of, within_clause
 from portal.pembina import baca
 from portal.pembina.service import tim_aktif
@@ -92,10 +91,7 @@ def anggota(tim: TimPembina) -> list[dict[str, str]]:
         .join(AnggotaPembina, and_(AnggotaPembina.kursi_id == KursiPembina.id, AnggotaPembina.aktif.is_(True)))
         .options(joinedload(KursiPembina.opd))
         .where(KursiPembina.tim_id == tim.id, KursiPembina.aktif.is_(True))).all()
-    urutan = list(JABATAN_PEMBINA)
-    bidang = list(BIDANG)
-    rows.sort(key=lambda r: (urutan.index(r[0].jabatan), bidang.index(r[0].bidang) if r[0].bidang in BIDANG else -1,
-                             r[0].urutan, r[0].id))
+    rows.sort(key=lambda r: r[0].kunci_urut())
     return [{"nama": nama, "jabatan": k.jabatan_label, "unsur": k.unsur_label} for k, nama in rows]
 
 

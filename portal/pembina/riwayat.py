@@ -40,7 +40,7 @@ KAMUS = Kamus(
     pribadi={"kursi_pembina": frozenset({"telepon", "email"}), "anggota_pembina": frozenset({"telepon", "email"})},
 )
 ACTION = {"buat": "mencatat", "ubah": "mengubah", "akhiri": "mengakhiri", "unggah": "mengunggah",
-          "ganti": "mengganti pemegang", "hapus": "melepas", "impor": "mengimpor"}
+          "ganti": "mengganti pemegang", "hapus": "melepas", "kosongkan": "mengosongkan", "impor": "mengimpor"}
 OBJEK = {"tim_pembina": "periode Tim Pembina", "kursi_pembina": "kursi", "dokumen_sk_pembina": "berkas SK",
          "opd": "OPD"}
 JENIS_TIM = tuple(k for k in OBJEK if k != "opd")

@@ -15,9 +15,9 @@ from portal import audit, dokumen
 from portal.alur import all_or_nothing, lock
 from portal.domain import Conflict, DomainError, FormErrors, check_version, commit_or_conflict
 from portal.extensions import db
-from portal.formatting import hari_ini
+from portal.formatting import hari_ini, tanggal
 from portal.models.base import utcnow
-from portal.models.pembina import (JABATAN_TUNGGAL, PENANDATANGAN, AnggotaPembina, DokumenSK, KursiPembina, Opd,
+from portal.models.pembina import (JABATAN_TUNGGAL, PENANDATANGAN, TINGKAT_OPD, AnggotaPembina, DokumenSK, KursiPembina, Opd,
                                    TimPembina)
 from portal.models.posyandu import BIDANG
 from portal.models.wilayah import Wilayah, level_of
@@ -79,12 +79,21 @@ def hitung_ulang(tim: TimPembina) -> None:
     """The tim's derived flags from its seats and documents (models/pembina.py); flushed with the caller's change."""
     db.session.flush()
     db.session.refresh(tim)
+    kurang = kekurangan_bidang(tim)
+    tim.ketua_terisi = any(k.jabatan == "ketua" and k.sekarang is not None for k in tim.kursi_aktif)
+    tim.bidang_kurang = ",".join(b for b in BIDANG if b in kurang["koordinator"] or b in kurang["opd"])
+    tim.berkas_sk = tim.dokumen_aktif is not None
+
+
+def kekurangan_bidang(tim: TimPembina) -> dict[str, list[str]]:
+    """The bidang without a koordinator in a held seat, and (provinsi and kabupaten/kota: TINGKAT_OPD) those without
+    a member from an active OPD that carries it."""
     kursi = [k for k in tim.kursi_aktif if k.sekarang is not None]
-    tim.ketua_terisi = any(k.jabatan == "ketua" for k in kursi)
     koordinator = {k.bidang for k in kursi if k.jabatan == "koordinator"}
     opd = {b for k in kursi if k.unsur == "opd" and k.opd is not None and k.opd.aktif for b in k.opd.bidang_list}
-    tim.bidang_kurang = ",".join(b for b in BIDANG if b not in koordinator or b not in opd)
-    tim.berkas_sk = tim.dokumen_aktif is not None
+    perlu_opd = level_of(tim.wilayah_kode) in TINGKAT_OPD
+    return {"koordinator": [b for b in BIDANG if b not in koordinator],
+            "opd": [b for b in BIDANG if perlu_opd and b not in opd]}
 
 
 def hitung_ulang_register(kode_opd: str) -> None:
@@ -112,7 +121,7 @@ def _salin(tim_lama: TimPembina, tim: TimPembina, semua: bool, mulai: date, acto
         db.session.add(baru)
         if (orang := k.sekarang) is not None:
             db.session.add(AnggotaPembina(kursi=baru, nama=orang.nama, telepon=orang.telepon, email=orang.email,
-                                          mulai=mulai, dicatat_oleh_id=actor.id if actor else None))
+                                          mulai=orang.mulai or mulai, dicatat_oleh_id=actor.id if actor else None))
         n += 1
     return n
 
@@ -135,7 +144,11 @@ def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False, berkas=None
     if lama is not None:
         lama = lock(TimPembina, lama.id)
         if values["masa_bakti_mulai"] < lama.masa_bakti_mulai:
-            raise FormErrors({"masa_bakti_mulai": "Periode baru tidak boleh dimulai sebelum periode yang berlaku."})
+            raise FormErrors({"masa_bakti_mulai": "Periode baru tidak boleh dimulai sebelum periode terakhir "
+                                                  f"({lama.masa_bakti_mulai:%d-%m-%Y})."})
+        if values["sk_nomor"].casefold() == lama.sk_nomor.casefold():
+            raise FormErrors({"sk_nomor": "Nomor SK ini sama dengan SK periode terakhir. Untuk memperbaiki salah "
+                                          "ketik, pakai «Koreksi data SK»."})
         lama.aktif, lama.berakhir_pada = False, utcnow()
         db.session.flush()  # the old one leaves the unique "current" index before the new one enters it
     tim = TimPembina(wilayah_kode=kode, dibuat_oleh_id=actor.id if actor else None, **values)
@@ -308,7 +321,8 @@ def ganti_pemegang(actor, kursi: KursiPembina, raw: dict, version) -> AnggotaPem
     lama = kursi.sekarang
     if lama is not None:
         if lama.mulai and mulai < lama.mulai:
-            raise FormErrors({"mulai": "Pemegang baru tidak boleh mulai sebelum pemegang sekarang."})
+            raise FormErrors({"mulai": f"Pemegang baru tidak boleh mulai sebelum {tanggal(lama.mulai)} (mulai "
+                                       f"menjabat {lama.nama})."})
         lama.aktif, lama.selesai = False, mulai
         db.session.flush()
     orang = AnggotaPembina(kursi=kursi, dicatat_oleh_id=actor.id if actor else None, **data)
@@ -320,18 +334,27 @@ def ganti_pemegang(actor, kursi: KursiPembina, raw: dict, version) -> AnggotaPem
 
 
 @all_or_nothing
-def lepas_kursi(actor, kursi: KursiPembina, version, alasan: str | None = None) -> KursiPembina:
-    """The seat leaves the tim (kept, inactive) and its holder's term ends today."""
+def lepas_kursi(actor, kursi: KursiPembina, version, alasan: str | None = None,
+                kursi_tetap: bool = False) -> KursiPembina:
+    """The holder's term ends today; the seat leaves the tim (kept, inactive), or with kursi_tetap stays, empty (an
+    official retired and the successor is not appointed yet: the ex officio seat waits for them)."""
     check_version(kursi, version)
     tim = _masih_aktif(kursi.tim)
     if not kursi.aktif:
         return kursi
     orang = kursi.sekarang
+    if kursi_tetap and orang is None:
+        return kursi
     if orang is not None:
         orang.aktif, orang.selesai = False, hari_ini()
-    kursi.aktif = False
+    if not kursi_tetap:
+        kursi.aktif = False
     hitung_ulang(tim)
-    _record(actor, "hapus", kursi, tim, {"kursi": [f"{kursi.jabatan_label}: {orang.nama if orang else '–'}", None],
-                                        "alasan": [None, (alasan or "").strip()[:300] or None]})
+    alasan = (alasan or "").strip()[:300] or None
+    if kursi_tetap:
+        _record(actor, "kosongkan", kursi, tim, {"pemegang": [orang.nama, None], "alasan": [None, alasan]})
+    else:
+        _record(actor, "hapus", kursi, tim, {"kursi": [f"{kursi.jabatan_label}: {orang.nama if orang else '–'}", None],
+                                            "alasan": [None, alasan]})
     commit_or_conflict(kursi)
     return kursi

@@ -87,6 +87,8 @@ def _langkah_kursi(kid: int, form_class, template: str, act, pesan):
     members with pesan(seat, result), on a refusal the form again with the reason (and the version now stored)."""
     k = kursi_or_404(kid, keep=True)
     form, status = (form_class(obj=k) if request.method == "GET" else form_class()), 200
+    if request.method == "GET" and hasattr(form, "cara"):
+        form.cara.data = "kosongkan" if k.ex_officio else "lepas"
     if request.method == "POST":
         try:
             _aktif(k.tim)
@@ -115,5 +117,7 @@ def ganti_pemegang(kid: int):
 def lepas_kursi(kid: int):
     return _langkah_kursi(
         kid, LepasForm, "pembina/lepas.html",
-        lambda k, form: service.lepas_kursi(current_user, k, form.version.data, form.alasan.data),
-        lambda k, _: f"Kursi {k.jabatan_label} dilepas dari tim (tetap tercatat di riwayat).")
+        lambda k, form: service.lepas_kursi(current_user, k, form.version.data, form.alasan.data,
+                                            kursi_tetap=form.cara.data == "kosongkan"),
+        lambda k, _: (f"Kursi {k.jabatan_label} kini kosong; pemegang sebelumnya tetap tercatat di riwayat."
+                      if k.aktif else f"Kursi {k.jabatan_label} dilepas dari tim (tetap tercatat di riwayat)."))

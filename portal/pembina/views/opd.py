@@ -149,7 +149,9 @@ def aktif(oid: int):
         formulir.show_errors(None, e)
         return _daftar(o.wilayah_kode, e.status)
     flash(f"{o.singkatan} aktif kembali di daftar OPD." if o.aktif else
-          f"{o.singkatan} dinonaktifkan: tidak ditawarkan lagi untuk anggota baru; kursi yang sudah menyebutnya tetap.")
+          f"{o.singkatan} dinonaktifkan: tidak ditawarkan lagi untuk anggota baru. Anggota dari {o.singkatan} tetap "
+          "tercatat di kursinya, tetapi tidak dihitung lagi untuk bidangnya: Tim Pembina yang hanya punya anggota "
+          "dari OPD ini untuk suatu bidang kini tercatat belum lengkap.")
     return redirect(url_for(".opd", wilayah=o.wilayah_kode), 303)
 
 

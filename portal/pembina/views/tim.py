@@ -13,7 +13,7 @@ from portal.formatting import angka, hari_ini
 from portal.formulir import show_errors
 from portal.models.pembina import TINGKAT
 from portal.models.wilayah import level_of
-from portal.pembina import aturan, baca, riwayat, service
+from portal.pembina import aturan, baca, riwayat, ringkasan, service
 from portal.pembina.forms import BerkasForm, TimBaruForm, TimForm
 from portal.pembina.views import bp, tim_or_404, wilayah_or_404
 from portal.extensions import talisman
@@ -36,12 +36,15 @@ def _halaman_tim(w, tim, status: int = 200, berkas_form=None):
     today = hari_ini()
     keep = access.may_keep_tim(current_user, w.kode)
     aktif = tim is not None and tim.aktif
+    anak = ringkasan.anak(w.kode, today) if w.level < 4 else []
     return render_template(
         "pembina/tim.html", w=w, tim=tim, path=wilayah_baca.path(w.kode), today=today, keep=keep and aktif,
-        may_keep=keep, tingkat=TINGKAT[w.level], peringatan=baca.peringatan(tim, today) if aktif else [],
+        may_keep=keep, atas_nama=access.keeps_tim_atas_nama(current_user, w.kode),
+        tingkat=TINGKAT[w.level], peringatan=baca.peringatan(tim, today) if aktif else [],
         periode=service.periode(w.kode), berkas_form=berkas_form or BerkasForm(),
         may_opd=access.may_see_opd(current_user, service.kode_register(w.kode)),
-        kode_register=service.kode_register(w.kode)), status
+        kode_register=service.kode_register(w.kode), anak=anak, jumlah=ringkasan.jumlah(anak),
+        tanpa=ringkasan.tanpa_tim(w.kode) if anak else []), status
 
 
 @bp.get("/<kode>")

@@ -1,7 +1,7 @@
 """The public pages of Tim Pembina: /tim-pembina (the nation's provinsi, and a search), /tim-pembina/<kode> (the tim of
 a wilayah, the tims above and below) and /tim-pembina.json (the same as data). Public offices only: the members'
-names, jabatan and unsur; never a phone, an email, an address, nor the free-text keterangan of a period (anyone may
-have typed a contact into it), nor the SK file."""
+names, jabatan and unsur, and the period's keterangan (its form says it is public: "jangan tulis nomor HP atau
+alamat"); never a phone, an email or an address of a member, nor the SK file."""
 from functools import wraps
 
 from flask import jsonify, redirect, render_template, request, url_for

@@ -68,8 +68,7 @@ def _usulan_page(u: Usulan, status: int = 200, errors: dict | None = None, form:
     p = u.posyandu
     return render_template("registrasi/usulan.html", d=d, u=u, p=p, path=wilayah.path(p.desa_kode) + [p.desa],
                            errors=errors or {}, form=form or {},
-                           sk_tim=pembina.sk_tim(p.desa_kode, hari_ini()),
-                           lihat_tim=access.may_see_tim(current_user, p.desa_kode)), status
+                           sk_tim=pembina.sk_tim(p.desa_kode, hari_ini())), status
 
 
 @bp.get("/usulan/<int:uid>")
