@@ -24,7 +24,9 @@ CSP = {
 
 class RecordId(IntegerConverter):
     """<int:…> in every URL: a number beyond the integer keys' range is simply not found (404), never a database
-    error."""
+    error; so is one written with other digits than 0-9 ('２', '٢': werkzeug's \\d takes them) or with leading zeros
+    (one record, one address)."""
+    regex = r"[1-9][0-9]*"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAKS)

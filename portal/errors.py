@@ -13,7 +13,7 @@ MESSAGES = {
     404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada."),
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
     413: ("Berkas terlalu besar", "Berkas yang diunggah melebihi batas ukuran. Kembali ke halaman sebelumnya, lalu "
-                                  "pilih berkas yang lebih kecil (dokumen usulan paling besar {DOKUMEN_MAKS_MB} MB)."),
+                                  "pilih berkas yang lebih kecil (dokumen PDF atau foto paling besar {DOKUMEN_MAKS_MB} MB)."),
     415: ("Isian tidak dikenali", "Portal hanya menerima isian dari formulirnya (bukan JSON atau jenis isi lain). Buka "
                                   "halamannya, lalu kirim formulir di sana."),
     422: ("Data belum benar", "Periksa kembali isian Anda."),

@@ -14,7 +14,7 @@ from typing import Any
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
 
-from portal.bilangan import bulat
+from portal.bilangan import angka_asing, bulat
 from portal.formatting import hari_ini
 from portal.models.posyandu import BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER
 
@@ -93,6 +93,8 @@ def baca_tanggal(value) -> date | None:
         raw = str(value).strip()
         if not raw:
             return None
+        if angka_asing(raw):  # strptime's %Y reads '２０２５' as 2025
+            raise Invalid("Tulis tanggal dengan angka 0-9, seperti 15-10-2025.")
         for fmt in _DATE_FORMATS:
             try:
                 result = datetime.strptime(raw, fmt).date()

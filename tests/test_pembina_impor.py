@@ -404,3 +404,15 @@ def test_the_pages_work_without_javascript_and_cancel_removes_the_file(masuk, ti
     assert len(list(uploads.iterdir())) == 2  # the htmx upload's file and note: only the cancelled one went
     assert client.get(where).status_code == 404
     assert seats(tim) == [("ketua", None, "Ibu Ketua Uji")]
+
+
+def test_the_same_preview_confirmed_twice_adds_each_person_once(ctx, tim, users):
+    """Two confirmations of one upload at the same moment: the second, waiting for the tim's lock, finds the people
+    of the first and writes nothing."""
+    actor = user(users, "kab_tabalong")
+    t = db.session.get(TimPembina, tim)
+    p = impor.periksa(t, xlsx([KOLOM, ANGGOTA]), "xlsx")
+    assert impor.simpan(actor, t, p) == 1
+    with pytest.raises(impor.ImporGagal, match=r"^Baris 2 \(Bapak Tokoh Uji\): sudah tercatat sebagai Anggota"):
+        impor.simpan(actor, db.session.get(TimPembina, tim), p)
+    assert [s for s in seats(tim) if s[0] == "anggota"] == [("anggota", None, "Bapak Tokoh Uji")]

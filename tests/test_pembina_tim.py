@@ -307,7 +307,7 @@ def test_a_new_period_is_a_new_sk_and_holders_keep_their_start(auth, users):
     assert baru.id != tim.id and baru.kursi_aktif[0].sekarang.mulai == date(2020, 1, 1)
     r = post(kab, f"/pembina/kursi/{baru.kursi_aktif[0].id}/ganti", {"nama": "Terlalu Awal", "mulai": "2019-05-05",
                                                                     "version": baru.kursi_aktif[0].version})
-    assert r.status_code == 422 and "tidak boleh mulai sebelum 1 Jan 2020" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "antara awal masa bakti (3 Feb 2025) dan hari ini" in r.get_data(as_text=True)
 
 
 def test_the_page_leads_to_the_tims_above_and_below_it_may_see(auth, users):
@@ -333,3 +333,58 @@ def test_seats_are_listed_as_an_sk_lists_them(auth, users):
     page = auth("kab_tabalong").get(f"/pembina/{TABALONG}").get_data(as_text=True)
     names = ["Penasihat Akhir", "Ibu Ketua Uji", "Koor Pendidikan", "Koor Sosial", "Anggota Dulu"]
     assert [page.index(n) for n in names] == sorted(page.index(n) for n in names)
+
+
+def test_stale_seat_forms_are_conflicts_and_a_removed_seat_stays_history(auth, users):
+    tim = tim_uji(TABALONG, mulai="2024-01-01")
+    kursi = tim.kursi_aktif[0]
+    kab, admin = auth("kab_tabalong"), auth("admin_kalsel")
+    seen = kursi.version
+    assert post(admin, f"/pembina/kursi/{kursi.id}/ganti", {"nama": "Orang Baru Admin", "version": seen}
+                ).status_code == 303
+    # the same version again (a double tap, or a form opened before): refused, nothing changes
+    assert post(kab, f"/pembina/kursi/{kursi.id}/ganti", {"nama": "Kedua", "version": seen}).status_code == 409
+    assert post(kab, f"/pembina/kursi/{kursi.id}/ubah", {"jabatan": "ketua", "unsur": "tp_pkk", "nama": "Ubah Lama",
+                                                         "version": seen}).status_code == 409
+    db.session.expire_all()
+    kursi = service.get_kursi(kursi.id)
+    assert [o.nama for o in kursi.pemegang] == ["Ibu Ketua Uji", "Orang Baru Admin"]
+    assert post(kab, f"/pembina/kursi/{kursi.id}/lepas", {"cara": "lepas", "version": kursi.version}).status_code == 303
+    db.session.expire_all()
+    kursi = service.get_kursi(kursi.id)
+    for path, data in ((f"/pembina/kursi/{kursi.id}/ganti", {"nama": "Ke Kursi Lepas"}),
+                       (f"/pembina/kursi/{kursi.id}/ubah", {"jabatan": "ketua", "unsur": "tp_pkk", "nama": "X"})):
+        r = post(kab, path, data | {"version": kursi.version})
+        assert r.status_code == 422 and "sudah dilepas" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert all(not o.aktif for o in service.get_kursi(kursi.id).pemegang)
+
+
+def test_a_new_sk_sent_twice_makes_one_period(auth, users):
+    tim = tim_uji(TABALONG, mulai="2020-01-01", selesai="2024-12-31")
+    kab = auth("kab_tabalong")
+    form = SK | {"sebelumnya": str(tim.id)}
+    assert post(kab, f"/pembina/{TABALONG}/baru", form).status_code == 303
+    r = post(kab, f"/pembina/{TABALONG}/baru", form | {"sk_nomor": "188.45/78/2025"})
+    assert r.status_code == 409 and "baru saja dicatat pengguna lain" in r.get_data(as_text=True)
+    assert len(service.periode(TABALONG)) == 2
+    r = post(kab, f"/pembina/{TABALONG}/baru", SK | {"sk_nomor": "X/1", "masa_bakti_mulai": SK["masa_bakti_mulai"],
+                                                      "sebelumnya": str(service.tim_aktif(TABALONG).id)})
+    assert r.status_code == 422 and "harus dimulai sesudah awal periode terakhir" in r.get_data(as_text=True)
+
+
+def test_seat_pages_are_never_stored_and_ids_are_ascii(auth, users):
+    tim = tim_uji(TABALONG)
+    kursi = tim.kursi_aktif[0]
+    kab = auth("kab_tabalong")
+    for path in (f"/pembina/kursi/{kursi.id}/ubah", f"/pembina/kursi/{kursi.id}/ganti",
+                 f"/pembina/kursi/{kursi.id}/lepas", f"/pembina/tim/{tim.id}/anggota", f"/pembina/{TABALONG}/baru"):
+        assert kab.get(path).headers["Cache-Control"] == "private, no-store", path
+    r = post(kab, f"/pembina/tim/{tim.id}/anggota", {"jabatan": "anggota", "unsur": "lainnya", "nama": "",
+                                                      "telepon": "081299990000"})
+    assert r.status_code == 422 and r.headers["Cache-Control"] == "private, no-store"
+    for path in (f"/pembina/tim/{chr(0xFF10 + tim.id)}", f"/pembina/tim/{chr(0x0660 + tim.id)}", f"/pembina/tim/0{tim.id}"):
+        assert kab.get(path).status_code == 404, path
+    assert kab.get(f"/pembina/tim/{tim.id}").status_code == 200
+    r = post(kab, f"/pembina/tim/{tim.id}/ubah", SK | {"sk_tanggal": "０３-02-2025", "version": tim.version})
+    assert r.status_code == 422 and "angka 0-9" in r.get_data(as_text=True)

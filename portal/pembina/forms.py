@@ -26,6 +26,7 @@ class TimForm(Formulir):
 
 
 class TimBaruForm(TimForm):
+    sebelumnya = HiddenField()  # the current period the form showed (service.buat_tim)
     salin_semua = BooleanField("Salin semua anggota periode sebelumnya",
                                description="Kursi ex officio selalu dibawa ke periode baru beserta pemegangnya.")
     berkas = FileField("Berkas SK (PDF atau foto, opsional)")

@@ -20,6 +20,7 @@ from typing import Any
 
 from portal import impor_umum
 from portal.domain import DomainError
+from portal.alur import lock
 from portal.extensions import db
 from portal.impor_umum import Column
 from portal.lembar_baca import FileRefused, kosong
@@ -82,6 +83,7 @@ class Baris:
     unsur: str
     raw: dict[str, Any]  # what service.tambah_kursi receives
     catatan: str = ""  # a "tetap" row whose other cells differ from the stored seat
+    kunci: tuple = ()  # the seat's key (_kunci), checked again when the preview is written
 
 
 @dataclass
@@ -223,7 +225,7 @@ class _Periksa:
             self.p.baris.append(Baris(row, "tetap", label, nama or "", unsur, {}, catatan))
             return
         raw.update({"unsur": kursi["unsur"], "opd_id": opd.id if opd is not None else None})
-        self.p.baris.append(Baris(row, "baru", label, nama or "", unsur, raw))
+        self.p.baris.append(Baris(row, "baru", label, nama or "", unsur, raw, kunci=kunci))
 
 
 def _baca(p: Pratinjau, data: bytes, ext: str) -> list[tuple[int, dict]]:
@@ -271,6 +273,16 @@ def simpan(actor, tim: TimPembina, p: Pratinjau, sumber: str | None = None) -> i
     if p.problems or p.tim_id != tim.id:
         raise ValueError("only a preview of this tim without problems is written")
     baris = None
+    tim = lock(TimPembina, tim.id)  # confirms of one tim go one at a time; each sees what the one before wrote
+    db.session.expire(tim, ["kursi"])
+    ada = _ada(tim)
+    # A single seat taken meanwhile is refused by tambah_kursi below; a person added meanwhile (the same import
+    # confirmed twice at once) is caught here, since the seats of many are not unique.
+    if sudah := [b for b in p.baru if b.kunci and b.kunci[0] == "orang" and b.kunci in ada]:
+        db.session.rollback()
+        raise ImporGagal(f"Baris {sudah[0].row} ({sudah[0].nama}): sudah tercatat sebagai {sudah[0].jabatan} sejak "
+                         "pratinjau dibuat (impor ini mungkin sudah disimpan). Tidak ada yang disimpan; periksa "
+                         "susunan tim, lalu unggah lagi bila perlu.", status=409)
     try:
         for baris in p.baru:
             service.tambah_kursi(actor, tim, baris.raw, commit=False, sumber=sumber)

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, dokumen
 from portal.alur import all_or_nothing, lock
@@ -127,10 +128,12 @@ def _salin(tim_lama: TimPembina, tim: TimPembina, semua: bool, mulai: date, acto
 
 
 @all_or_nothing
-def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False, berkas=None) -> TimPembina:
+def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False, berkas=None,
+             sebelumnya: str | None = None) -> TimPembina:
     """A new period of the wilayah's tim by a new SK. The current one (if any) ends and stays as history; its ex
     officio seats carry over (all seats with salin_semua). berkas: (stream, filename) of the SK's file, optional;
-    a file that is not a PDF or an image refuses the whole period."""
+    a file that is not a PDF or an image refuses the whole period. sebelumnya: the id of the current period the form
+    showed ("" for none; None: not checked): another one now means someone recorded a period meanwhile (409)."""
     values, errors = aturan.clean_tim(raw)
     sk = None
     if berkas is not None and berkas[1]:
@@ -141,11 +144,16 @@ def buat_tim(actor, kode: str, raw: dict, salin_semua: bool = False, berkas=None
     if errors:
         raise FormErrors(errors)
     lama = tim_aktif(kode)
+    if sebelumnya is not None and sebelumnya != (str(lama.id) if lama else ""):
+        raise Conflict("Tim Pembina wilayah ini baru saja dicatat pengguna lain (mungkin formulir ini sudah "
+                       "terkirim). Tidak ada yang disimpan; periksa halamannya.")
     if lama is not None:
         lama = lock(TimPembina, lama.id)
-        if values["masa_bakti_mulai"] < lama.masa_bakti_mulai:
-            raise FormErrors({"masa_bakti_mulai": "Periode baru tidak boleh dimulai sebelum periode terakhir "
-                                                  f"({lama.masa_bakti_mulai:%d-%m-%Y})."})
+        if not lama.aktif:
+            raise Conflict("Periode ini baru saja diakhiri pengguna lain. Tidak ada yang disimpan; periksa halamannya.")
+        if values["masa_bakti_mulai"] <= lama.masa_bakti_mulai:
+            raise FormErrors({"masa_bakti_mulai": "Periode baru harus dimulai sesudah awal periode terakhir "
+                                                  f"({tanggal(lama.masa_bakti_mulai)})."})
         if values["sk_nomor"].casefold() == lama.sk_nomor.casefold():
             raise FormErrors({"sk_nomor": "Nomor SK ini sama dengan SK periode terakhir. Untuk memperbaiki salah "
                                           "ketik, pakai «Koreksi data SK»."})
@@ -263,6 +271,23 @@ def _masih_aktif(tim: TimPembina) -> TimPembina:
     return tim
 
 
+def _kursi_terkunci(kursi: KursiPembina, version) -> tuple[TimPembina, KursiPembina]:
+    """The tim and the seat locked (in that order, as every change of a tim takes them), the version the user saw
+    checked on the seat as it is now, and the seat still in the tim."""
+    tim = _masih_aktif(kursi.tim)
+    kursi = lock(KursiPembina, kursi.id)
+    check_version(kursi, version)
+    if not kursi.aktif:
+        raise DomainError("Kursi ini sudah dilepas dari tim (tetap tercatat di riwayat). Tambahkan kursi baru bila "
+                          "perlu.")
+    return tim, kursi
+
+
+def _sentuh(kursi: KursiPembina) -> None:
+    """A change to the seat's holder moves the seat's version too, so a form shown before it is stale (409)."""
+    flag_modified(kursi, "urutan")
+
+
 @all_or_nothing
 def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True, sumber: str | None = None) -> KursiPembina:
     """A seat and the person in it. sumber: where it came from when not typed into the form (an imported file)."""
@@ -291,8 +316,7 @@ def tambah_kursi(actor, tim: TimPembina, raw: dict, commit: bool = True, sumber:
 @all_or_nothing
 def ubah_kursi(actor, kursi: KursiPembina, raw: dict, version) -> KursiPembina:
     """The seat's jabatan, unsur, office and ex officio flag, and the current holder's name and contacts."""
-    check_version(kursi, version)
-    tim = _masih_aktif(kursi.tim)
+    tim, kursi = _kursi_terkunci(kursi, version)
     values = _baca_kursi(tim, raw, kursi.id)
     orang = kursi.sekarang
     data = _baca_anggota(raw) if orang is not None else {}
@@ -303,6 +327,7 @@ def ubah_kursi(actor, kursi: KursiPembina, raw: dict, version) -> KursiPembina:
         setattr(orang, f, v)
     after = {f: getattr(kursi, f) for f in values} | {f: getattr(orang, f) for f in data}
     if changes := audit.diff(before, after):
+        _sentuh(kursi)
         hitung_ulang(tim)
         _record(actor, "ubah", kursi, tim, changes)
         commit_or_conflict(kursi)
@@ -313,11 +338,13 @@ def ubah_kursi(actor, kursi: KursiPembina, raw: dict, version) -> KursiPembina:
 def ganti_pemegang(actor, kursi: KursiPembina, raw: dict, version) -> AnggotaPembina:
     """A new person in the seat from `mulai` (default today); the one before ends the day before and stays in the
     history. The seat, and its ex officio flag, carry on."""
-    check_version(kursi, version)
-    tim = _masih_aktif(kursi.tim)
+    tim, kursi = _kursi_terkunci(kursi, version)
     data = _baca_anggota(raw)
     mulai = data["mulai"] or hari_ini()
     data["mulai"] = mulai
+    if not tim.masa_bakti_mulai <= mulai <= hari_ini():
+        raise FormErrors({"mulai": f"Mulai menjabat harus antara awal masa bakti ({tanggal(tim.masa_bakti_mulai)}) "
+                                   "dan hari ini."})
     lama = kursi.sekarang
     if lama is not None:
         if lama.mulai and mulai < lama.mulai:
@@ -327,6 +354,7 @@ def ganti_pemegang(actor, kursi: KursiPembina, raw: dict, version) -> AnggotaPem
         db.session.flush()
     orang = AnggotaPembina(kursi=kursi, dicatat_oleh_id=actor.id if actor else None, **data)
     db.session.add(orang)
+    _sentuh(kursi)
     hitung_ulang(tim)
     _record(actor, "ganti", kursi, tim, {"pemegang": [lama.nama if lama else None, orang.nama]})
     commit_or_conflict(kursi)
@@ -338,10 +366,9 @@ def lepas_kursi(actor, kursi: KursiPembina, version, alasan: str | None = None,
                 kursi_tetap: bool = False) -> KursiPembina:
     """The holder's term ends today; the seat leaves the tim (kept, inactive), or with kursi_tetap stays, empty (an
     official retired and the successor is not appointed yet: the ex officio seat waits for them)."""
-    check_version(kursi, version)
-    tim = _masih_aktif(kursi.tim)
-    if not kursi.aktif:
-        return kursi
+    tim, kursi = _kursi_terkunci(kursi, version)
+    if len((alasan or "").strip()) > 300:
+        raise FormErrors({"alasan": "Alasan paling panjang 300 karakter."})
     orang = kursi.sekarang
     if kursi_tetap and orang is None:
         return kursi
@@ -349,6 +376,7 @@ def lepas_kursi(actor, kursi: KursiPembina, version, alasan: str | None = None,
         orang.aktif, orang.selesai = False, hari_ini()
     if not kursi_tetap:
         kursi.aktif = False
+    _sentuh(kursi)
     hitung_ulang(tim)
     alasan = (alasan or "").strip()[:300] or None
     if kursi_tetap:

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal import access, wilayah_baca
+from portal import access, caching, wilayah_baca
 from portal.bilangan import bulat
 from portal.domain import DomainError
 from portal.formulir import show_errors
@@ -41,6 +41,7 @@ def _aktif(tim) -> None:
 
 @bp.route("/tim/<int:tid>/anggota", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def tambah_kursi(tid: int):
     tim = tim_or_404(tid, keep=True)
     form, status = _form(KursiForm(), tim), 200
@@ -58,6 +59,7 @@ def tambah_kursi(tid: int):
 
 @bp.route("/kursi/<int:kid>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def ubah_kursi(kid: int):
     """The seat, and its current holder's name and contacts (a correction, not a new holder)."""
     k = kursi_or_404(kid, keep=True)
@@ -104,6 +106,7 @@ def _langkah_kursi(kid: int, form_class, template: str, act, pesan):
 
 @bp.route("/kursi/<int:kid>/ganti", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def ganti_pemegang(kid: int):
     return _langkah_kursi(
         kid, GantiForm, "pembina/ganti.html",
@@ -114,6 +117,7 @@ def ganti_pemegang(kid: int):
 
 @bp.route("/kursi/<int:kid>/lepas", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def lepas_kursi(kid: int):
     return _langkah_kursi(
         kid, LepasForm, "pembina/lepas.html",

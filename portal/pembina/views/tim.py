@@ -66,17 +66,20 @@ def tim(tid: int):
 
 @bp.route("/<kode>/baru", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def baru(kode: str):
     w = wilayah_or_404(kode, keep=True)
     lama = service.tim_aktif(w.kode)
     form, status = TimBaruForm(), 200
     if request.method == "GET":
         form.sk_penandatangan.data = service.penandatangan_bawaan(w.kode)
+        form.sebelumnya.data = str(lama.id) if lama else ""
     else:
         upload = form.berkas.data if hasattr(form.berkas.data, "stream") else None
         try:
             service.buat_tim(current_user, w.kode, _raw(), salin_semua=form.salin_semua.data,
-                             berkas=(upload.stream, upload.filename) if upload else None)
+                             berkas=(upload.stream, upload.filename) if upload else None,
+                             sebelumnya=request.form.get("sebelumnya"))
         except DomainError as e:
             status = show_errors(form, e)
         else:
@@ -89,6 +92,7 @@ def baru(kode: str):
 
 @bp.route("/tim/<int:tid>/ubah", methods=["GET", "POST"])
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def ubah(tid: int):
     """Corrects the SK's details of the current period (a new SK is a new period: baru)."""
     t = tim_or_404(tid, keep=True)
@@ -111,6 +115,7 @@ def ubah(tid: int):
 
 @bp.post("/tim/<int:tid>/sk")
 @access.staff(roles=access.PEMBINA)
+@caching.pribadi
 def unggah_sk(tid: int):
     t = tim_or_404(tid, keep=True)
     form = BerkasForm()
