@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import wilayah_baca
 from portal.extensions import db
-from portal.formatting import tanggal
+from portal.formatting import angka, tanggal
 from portal.models.pembina import (HARI_PERINGATAN_SK, TINGKAT, AnggotaPembina, KursiPembina,
                                    TimPembina)
 from portal.models.wilayah import KODE_LENGTH, Wilayah, anak_dari, level_of, within_clause
@@ -106,14 +106,14 @@ class Hitungan:
 
     @property
     def pesan(self) -> str:
-        tingkat = TINGKAT[self.level].lower()
+        tingkat, n = TINGKAT[self.level].lower(), angka(self.n)
         return {
-            "sk_kedaluwarsa": f"{self.n} {tingkat}: SK Tim Pembina sudah berakhir",
-            "sk_segera_berakhir": f"{self.n} {tingkat}: SK Tim Pembina berakhir dalam {HARI_PERINGATAN_SK} hari",
-            "belum_ada": f"{self.n} {tingkat} belum membentuk Tim Pembina",
-            "ketua_kosong": f"{self.n} {tingkat}: kursi ketua Tim Pembina kosong",
-            "bidang_kurang": f"{self.n} {tingkat}: bidang Tim Pembina belum lengkap",
-            "berkas_sk": f"{self.n} {tingkat}: berkas SK Tim Pembina belum diunggah",
+            "sk_kedaluwarsa": f"{n} {tingkat}: SK Tim Pembina sudah berakhir",
+            "sk_segera_berakhir": f"{n} {tingkat}: SK Tim Pembina berakhir dalam {HARI_PERINGATAN_SK} hari",
+            "belum_ada": f"{n} {tingkat} belum membentuk Tim Pembina",
+            "ketua_kosong": f"{n} {tingkat}: kursi ketua Tim Pembina kosong",
+            "bidang_kurang": f"{n} {tingkat}: bidang Tim Pembina belum lengkap",
+            "berkas_sk": f"{n} {tingkat}: berkas SK Tim Pembina belum diunggah",
         }[self.kunci]
 
 
