@@ -276,6 +276,15 @@ def may_keep_opd(user, kode: str | None = None) -> bool:
     return kode is None or (level_of(kode) in (1, 2) and kode_within(kode, user.scope))
 
 
+def may_isi_laporan(user, desa_kode: str) -> bool:
+    """Make and fill in the monthly report of a Posyandu of this desa (its steps: laporan/workflow.py)."""
+    return is_staff(user) and user.role in PENGISI_LAPORAN and in_scope(user, desa_kode)
+
+
+# Who fill in a Posyandu's monthly report (issue 16): the desa (a Posyandu's own kader account to come), admin support.
+PENGISI_LAPORAN = ("desa", "admin")
+
+
 # --- beranda and the menu (shared) ---------------------------------------------------------------------------------
 
 def may_see_kegiatan(user) -> bool:

@@ -1,6 +1,7 @@
 """All models, imported once so Alembic and the app see the whole schema."""
 from portal.models.audit import AuditLog
 from portal.models.kegiatan import Kegiatan, Kehadiran, Peserta
+from portal.models.laporan import Indikator, LangkahLaporan, Laporan, NilaiLaporan
 from portal.models.pembina import AnggotaPembina, DokumenSK, KursiPembina, Opd, TimPembina
 from portal.models.posyandu import (BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER, Kader, KatalogKegiatan, Pengurus,
                                      Posyandu, mask_nik)
@@ -12,4 +13,4 @@ from portal.models.wilayah import Wilayah
 __all__ = ["AuditLog", "BIDANG", "JABATAN", "JENIS_KELAMIN", "LEVEL_KADER", "Kader", "KatalogKegiatan", "Kegiatan",
            "Kehadiran", "Pengurus", "Peserta", "Posyandu", "mask_nik", "rekap_wilayah", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah",
            "DokumenUsulan", "LangkahUsulan", "Tahap", "Usulan", "AnggotaPembina", "DokumenSK", "KursiPembina", "Opd",
-           "TimPembina"]
+           "TimPembina", "Indikator", "LangkahLaporan", "Laporan", "NilaiLaporan"]
