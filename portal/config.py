@@ -54,6 +54,9 @@ COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
 # Times are stored in UTC and shown in this zone (Kalimantan Selatan: WITA).
 TIMEZONE = "Asia/Makassar"
 TIMEZONE_LABEL = "WITA"
+# Days off beyond the public holidays the `holidays` package knows (cuti bersama, set yearly by joint decree), as ISO
+# dates: due dates in hari kerja skip them too (portal/hari_kerja.py).
+HARI_LIBUR_TAMBAHAN: list[str] = []
 
 # Uploads (spreadsheet import, one dossier document): the largest request body accepted. Well above
 # DOKUMEN_MAKS_MB, so a document a little too large is refused beside its field, not by a bare 413 page.
