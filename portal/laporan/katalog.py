@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.extensions import db
@@ -65,14 +66,17 @@ def nasional(tahun: int) -> list[Indikator]:
     sumber = [dict(bidang=i.bidang, kode=i.kode, label=i.label, satuan=i.satuan, jenis=i.jenis, sumber=i.sumber,
                    rumus=i.rumus, aktif=i.aktif) for i in _daftar(lalu, [Indikator.wilayah_kode.is_(None)], True)] \
         if lalu else [asdict(b) | {"aktif": True} for b in BAWAAN]
-    for n, row in enumerate(sumber, 1):
-        ind = Indikator(tahun=tahun, wilayah_kode=None, urutan=n, **row)
-        db.session.add(ind)
-        db.session.flush()
-        audit.record(None, "buat", ind, wilayah_kode=None, changes={
-            "kode": [None, ind.kode], "tahun": [None, tahun],
-            "sumber_katalog": [None, f"katalog {lalu}" if lalu else "katalog bawaan"]})
-    db.session.commit()
+    try:
+        for n, row in enumerate(sumber, 1):
+            ind = Indikator(tahun=tahun, wilayah_kode=None, urutan=n, **row)
+            db.session.add(ind)
+            db.session.flush()
+            audit.record(None, "buat", ind, wilayah_kode=None, changes={
+                "kode": [None, ind.kode], "tahun": [None, tahun],
+                "sumber_katalog": [None, f"katalog {lalu}" if lalu else "katalog bawaan"]})
+        db.session.commit()
+    except IntegrityError:  # another request wrote the year's catalogue at the same moment: theirs stands
+        db.session.rollback()
     return _daftar(tahun, [Indikator.wilayah_kode.is_(None)])
 
 
