@@ -2,9 +2,9 @@
 counts as "<bidang>:<jenis>:<status>" (portal/laporan/katalog.py), e.g. "pendidikan:ats:diteruskan" = the cases of
 that bidang and kind the Posyandu forwarded in that month.
 
-A case counts in the month (WITA) in which it reached the state: for didata the day it was recorded (dicatat_pada),
-for any other state the step that took it there (its timeline). jenis may be "*" (every kind of the bidang) or a group
-of KELOMPOK_JENIS ("sosial:rentan" = every kind of vulnerable person of bidang sosial).
+A case counts in the month (WITA) in which it reached the state: for didata the day it was recorded (dicatat_pada), for
+diteruskan the day it was forwarded, for any other state the step that took it there (its timeline). jenis may be
+"*" (every kind of the bidang) or a group of KELOMPOK_JENIS ("sosial:rentan" = every kind of vulnerable person of bidang sosial).
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from portal.extensions import db
 from portal.models.laporan import PERIODE_POLA
 from portal.models.rujukan import JENIS_RUJUKAN, STATUS_RUJUKAN, LangkahRujukan, Rujukan
 
+# The states whose day the case keeps (a WITA date); the others are read from the timeline.
+TANGGAL = {"didata": Rujukan.dicatat_pada, "diteruskan": Rujukan.diteruskan_pada}
 KELOMPOK_JENIS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sosial", "rentan"): tuple(JENIS_RUJUKAN["sosial"]),
 }
@@ -66,8 +68,8 @@ def hitung(posyandu_id: int, periode: str, rumus: str) -> int:
     mulai, sampai = _bulan(periode)
     stmt = select(func.count(func.distinct(Rujukan.id))).where(
         Rujukan.posyandu_id == posyandu_id, Rujukan.bidang == bidang, Rujukan.jenis.in_(kinds))
-    if status == "didata":
-        stmt = stmt.where(Rujukan.dicatat_pada >= mulai, Rujukan.dicatat_pada < sampai)
+    if status in TANGGAL:
+        stmt = stmt.where(TANGGAL[status] >= mulai, TANGGAL[status] < sampai)
     else:
         stmt = stmt.join(LangkahRujukan, LangkahRujukan.rujukan_id == Rujukan.id).where(
             LangkahRujukan.ke == status, LangkahRujukan.pada >= _utc(mulai), LangkahRujukan.pada < _utc(sampai))

@@ -97,7 +97,7 @@ def baca(posyandu: Posyandu, raw: dict[str, Any]) -> dict[str, Any]:
 def _snapshot(values: dict[str, Any], rahasia: bool) -> dict[str, Any]:
     """What the audit keeps of a case: the NIK masked; of a confidential case, the person and story only as a mark."""
     out = {f: values.get(f) for f in ISIAN}
-    out["nik"] = mask_nik(out["nik"]) or None
+    out["nik"] = mask_nik(out["nik"]) if out["nik"] else None
     if rahasia:
         out |= {f: TERSAMAR for f in PRIBADI if out[f]}
     return out
