@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from portal.domain import Conflict, DomainError, FormErrors
 from portal.extensions import db
+from portal.formatting import hari_ini
 from portal.kelola import service as posyandu_service
 from portal.laporan import katalog
 from portal.models import AuditLog, User
-from portal.models.base import utcnow
 from portal.models.pembina import Opd
-from portal.models.rujukan import LangkahRujukan, Rujukan
+from portal.models.posyandu import BIDANG
+from portal.models.rujukan import JENIS_RUJUKAN, LangkahRujukan, Rujukan
 from portal.pembina import opd as opd_register
 from portal.rujukan import baca, hitung, service, workflow
 
@@ -95,6 +96,10 @@ def test_the_office_is_from_the_posyandus_kabupaten_and_active(users, posyandu):
         _catat(users, posyandu)
     assert "tidak aktif" in e.value.errors["opd_id"]
     assert _opd("63.09", "Dinkes") in service.opd_pilihan(posyandu) and disdik not in service.opd_pilihan(posyandu)
+
+
+def test_every_bidang_has_its_kinds():
+    assert list(JENIS_RUJUKAN) == list(BIDANG) and all(JENIS_RUJUKAN.values())
 
 
 def test_empty_personal_data_is_allowed(users, posyandu):
@@ -307,7 +312,7 @@ def test_hitung_per_rumus(monkeypatch, users, posyandu):
     bulan = f"{service.get(sosial[0].id).dicatat_pada:%Y-%m}"
     assert hitung.hitung(pid, bulan, "perumahan:rtlh:didata") == 1
     assert hitung.hitung(pid, bulan, "pendidikan:*:didata") == 4
-    assert hitung.hitung(pid, f"{utcnow():%Y-%m}", "pendidikan:ats:diverifikasi_desa") == 4
+    assert hitung.hitung(pid, f"{hari_ini():%Y-%m}", "pendidikan:ats:diverifikasi_desa") == 4
     assert hitung.hitung(pid + 1, "2026-08", "pendidikan:ats:diteruskan") == 0
 
 

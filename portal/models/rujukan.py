@@ -34,7 +34,6 @@ JENIS_RUJUKAN: dict[str, dict[str, str]] = {
     "sosial": {"disabilitas": "Penyandang disabilitas", "lansia_terlantar": "Lansia terlantar",
                "anak_terlantar": "Anak terlantar", "dtks": "Belum terdaftar di DTKS"},
 }
-assert set(JENIS_RUJUKAN) == set(BIDANG)
 # The bidang whose cases are confidential (rahasia) from the moment they are recorded.
 BIDANG_RAHASIA = ("trantibumlinmas",)
 STATUS_RUJUKAN = {
