@@ -177,6 +177,8 @@ def test_a_confidential_cases_story_stays_out_of_the_audit(users, posyandu):
     assert rahasia.rahasia, "once confidential, always"
     dumped = json.dumps([e.changes for e in db.session.scalars(select(AuditLog))])
     assert "Pak Rahasia" not in dumped and "terbakar" not in dumped and "Korban" not in dumped and NIK not in dumped
+    ubah = db.session.scalar(select(AuditLog).where(AuditLog.action == "ubah"))
+    assert ubah.changes["uraian"] == ["(rahasia)", "(rahasia)"] and "nama_warga" not in ubah.changes
     assert service.catat(_user(users, "desa_hapalah"), posyandu, _raw(rahasia="1")).rahasia
 
 

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.formatting import hari_ini
 from portal.models.pembina import Opd
 from portal.models.posyandu import BIDANG, Posyandu, mask_nik
-from portal.models.rujukan import BIDANG_RAHASIA, JENIS_RUJUKAN, LangkahRujukan, Rujukan
+from portal.models.rujukan import BIDANG_RAHASIA, JENIS_RUJUKAN, Rujukan
 from portal.models.wilayah import ancestors
 from portal.rujukan.baca import boleh_lihat, daftar_untuk, get  # noqa: F401  (the service's reads)
 from portal.rujukan.workflow import ALUR
@@ -94,17 +94,21 @@ def baca(posyandu: Posyandu, raw: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _snapshot(values: dict[str, Any], rahasia: bool) -> dict[str, Any]:
-    """What the audit keeps of a case: the NIK masked; of a confidential case, the person and story only as a mark."""
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
     out = {f: values.get(f) for f in ISIAN}
     out["nik"] = mask_nik(out["nik"]) if out["nik"] else None
-    if rahasia:
-        out |= {f: TERSAMAR for f in PRIBADI if out[f]}
     return out
 
 
 def audit_changes(before: dict[str, Any], after: dict[str, Any], rahasia: bool) -> dict[str, list]:
-    return audit.diff(_snapshot(before, rahasia), _snapshot(after, rahasia))
+    """What the audit keeps of a change: the NIK masked; of a confidential case, that the person's data or the story
+    changed, never what they say."""
+    changes = audit.diff(_snapshot(before), _snapshot(after))
+    if rahasia:
+        for f in PRIBADI:
+            if f in changes:
+                changes[f] = [None if v is None else TERSAMAR for v in changes[f]]
+    return changes
 
 
 @all_or_nothing
@@ -143,7 +147,3 @@ def ubah(actor, rujukan: Rujukan, raw: dict[str, Any], version) -> Rujukan:
                      on_behalf_of=audit.on_behalf_of(actor, rujukan.desa_kode))
         commit_or_conflict(rujukan)
     return rujukan
-
-
-def timeline(rujukan: Rujukan) -> list[LangkahRujukan]:
-    return list(rujukan.langkah)
