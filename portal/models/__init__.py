@@ -7,10 +7,12 @@ from portal.models.posyandu import (BIDANG, JABATAN, JENIS_KELAMIN, LEVEL_KADER,
                                      Posyandu, mask_nik)
 from portal.models.registrasi import DokumenUsulan, LangkahUsulan, Tahap, Usulan
 from portal.models.rekap import rekap_wilayah
+from portal.models.rujukan import LangkahRujukan, Rujukan
 from portal.models.user import ROLE_LABEL, ROLE_LEVELS, ROLES, User
 from portal.models.wilayah import Wilayah
 
 __all__ = ["AuditLog", "BIDANG", "JABATAN", "JENIS_KELAMIN", "LEVEL_KADER", "Kader", "KatalogKegiatan", "Kegiatan",
            "Kehadiran", "Pengurus", "Peserta", "Posyandu", "mask_nik", "rekap_wilayah", "ROLES", "ROLE_LABEL", "ROLE_LEVELS", "User", "Wilayah",
            "DokumenUsulan", "LangkahUsulan", "Tahap", "Usulan", "AnggotaPembina", "DokumenSK", "KursiPembina", "Opd",
-           "TimPembina", "Indikator", "LangkahLaporan", "Laporan", "NilaiLaporan"]
+           "TimPembina", "Indikator", "LangkahLaporan", "Laporan", "NilaiLaporan",
+           "LangkahRujukan", "Rujukan"]
