@@ -141,7 +141,7 @@ def test_who_may_record(users, posyandu):
 
 # --- confidentiality ------------------------------------------------------------------------------------------
 
-def test_a_confidential_case_is_seen_by_the_desa_not_the_kecamatan(users, posyandu):
+def test_a_confidential_case_is_seen_by_the_desa_head_and_above_only(users, posyandu):
     biasa = _catat(users, posyandu)
     rahasia = _catat(users, posyandu, bidang="trantibumlinmas", jenis="gangguan",
                      opd_id=str(_opd("63.09", "Satpol PP").id))
@@ -150,21 +150,22 @@ def test_a_confidential_case_is_seen_by_the_desa_not_the_kecamatan(users, posyan
     def terlihat(who):
         return {r.id for r in db.session.scalars(baca.daftar_untuk(_user(users, who)))}
 
-    assert terlihat("desa_hapalah") == terlihat("kab_tabalong") == terlihat("admin_kalsel") == {biasa.id, rahasia.id}
-    assert terlihat("kec_banualawas") == {biasa.id}
+    # the desa head's account and above, in scope
+    for who in ("desa_hapalah", "kec_banualawas", "kab_tabalong", "admin_kalsel"):
+        assert terlihat(who) == {biasa.id, rahasia.id}, who
+        assert baca.pelapor_untuk(_user(users, who), rahasia).id == users["desa_hapalah"], who
     assert terlihat("desa_pamarangan") == terlihat("kab_balangan") == terlihat("peny_tabalong") == set()
-    kec, desa = _user(users, "kec_banualawas"), _user(users, "desa_hapalah")
-    assert not baca.boleh_lihat(kec, rahasia) and baca.boleh_lihat(kec, biasa)
-    # the reporter: the desa and above the kecamatan only
-    assert baca.pelapor_untuk(desa, biasa).id == users["desa_hapalah"]
-    assert baca.pelapor_untuk(_user(users, "kab_tabalong"), rahasia).id == users["desa_hapalah"]
-    assert baca.pelapor_untuk(kec, biasa) is None and baca.pelapor_untuk(kec, rahasia) is None
-    assert baca.data_pribadi_untuk(kec, biasa) and not baca.data_pribadi_untuk(_user(users, "peny_tabalong"), biasa)
-    # a kecamatan cannot move it either, and learns nothing of it
+    # the roles to come below the desa head (a Posyandu's kader account) and beside it (an OPD) are not readers of
+    # confidential cases nor of their reporter
+    assert not {"kader", "opd"} & set(baca.PEMBACA_RAHASIA)
+    peny = _user(users, "peny_tabalong")
+    assert not baca.boleh_lihat(peny, rahasia) and baca.pelapor_untuk(peny, biasa) is None
+    assert baca.data_pribadi_untuk(_user(users, "kec_banualawas"), biasa) and not baca.data_pribadi_untuk(peny, biasa)
+    # whoever may not see it cannot move it and learns nothing of it
     rahasia = _jalan(rahasia, "verifikasi")
-    assert not workflow.may(kec, rahasia, "teruskan") and workflow.may(_user(users, "kab_tabalong"), rahasia, "teruskan")
+    assert workflow.may(_user(users, "kec_banualawas"), rahasia, "teruskan")
     with pytest.raises(DomainError, match="tidak ditemukan") as e:
-        workflow.jalankan(kec, rahasia.id, "teruskan", versi=rahasia.version)
+        workflow.jalankan(_user(users, "kab_balangan"), rahasia.id, "teruskan", versi=rahasia.version)
     assert e.value.status == 404
 
 

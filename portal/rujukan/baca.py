@@ -1,8 +1,9 @@
 """Who sees what of the referral register (issue 16):
 - a case: the staff whose region holds its Posyandu's desa (desa, kecamatan, kabupaten, admin; not a penyelenggara);
-- a confidential case (rahasia: trantibumlinmas, or marked so when recorded): only PEMBACA_RAHASIA — the desa (the
-  desa head's account, who knows the place) and the kabupaten and admin, who take the OPD's steps; a kecamatan
-  account does not see it at all (not in lists, not by its number: 404);
+- a confidential case (rahasia: trantibumlinmas, or marked so when recorded): only PEMBACA_RAHASIA — "the desa
+  head's account and above" (DOMAIN.md §9: the Kades approves before anything goes further): desa, kecamatan,
+  kabupaten and admin. The roles to come (a Posyandu's own kader account, an OPD) do not see it, nor its reporter;
+  whoever may not see it does not find it at all (not in lists, not by its number: 404);
 - who reported a case (pelapor): PEMBACA_RAHASIA only, for every case;
 - the person's name, masked NIK and address: those who keep a region's personal data (access.may_see_personal_data).
 """
@@ -16,7 +17,7 @@ from portal.models.rujukan import Rujukan
 from portal.models.wilayah import desa_clause
 
 PEMBACA = ("desa", "kecamatan", "kabupaten", "admin")
-PEMBACA_RAHASIA = ("desa", "kabupaten", "admin")
+PEMBACA_RAHASIA = ("desa", "kecamatan", "kabupaten", "admin")
 
 
 def get(rid: int) -> Rujukan | None:
