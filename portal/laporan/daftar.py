@@ -26,6 +26,7 @@ STATUS_DAFTAR = {"belum": "Belum dibuat", **STATUS_LAPORAN}
 class Baris:
     posyandu_id: int
     nama: str
+    desa_kode: str
     desa: str
     laporan_id: int | None
     status: str
@@ -69,7 +70,7 @@ def _status():
 
 
 def _dasar(user, periode: str):
-    return (select(Posyandu.id, Posyandu.nama, Wilayah.nama, Laporan.id, _status())
+    return (select(Posyandu.id, Posyandu.nama, Posyandu.desa_kode, Wilayah.nama, Laporan.id, _status())
             .join(Wilayah, Wilayah.kode == Posyandu.desa_kode)
             .outerjoin(Laporan, and_(Laporan.posyandu_id == Posyandu.id, Laporan.periode == periode))
             .where(_dalam(user.scope), or_(Posyandu.aktif.is_(True), Laporan.id.is_not(None))))
@@ -77,7 +78,7 @@ def _dasar(user, periode: str):
 
 def hitungan(user, periode: str) -> dict[str, int]:
     base = _dasar(user, periode).subquery()
-    rows = db.session.execute(select(base.c[4], func.count()).group_by(base.c[4])).all()
+    rows = db.session.execute(select(base.c[5], func.count()).group_by(base.c[5])).all()
     counts = {s: 0 for s in STATUS_DAFTAR}
     for status, n in rows:
         counts[status] = n
@@ -90,7 +91,7 @@ def daftar(user, periode: str) -> halaman.Halaman:
     stmt = _dasar(user, periode)
     stmt = stmt.order_by(*([urut] if urut is not None else []), Posyandu.desa_kode, Posyandu.nama, Posyandu.id)
     h = halaman.paginate(stmt, scalars=False)
-    h.items = [Baris(pid, nama, desa, lid, status) for pid, nama, desa, lid, status in h.items]
+    h.items = [Baris(*row) for row in h.items]
     return h
 
 

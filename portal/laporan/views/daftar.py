@@ -17,8 +17,7 @@ def index():
     periode = baca.baca(request.args.get("periode"))
     return render_template("laporan/index.html", periode=periode, pilihan=baca.pilihan_periode(),
                            h=baca.daftar(current_user, periode), counts=baca.hitungan(current_user, periode),
-                           antrian=baca.antrian(current_user), STATUS_DAFTAR=baca.STATUS_DAFTAR,
-                           may_buat=current_user.role in access.PENGISI_LAPORAN)
+                           antrian=baca.antrian(current_user), STATUS_DAFTAR=baca.STATUS_DAFTAR)
 
 
 @bp.post("/posyandu/<int:pid>/<periode>")
