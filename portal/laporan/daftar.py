@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import and_, case, func, or_, select
 
 from portal import halaman
-from portal.extensions import db
 from portal.domain import DomainError
+from portal.extensions import db
 from portal.formatting import BULAN_PANJANG, hari_ini
 from portal.laporan import service
 from portal.models.laporan import STATUS_LAPORAN, Laporan

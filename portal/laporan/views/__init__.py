@@ -23,10 +23,10 @@ def posyandu_or_404(pid: int) -> Posyandu:
 
 
 def laporan_or_404(lid: int) -> Laporan:
-    laporan = service.get(lid)
-    if laporan is None or not access.may_see_laporan(current_user, laporan.desa_kode):
+    found = service.get(lid)
+    if found is None or not access.may_see_laporan(current_user, found.desa_kode):
         abort(404)
-    return laporan
+    return found
 
 
 from portal.laporan.views import daftar, laporan  # noqa: E402,F401  (their routes join bp)
