@@ -142,7 +142,10 @@ def test_a_second_make_leads_to_the_report_and_a_stale_save_is_a_conflict(auth, 
     assert post(desa, f"/laporan/{lid}", data).status_code == 303
     r = post(desa, f"/laporan/{lid}", data | {"kader_hadir": "8"})  # the same version again
     assert r.status_code == 409 and db.session.get(Laporan, lid).kader_hadir == 6
-    assert 'value="8"' in r.get_data(as_text=True)  # the user's input is kept
+    assert 'value="8"' in r.get_data(as_text=True)  # the user's input is kept, with today's version: sent again,
+    again = form_values(r.get_data(as_text=True), 1)  # it is saved knowingly
+    assert again["version"] == str(db.session.get(Laporan, lid).version)
+    assert post(desa, f"/laporan/{lid}", again).status_code == 303 and db.session.get(Laporan, lid).kader_hadir == 8
     # a stale step form too
     r = post(desa, f"/laporan/{lid}/kirim", {"version": "1"})
     assert r.status_code == 409 and _status(lid) == "draf"
@@ -203,3 +206,22 @@ def test_the_print_page(auth, pid):
     assert "LAPORAN BULANAN POSYANDU" in html and "Ketua Posyandu Melati" in html and "Kepala Desa Hapalah" in html
     assert html.count('class="ttd-blok"') == 2 and "Imunisasi campak." in html and "(2 hari)" in html
     assert "<script" not in html.split("</header>", 1)[1]
+
+
+def test_the_roles_queue_comes_first_counted_and_paged(app, auth, pid, monkeypatch):
+    for nama in ("Posyandu Anggrek", "Posyandu Zaitun"):
+        last = posyandu_service.create_posyandu(None, HAPALAH, {"nama": nama})
+    lid = _buat(auth("desa_hapalah"), last.id)
+    db.session.get(Laporan, lid).status = "dikirim"
+    db.session.commit()
+    html = auth("kec_banualawas").get("/laporan").get_data(as_text=True)
+    items = html[html.index('<ul class="list">'):]
+    assert items.index("Posyandu Zaitun") < items.index("Posyandu Anggrek") < items.index("Posyandu Melati")
+    assert re.search(r'class="antrian">Dikirim ke kecamatan <strong>1<', html)
+    desa = auth("desa_hapalah").get("/laporan").get_data(as_text=True)
+    items = desa[desa.index('<ul class="list">'):]
+    assert items.index("Posyandu Anggrek") < items.index("Posyandu Zaitun")  # belum dibuat first, the sent one last
+    monkeypatch.setitem(app.config, "PER_HALAMAN", 2)
+    page = auth("kab_tabalong").get("/laporan?periode=2099-99").get_data(as_text=True)
+    assert f'value="{_periode_lalu()}" selected' in page and 'class="pager"' in page and "Halaman 1 dari 2" in page
+    assert auth("kab_tabalong").get(f"/laporan?periode={_periode_lalu()}&page=2").status_code == 200
