@@ -71,6 +71,7 @@ def test_the_list_shows_the_region_and_the_desa_may_make_a_report(auth, pid):
         assert "Posyandu Melati" not in auth(other).get("/laporan").get_data(as_text=True), other
     kec = auth("kec_banualawas").get("/laporan").get_data(as_text=True)
     assert "Posyandu Melati" in kec and "Buat laporan" not in kec
+    assert "Posyandu Melati" in auth("admin_nasional").get("/laporan").get_data(as_text=True)
     assert auth("peny_tabalong").get("/laporan").status_code == 403
     assert 'href="/laporan"' not in auth("peny_tabalong").get("/beranda").get_data(as_text=True)
 

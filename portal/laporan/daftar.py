@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
 from portal import halaman
 from portal.domain import DomainError
@@ -61,7 +61,7 @@ def baca(value) -> str:
 
 def _dalam(scope: str | None):
     if not scope:
-        return True
+        return true()
     return or_(Posyandu.desa_kode == scope, Posyandu.desa_kode.startswith(scope + "."))
 
 
