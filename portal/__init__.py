@@ -50,12 +50,13 @@ def create_app(test_config=None):
     from portal.pembina.views import bp as pembina_bp, publik as tim_pembina_bp
     from portal.pengguna.views import bp as pengguna_bp
     from portal.kelola.views import bp as kelola_bp
+    from portal.laporan.views import bp as laporan_bp
     from portal.public.views import bp as public_bp
     from portal.registrasi.views import bp as registrasi_bp
     from portal.wilayah.views import bp as wilayah_bp
 
     for bp in (public_bp, direktori_bp, wilayah_bp, auth_bp, beranda_bp, pengguna_bp, kelola_bp, impor_bp, kegiatan_bp,
-               sertifikat_bp, registrasi_bp, pembina_bp, tim_pembina_bp):
+               sertifikat_bp, registrasi_bp, pembina_bp, tim_pembina_bp, laporan_bp):
         app.register_blueprint(bp)
     assets.init_app(app, os.path.join(app.root_path, os.pardir, "static"))
     app.config.setdefault("SIDIK_KODE", caching.sidik_kode(os.path.join(app.root_path, os.pardir)))

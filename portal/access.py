@@ -283,6 +283,13 @@ def may_isi_laporan(user, desa_kode: str) -> bool:
 
 # Who fill in a Posyandu's monthly report (issue 16): the desa (a Posyandu's own kader account to come), admin support.
 PENGISI_LAPORAN = ("desa", "admin")
+# Who see the monthly reports of their region (and take their steps: laporan/workflow.py).
+LAPORAN = ("admin", "kabupaten", "kecamatan", "desa")
+
+
+def may_see_laporan(user, desa_kode: str | None = None) -> bool:
+    """The monthly reports' pages; with a desa: that desa's reports lie inside the user's region (else 404)."""
+    return is_staff(user) and user.role in LAPORAN and (desa_kode is None or in_scope(user, desa_kode))
 
 
 # --- beranda and the menu (shared) ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from portal.formatting import hari_ini
 from portal.kegiatan import peserta as kegiatan_peserta
 from portal.kegiatan import service as kegiatan_service
 from portal.kelola import service as posyandu_service
+from portal.laporan import service as laporan_service
 from portal.models import KatalogKegiatan, User
 from portal.models.rekap import UKURAN, rekap_wilayah
 from portal.pembina import opd as opd_service
@@ -282,7 +283,14 @@ def _make_records(users) -> dict[str, int]:
     db.session.commit()
     # Tabalong's Tim Pembina with its ketua, and its OPD register: the forms of the tim, a seat, an office.
     tim = tim_uji("63.09")
-    return {"pid": p.id, "kid": k.id, "uid": u.id, "uid2": u2.id, "gid": g.id, "tid": t.id,
+    # Last month's reports: the draf of the first Posyandu (its entry and send forms), the second one sent (the
+    # kecamatan's accept and return forms).
+    last = hari_ini().replace(day=1) - timedelta(days=1)
+    lap = laporan_service.buat_draf(None, p, f"{last:%Y-%m}")
+    lap2 = laporan_service.buat_draf(None, p2, f"{last:%Y-%m}")
+    lap2.status = "dikirim"
+    db.session.commit()
+    return {"lap": lap.id, "lap2": lap2.id, "pid": p.id, "kid": k.id, "uid": u.id, "uid2": u2.id, "gid": g.id, "tid": t.id,
             "user": users["desa_pamarangan"], "tim": tim.id, "kursi": tim.kursi_aktif[0].id,
             "opd": opd_service.daftar("63.09")[0].id}
 

@@ -173,7 +173,7 @@ PAGES = [
     "/pembina/63.09", "/pembina/63.09/baru", "/pembina/tim/{tim}/ubah", "/pembina/tim/{tim}/anggota",
     "/pembina/kursi/{kursi}/ubah", "/pembina/kursi/{kursi}/ganti", "/pembina/kursi/{kursi}/lepas",
     "/pembina/tim/{tim}/impor", "/pembina/opd?wilayah=63.09", "/pembina/opd/baru?wilayah=63.09",
-    "/pembina/opd/{opd}/ubah",
+    "/pembina/opd/{opd}/ubah", "/laporan", "/laporan/{lap}", "/laporan/{lap2}", "/laporan/{lap}/cetak",
 ]
 
 

@@ -145,6 +145,7 @@ def _value(endpoint: str, arg: str, jenis: str, o: dict):
         "did": o["did"], "user_id": o["user"], "tanggal": "2025-10-15", "token": o["token"], "kode": "63.09",
         "ext": "csv", "jenis": jenis, "posyandu_id": o["pid"],
         "person_id": o["kid"] if jenis == "kader" else o["pengurus"],
+        "lid": o["lap"],
         "oid": 1,  # an office of the OPD register (none on record here: the 404 is private all the same)
     }[arg]
 
