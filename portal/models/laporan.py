@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text, true
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.models.langkah import Langkah
 from portal.models.posyandu import BIDANG, Posyandu
-from portal.models.user import User
 from portal.models.wilayah import KodeWilayah
 
 STATUS_LAPORAN = {
@@ -135,19 +135,10 @@ class NilaiLaporan(db.Model):
     __table_args__ = (UniqueConstraint("laporan_id", "kode", name="uq_nilai_laporan_kode"),)
 
 
-class LangkahLaporan(db.Model):
+class LangkahLaporan(Langkah, db.Model):
     """One move of a report (portal/alur.py's timeline model). Written once, never changed."""
     __tablename__ = "langkah_laporan"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     laporan_id: Mapped[int] = mapped_column(ForeignKey("laporan.id"), index=True)
-    aksi: Mapped[str] = mapped_column(String(30))
-    dari: Mapped[str | None] = mapped_column(String(24))
-    ke: Mapped[str] = mapped_column(String(24))
-    oleh_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system
-    peran: Mapped[str | None] = mapped_column(String(20))
-    pada: Mapped[datetime] = mapped_column(default=utcnow)
-    catatan: Mapped[str | None] = mapped_column(Text)
 
     laporan: Mapped[Laporan] = relationship(back_populates="langkah")
-    oleh: Mapped[User | None] = relationship()

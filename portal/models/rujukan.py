@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.models.langkah import Langkah
 from portal.models.pembina import Opd
 from portal.models.posyandu import BIDANG, Posyandu, mask_nik
 from portal.models.user import User
@@ -106,19 +107,10 @@ class Rujukan(db.Model):
         return mask_nik(self.nik)
 
 
-class LangkahRujukan(db.Model):
+class LangkahRujukan(Langkah, db.Model):
     """One move of a case (portal/alur.py's timeline model). Written once, never changed."""
     __tablename__ = "langkah_rujukan"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     rujukan_id: Mapped[int] = mapped_column(ForeignKey("rujukan.id"), index=True)
-    aksi: Mapped[str] = mapped_column(String(30))
-    dari: Mapped[str | None] = mapped_column(String(24))
-    ke: Mapped[str] = mapped_column(String(24))
-    oleh_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system
-    peran: Mapped[str | None] = mapped_column(String(20))
-    pada: Mapped[datetime] = mapped_column(default=utcnow)
-    catatan: Mapped[str | None] = mapped_column(Text)
 
     rujukan: Mapped[Rujukan] = relationship(back_populates="langkah")
-    oleh: Mapped[User | None] = relationship()
